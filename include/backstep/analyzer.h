@@ -1,0 +1,178 @@
+/*
+ * The streaming gait analyzer: one object per sensor, owned by the caller, fixed memory, no
+ * allocation. Feed samples one at a time or in blocks (the block call is a loop over the single
+ * call, so both give identical events); events come out with a short, bounded delay because some
+ * decisions need a little look-ahead. Batch analysis is this same loop over a whole file.
+ *
+ * Units: time in microseconds; every event carries the time of what it describes (t_us), not the
+ * time it was emitted (emitted_t_us, the latency is their difference).
+ */
+#ifndef BACKSTEP_ANALYZER_H
+#define BACKSTEP_ANALYZER_H
+
+#include "backstep/ahrs.h"
+#include "backstep/export.h"
+#include "backstep/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Kinds of event. Append only. */
+typedef enum {
+    BSTEP_EVENT_NONE = 0,
+    BSTEP_EVENT_BOUT_START,      /**< a walking bout begins (t_us = its first contact) */
+    BSTEP_EVENT_BOUT_END,        /**< a walking bout ends (t_us = its last contact) */
+    BSTEP_EVENT_INITIAL_CONTACT, /**< a foot touches the ground (one step) */
+    BSTEP_EVENT_FINAL_CONTACT,   /**< a foot leaves the ground */
+    BSTEP_EVENT_GAP              /**< the data stream has a gap; value = gap length, s */
+} bstep_event_type;
+
+/** One event. Fields that do not apply or are unknown are NAN / *_UNKNOWN. */
+typedef struct {
+    bstep_event_type type;
+    bstep_time_us t_us;         /**< time of the event itself */
+    bstep_time_us emitted_t_us; /**< time of the sample whose update emitted it */
+    bstep_foot foot;
+    bstep_direction direction;
+    bstep_strike strike;
+    float strike_angle_deg;     /**< foot pitch at contact, toes up positive, deg */
+    float stride_length_m;      /**< stride ending at this contact, m */
+    float stride_time_s;        /**< time since the previous contact of the same foot, s */
+    float value;                /**< event-specific (see bstep_event_type) */
+} bstep_event;
+
+/** Capacity constants (fixed memory). */
+#define BSTEP_ANALYZER_MAX_RATE_HZ 2000.0f
+/** Samples of look-back history: covers 0.5 s at the maximum rate. */
+#define BSTEP_ANALYZER_HISTORY 1024
+/** Pending events held inside the analyzer before they are handed out. */
+#define BSTEP_ANALYZER_EVENT_QUEUE 16
+/** Most events one update call can emit; size ev buffers at least this large. */
+#define BSTEP_ANALYZER_MAX_EVENTS_PER_UPDATE BSTEP_ANALYZER_EVENT_QUEUE
+
+/** Settings. Copy bstep_analyzer_default_settings and override. */
+typedef struct {
+    bstep_placement placement;   /**< must not be AUTO here (the CLI resolves auto) */
+    float sample_rate_hz;        /**< nominal rate, Hz, 5..2000 */
+    bstep_axis toe_axis;         /**< foot mounting; AUTO = learn from the first forward bout */
+    bstep_axis front_axis;       /**< trunk/pocket mounting; AUTO = learn */
+    bstep_ahrs_settings ahrs;
+    /* Foot: stance (zero-velocity) detection, gyro-norm detector (gaitmap NormZuptDetector). */
+    float stance_gyro_dps;       /**< stance when the windowed gyro norm is below, deg/s; 50 */
+    float stance_window_s;       /**< window of that test, s; 0.05 */
+    float min_stance_s;          /**< shorter still periods are not stance, s; 0.06 */
+    float ic_search_before_s;    /**< IC searched this long before stance start, s; 0.15 */
+    float ic_search_after_s;     /**< ... and this long after, s; 0.03 */
+    float min_swing_s;           /**< a swing shorter than this is not a step, s; 0.2 */
+    float min_swing_gyro_dps;    /**< a swing must reach this angular rate, deg/s; 100 */
+    /* Trunk: step detection on the vertical acceleration. */
+    float trunk_lowpass_hz;      /**< low-pass cut-off of the vertical acceleration, Hz; 3.0 */
+    float min_step_interval_s;   /**< shortest step, s; 0.25 */
+    float max_step_interval_s;   /**< longest step inside a bout, s; 1.5 */
+    float min_step_peak_mps2;    /**< a step peak must rise this far above the trough, m/s^2; 0.5 */
+    /* Bouts. */
+    int min_bout_steps;          /**< contacts needed to open a bout; 3 */
+    float max_bout_pause_s;      /**< longer pauses between contacts end a bout, s; 2.5 */
+    float max_gap_s;             /**< sampling gaps longer than this break bouts, s; 0.1 */
+} bstep_analyzer_settings;
+
+BSTEP_API extern const bstep_analyzer_settings bstep_analyzer_default_settings;
+
+/** Internal states for debugging and plots (observability without printf). */
+typedef struct {
+    int in_stance;        /**< foot: currently in stance */
+    int in_bout;          /**< a bout is open */
+    float gyro_norm_dps;  /**< foot: windowed gyro norm */
+    float vertical_mps2;  /**< trunk: filtered vertical acceleration, gravity removed */
+    uint64_t samples;     /**< samples consumed */
+    uint64_t gaps;        /**< gaps seen */
+} bstep_analyzer_states;
+
+/** Analyzer state. All members are private; sizeof() is the fixed memory per instance. */
+typedef struct {
+    bstep_analyzer_settings cfg;
+    bstep_ahrs ahrs;
+    uint64_t samples;
+    uint64_t gaps;
+    bstep_time_us last_t_us;
+    int have_last;
+    /* history ring of per-sample features */
+    bstep_time_us hist_t_us[BSTEP_ANALYZER_HISTORY];
+    float hist_a[BSTEP_ANALYZER_HISTORY];   /* acc norm (foot) or vertical acc (trunk) */
+    float hist_g[BSTEP_ANALYZER_HISTORY];   /* gyro norm (foot) */
+    uint32_t hist_head;                     /* index of the next write */
+    uint32_t hist_count;
+    /* foot */
+    int stance_window_n;
+    int min_stance_n;
+    int below_count;
+    int in_stance;
+    int stance_reported;
+    bstep_time_us stance_start_us;
+    bstep_time_us swing_start_us;
+    bstep_time_us last_ic_us;
+    int have_ic;
+    float swing_peak_dps;
+    float gyro_win_max;
+    int gyro_win_age;
+    /* trunk */
+    float lp_state[2][2];   /* two cascaded biquad sections, transposed DF-II states */
+    float lp_b[3], lp_a[3];
+    float hp_state[2];
+    float hp_b[3], hp_a[3];
+    float prev_v[2];
+    bstep_time_us prev_t[2];
+    float trough;
+    bstep_time_us last_peak_us;
+    int have_peak;
+    float cand_v;
+    bstep_time_us cand_t_us;
+    int have_cand;
+    float peak_level;
+    /* bouts */
+    int bout_open;
+    int pending_n;
+    bstep_time_us pending_ic_us[8];
+    bstep_time_us bout_last_ic_us;
+    /* output queue */
+    bstep_event queue[BSTEP_ANALYZER_EVENT_QUEUE];
+    int queue_n;
+} bstep_analyzer;
+
+/** @brief Initialise. @return BSTEP_OK or BSTEP_EINVAL (settings out of range, NULL). */
+BSTEP_API int bstep_analyzer_init(bstep_analyzer *a, const bstep_analyzer_settings *cfg);
+/** @brief Return to the state just after init (same settings). */
+BSTEP_API void bstep_analyzer_reset(bstep_analyzer *a);
+/**
+ * @brief Feed one sample.
+ * @param[out] ev     events emitted by this sample, in time order.
+ * @param[in]  ev_cap capacity of ev; at least BSTEP_ANALYZER_MAX_EVENTS_PER_UPDATE never loses
+ *                    events (with less, surplus events stay queued for the next call).
+ * @return the number of events written.
+ */
+BSTEP_API size_t bstep_analyzer_update(bstep_analyzer *a, const bstep_imu_sample *s,
+                                       bstep_event *ev, size_t ev_cap);
+/**
+ * @brief Feed n samples: exactly a loop over bstep_analyzer_update().
+ * @param[in] ev_cap must be >= BSTEP_ANALYZER_MAX_EVENTS_PER_UPDATE; events beyond ev_cap stay
+ *            queued and come out on the next call.
+ * @return the number of events written.
+ */
+BSTEP_API size_t bstep_analyzer_update_block(bstep_analyzer *a, const bstep_imu_sample *s,
+                                             size_t n, bstep_event *ev, size_t ev_cap);
+/** @brief End of data: emit what is still pending (open bout end). @return events written. */
+BSTEP_API size_t bstep_analyzer_finish(bstep_analyzer *a, bstep_event *ev, size_t ev_cap);
+BSTEP_API bstep_analyzer_states bstep_analyzer_get_states(const bstep_analyzer *a);
+
+/**
+ * @brief Estimate the sampling rate from timestamps: 1 / median interval.
+ * @param[in] t_us n timestamps, microseconds. Uses at most the first 256.
+ * @return Hz, or 0 when fewer than two increasing timestamps are given.
+ */
+BSTEP_API float bstep_estimate_rate_hz(const bstep_time_us *t_us, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

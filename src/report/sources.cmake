@@ -1,0 +1,4 @@
+# Report rendering: text and JSON. Listed explicitly.
+set(BSTEP_REPORT_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/report.c
+)
