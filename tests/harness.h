@@ -93,6 +93,15 @@ static int bstep__test_failed;
             BSTEP__FAIL("'%s' does not contain '%s'", bstep__h ? bstep__h : "(null)", bstep__n);   \
     } while (0)
 
+/* setjmp lives in its own frame so no local of the loop below can be clobbered by longjmp. */
+static int bstep__run_one(void (*fn)(void))
+{
+    bstep__test_failed = 0;
+    if (setjmp(bstep__test_jmp) == 0)
+        fn();
+    return bstep__test_failed;
+}
+
 static int bstep__run_tests(const bstep_test_case *tests, size_t n, int argc, char **argv)
 {
     size_t i;
@@ -101,10 +110,7 @@ static int bstep__run_tests(const bstep_test_case *tests, size_t n, int argc, ch
         if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)
             continue;
         ran++;
-        bstep__test_failed = 0;
-        if (setjmp(bstep__test_jmp) == 0)
-            tests[i].fn();
-        if (bstep__test_failed) {
+        if (bstep__run_one(tests[i].fn)) {
             failed++;
             fprintf(stderr, "FAIL %s\n", tests[i].name);
         } else {
