@@ -47,7 +47,7 @@ typedef struct {
 /** Samples of look-back history: covers 0.5 s at the maximum rate. */
 #define BSTEP_ANALYZER_HISTORY 1024
 /** Pending events held inside the analyzer before they are handed out. */
-#define BSTEP_ANALYZER_EVENT_QUEUE 16
+#define BSTEP_ANALYZER_EVENT_QUEUE 32
 /** Most events one update call can emit; size ev buffers at least this large. */
 #define BSTEP_ANALYZER_MAX_EVENTS_PER_UPDATE BSTEP_ANALYZER_EVENT_QUEUE
 
@@ -57,24 +57,24 @@ typedef struct {
     float sample_rate_hz;        /**< nominal rate, Hz, 5..2000 */
     bstep_axis toe_axis;         /**< foot mounting; AUTO = learn from the first forward bout */
     bstep_axis front_axis;       /**< trunk/pocket mounting; AUTO = learn */
-    bstep_ahrs_settings ahrs;
-    /* Foot: stance (zero-velocity) detection, gyro-norm detector (gaitmap NormZuptDetector). */
-    float stance_gyro_dps;       /**< stance when the windowed gyro norm is below, deg/s; 50 */
-    float stance_window_s;       /**< window of that test, s; 0.05 */
-    float min_stance_s;          /**< shorter still periods are not stance, s; 0.06 */
+    bstep_ahrs_settings ahrs;    /**< orientation filter (trunk and pocket) */
+    /* Foot: stance (zero-velocity) detection with the gyro-norm detector (gaitmap
+     * NormZuptDetector idea): the foot is still while |w| stays below a threshold. */
+    float stance_gyro_dps;       /**< still when the gyro norm is below this, deg/s; 50 */
+    float min_stance_s;          /**< a still period shorter than this is not a stance, s; 0.08 */
     float ic_search_before_s;    /**< IC searched this long before stance start, s; 0.15 */
-    float ic_search_after_s;     /**< ... and this long after, s; 0.03 */
-    float min_swing_s;           /**< a swing shorter than this is not a step, s; 0.2 */
+    float ic_search_after_s;     /**< ... and this long after, s; 0.03 (< min_stance_s) */
+    float min_swing_s;           /**< a swing shorter than this is not a stride, s; 0.2 */
     float min_swing_gyro_dps;    /**< a swing must reach this angular rate, deg/s; 100 */
-    /* Trunk: step detection on the vertical acceleration. */
-    float trunk_lowpass_hz;      /**< low-pass cut-off of the vertical acceleration, Hz; 3.0 */
+    /* Trunk / pocket: steps from the vertical acceleration (resampled to 100 Hz). */
+    float trunk_smooth_s;        /**< length of each of two cascaded moving averages, s; 0.15 */
+    float trunk_detrend_s;       /**< trailing mean removed from the signal, s; 1.0 */
+    float min_step_peak_mps2;    /**< a step's vertical acceleration must reach this, m/s^2; 0.4 */
     float min_step_interval_s;   /**< shortest step, s; 0.25 */
-    float max_step_interval_s;   /**< longest step inside a bout, s; 1.5 */
-    float min_step_peak_mps2;    /**< a step peak must rise this far above the trough, m/s^2; 0.5 */
-    /* Bouts. */
-    int min_bout_steps;          /**< contacts needed to open a bout; 3 */
-    float max_bout_pause_s;      /**< longer pauses between contacts end a bout, s; 2.5 */
-    float max_gap_s;             /**< sampling gaps longer than this break bouts, s; 0.1 */
+    /* Bouts (both placements). */
+    int min_bout_steps;          /**< steps needed to open a bout (a foot contact = 2 steps); 4 */
+    float max_bout_pause_s;      /**< a longer pause between contacts ends a bout, s; 2.5 */
+    float max_gap_s;             /**< a longer hole in the data resets detection, s; 0.25 */
 } bstep_analyzer_settings;
 
 BSTEP_API extern const bstep_analyzer_settings bstep_analyzer_default_settings;
@@ -83,11 +83,17 @@ BSTEP_API extern const bstep_analyzer_settings bstep_analyzer_default_settings;
 typedef struct {
     int in_stance;        /**< foot: currently in stance */
     int in_bout;          /**< a bout is open */
-    float gyro_norm_dps;  /**< foot: windowed gyro norm */
-    float vertical_mps2;  /**< trunk: filtered vertical acceleration, gravity removed */
+    float gyro_norm_dps;  /**< foot: gyro norm of the last sample */
+    float vertical_mps2;  /**< trunk: filtered vertical acceleration of the last grid point */
     uint64_t samples;     /**< samples consumed */
-    uint64_t gaps;        /**< gaps seen */
+    uint64_t gaps;        /**< gaps that reset detection */
 } bstep_analyzer_states;
+
+/* Internal sizes, fixed at compile time. */
+#define BSTEP__TRUNK_RATE_HZ 100
+#define BSTEP__TRUNK_MAX_SMOOTH 64   /* grid samples per moving average, max */
+#define BSTEP__TRUNK_MAX_DETREND 512 /* grid samples in the detrending mean, max */
+#define BSTEP__PENDING_MAX 16
 
 /** Analyzer state. All members are private; sizeof() is the fixed memory per instance. */
 typedef struct {
@@ -97,44 +103,51 @@ typedef struct {
     uint64_t gaps;
     bstep_time_us last_t_us;
     int have_last;
-    /* history ring of per-sample features */
+    int steps_per_contact;
+    /* raw history ring (foot): time, |a| in m/s^2 */
     bstep_time_us hist_t_us[BSTEP_ANALYZER_HISTORY];
-    float hist_a[BSTEP_ANALYZER_HISTORY];   /* acc norm (foot) or vertical acc (trunk) */
-    float hist_g[BSTEP_ANALYZER_HISTORY];   /* gyro norm (foot) */
-    uint32_t hist_head;                     /* index of the next write */
+    float hist_a[BSTEP_ANALYZER_HISTORY];
+    uint32_t hist_head;
     uint32_t hist_count;
     /* foot */
-    int stance_window_n;
-    int min_stance_n;
-    int below_count;
+    float last_gyro_dps;
     int in_stance;
-    int stance_reported;
-    bstep_time_us stance_start_us;
+    int still_run;
+    bstep_time_us still_start_us;
     bstep_time_us swing_start_us;
+    float swing_peak_dps;
+    int have_swing;
     bstep_time_us last_ic_us;
     int have_ic;
-    float swing_peak_dps;
-    float gyro_win_max;
-    int gyro_win_age;
-    /* trunk */
-    float lp_state[2][2];   /* two cascaded biquad sections, transposed DF-II states */
-    float lp_b[3], lp_a[3];
-    float hp_state[2];
-    float hp_b[3], hp_a[3];
-    float prev_v[2];
-    bstep_time_us prev_t[2];
-    float trough;
-    bstep_time_us last_peak_us;
-    int have_peak;
-    float cand_v;
-    bstep_time_us cand_t_us;
+    /* trunk: 100 Hz grid */
+    int64_t grid_k;
+    int grid_have;
+    float grid_sum;
+    int grid_n;
+    float grid_prev_value;
+    int smooth_n;
+    int detrend_n;
+    float box1[BSTEP__TRUNK_MAX_SMOOTH];
+    float box2[BSTEP__TRUNK_MAX_SMOOTH];
+    float det[BSTEP__TRUNK_MAX_DETREND];
+    float box1_sum, box2_sum, det_sum;
+    uint32_t grid_count;
+    float y_prev;
+    float y_last;
+    int64_t y_prev_k;
+    int armed;
     int have_cand;
-    float peak_level;
+    double cand_t_s;
+    float cand_peak;
+    double last_step_t_s;
+    int have_step;
     /* bouts */
     int bout_open;
+    bstep_time_us bout_last_contact_us;
+    bstep_time_us bout_first_us;
     int pending_n;
-    bstep_time_us pending_ic_us[8];
-    bstep_time_us bout_last_ic_us;
+    int pending_contacts;
+    bstep_event pending[BSTEP__PENDING_MAX];
     /* output queue */
     bstep_event queue[BSTEP_ANALYZER_EVENT_QUEUE];
     int queue_n;

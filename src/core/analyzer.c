@@ -1,2 +1,552 @@
-/* Being written (issue 2). */
+/*
+ * The streaming gait analyzer (first version: bouts and contacts for foot and trunk sensors).
+ *
+ * Foot (instep or heel clip, gyroscope needed). Stance is zero-velocity detection with the
+ * gyro-norm detector (gaitmap NormZuptDetector; Skog et al., IEEE TBME 2010 compare detectors):
+ * the foot is still while |w| < 50 deg/s for at least 80 ms. During a walking stance |w| stays
+ * well below 50 deg/s while in swing it exceeds 200 deg/s even in slow backward walking, so the
+ * threshold sits between the two. Each still period that follows a real swing (>= 0.2 s long and
+ * reaching >= 100 deg/s: shorter or gentler movements are fidgets, not strides) holds one initial
+ * contact: the largest acceleration magnitude in [stance start - 150 ms, stance start + 30 ms],
+ * i.e. the impact of the landing, which comes before the foot is flat and still. This rule does
+ * not depend on which part of the foot lands first, so it holds for toe-first backward strides as
+ * well as heel-first forward ones (algorithms.md 4.3); the Rampp "gyro minimum" rule does not. The
+ * final contact is the end of the still period that preceded the swing.
+ *
+ * Trunk (lower back, waist, pocket; gyroscope optional). The orientation filter gives the vertical
+ * acceleration with gravity removed. It is resampled to a 100 Hz grid (bin means; short holes are
+ * bridged linearly), smoothed by two cascaded 0.15 s moving averages (linear phase: the delay is
+ * known exactly and removed from event times; the first null at 6.7 Hz keeps the 1-2.5 Hz step
+ * band) and detrended by a trailing 1 s mean. At each initial contact the body's downward motion
+ * is stopped by the new stance leg, so the vertical acceleration swings from negative (centre of
+ * mass vaulting over the old stance leg) to a positive peak (Zijlstra & Hof, Gait Posture 2003;
+ * McCamley et al., Gait Posture 2012). A step is the upward zero crossing of the smoothed signal
+ * that is followed by a peak of at least 0.4 m/s^2 (a 1.5 Hz oscillation of 1.5 cm, gentle slow
+ * walking, already gives about 1.3 m/s^2; quiet standing stays far below) and comes at least
+ * 0.25 s after the previous step. Direction does not enter, so backward walking is handled alike.
+ *
+ * Bouts. Contacts are held back until they make a bout of at least 4 steps (algorithms.md section
+ * 2) with pauses of at most 2.5 s; then a bout start and the held contacts are emitted, and later
+ * contacts come out at once. Contacts that never make a bout are dropped (weight shifts, fidgets).
+ *
+ * Gaps. A hole in the data longer than 0.25 s (the shortest step, so no step can hide in a shorter
+ * one) ends the bout, resets every detector and emits a GAP event: nothing is counted or
+ * integrated across it. Shorter holes (packet loss of a few samples) are tolerated.
+ */
+#include <math.h>
+#include <string.h>
+
 #include "backstep/analyzer.h"
+#include "backstep/status.h"
+
+const bstep_analyzer_settings bstep_analyzer_default_settings = {
+    .placement = BSTEP_PLACEMENT_LOWER_BACK,
+    .sample_rate_hz = 100.0f,
+    .toe_axis = BSTEP_AXIS_AUTO,
+    .front_axis = BSTEP_AXIS_AUTO,
+    .ahrs =
+        {
+            .gain = 0.5f,
+            .startup_gain = 10.0f,
+            .startup_s = 3.0f,
+            .accel_rejection_deg = 10.0f,
+            .rejection_timeout_s = 5.0f,
+            .max_dt_s = 0.25f,
+        },
+    .stance_gyro_dps = 50.0f,
+    .min_stance_s = 0.08f,
+    .ic_search_before_s = 0.15f,
+    .ic_search_after_s = 0.03f,
+    .min_swing_s = 0.2f,
+    .min_swing_gyro_dps = 100.0f,
+    .trunk_smooth_s = 0.15f,
+    .trunk_detrend_s = 1.0f,
+    .min_step_peak_mps2 = 0.4f,
+    .min_step_interval_s = 0.25f,
+    .min_bout_steps = 4,
+    .max_bout_pause_s = 2.5f,
+    .max_gap_s = 0.25f,
+};
+
+#define GRID_PERIOD_US (1000000 / BSTEP__TRUNK_RATE_HZ)
+
+static int is_foot(const bstep_analyzer *a)
+{
+    return a->cfg.placement == BSTEP_PLACEMENT_FOOT_LEFT ||
+           a->cfg.placement == BSTEP_PLACEMENT_FOOT_RIGHT;
+}
+
+static int pos_finite(float v) { return isfinite(v) && v > 0.0f; }
+
+static int settings_valid(const bstep_analyzer_settings *c)
+{
+    const float rate = (float)BSTEP__TRUNK_RATE_HZ;
+    if (c->placement == BSTEP_PLACEMENT_AUTO || (int)c->placement < 0 ||
+        c->placement > BSTEP_PLACEMENT_POCKET)
+        return 0;
+    if (!(isfinite(c->sample_rate_hz) && c->sample_rate_hz >= 5.0f &&
+          c->sample_rate_hz <= BSTEP_ANALYZER_MAX_RATE_HZ))
+        return 0;
+    if ((int)c->toe_axis < 0 || c->toe_axis > BSTEP_AXIS_NEG_Z || (int)c->front_axis < 0 ||
+        c->front_axis > BSTEP_AXIS_NEG_Z)
+        return 0;
+    if (!pos_finite(c->stance_gyro_dps) || !pos_finite(c->min_stance_s) ||
+        !pos_finite(c->ic_search_before_s) || !(isfinite(c->ic_search_after_s) &&
+                                                c->ic_search_after_s >= 0.0f) ||
+        c->ic_search_after_s >= c->min_stance_s || !pos_finite(c->min_swing_s) ||
+        !pos_finite(c->min_swing_gyro_dps))
+        return 0;
+    /* The look-back must fit in the history ring at the nominal rate. */
+    if ((c->ic_search_before_s + c->min_stance_s + 0.05f) * c->sample_rate_hz >
+        (float)BSTEP_ANALYZER_HISTORY)
+        return 0;
+    if (!pos_finite(c->trunk_smooth_s) || c->trunk_smooth_s * rate > BSTEP__TRUNK_MAX_SMOOTH ||
+        !pos_finite(c->trunk_detrend_s) ||
+        c->trunk_detrend_s * rate > BSTEP__TRUNK_MAX_DETREND ||
+        !pos_finite(c->min_step_peak_mps2) || !pos_finite(c->min_step_interval_s))
+        return 0;
+    if (c->min_bout_steps < 1 || c->min_bout_steps > BSTEP__PENDING_MAX / 2 ||
+        !pos_finite(c->max_bout_pause_s) || !pos_finite(c->max_gap_s))
+        return 0;
+    return 1;
+}
+
+int bstep_analyzer_init(bstep_analyzer *a, const bstep_analyzer_settings *cfg)
+{
+    if (a == NULL || cfg == NULL || !settings_valid(cfg))
+        return BSTEP_EINVAL;
+    memset(a, 0, sizeof(*a));
+    a->cfg = *cfg;
+    if (bstep_ahrs_init(&a->ahrs, &cfg->ahrs) != BSTEP_OK)
+        return BSTEP_EINVAL;
+    bstep_analyzer_reset(a);
+    return BSTEP_OK;
+}
+
+/* Forget everything that depends on continuous data (after a gap), keep counters and bouts. */
+static void reset_detectors(bstep_analyzer *a)
+{
+    bstep_ahrs_reset(&a->ahrs);
+    a->hist_head = 0;
+    a->hist_count = 0;
+    a->last_gyro_dps = 0.0f;
+    a->in_stance = 0;
+    a->still_run = 0;
+    a->have_swing = 0;
+    a->swing_peak_dps = 0.0f;
+    a->have_ic = 0;
+    a->grid_have = 0;
+    a->grid_sum = 0.0f;
+    a->grid_n = 0;
+    a->box1_sum = a->box2_sum = a->det_sum = 0.0f;
+    memset(a->box1, 0, sizeof(a->box1));
+    memset(a->box2, 0, sizeof(a->box2));
+    memset(a->det, 0, sizeof(a->det));
+    a->grid_count = 0;
+    a->armed = 0;
+    a->have_cand = 0;
+    a->have_step = 0;
+}
+
+void bstep_analyzer_reset(bstep_analyzer *a)
+{
+    bstep_analyzer_settings cfg = a->cfg;
+    bstep_ahrs ahrs = a->ahrs;
+    memset(a, 0, sizeof(*a));
+    a->cfg = cfg;
+    a->ahrs = ahrs;
+    a->steps_per_contact = is_foot(a) ? 2 : 1;
+    a->smooth_n = (int)lroundf(cfg.trunk_smooth_s * (float)BSTEP__TRUNK_RATE_HZ) | 1;
+    if (a->smooth_n > BSTEP__TRUNK_MAX_SMOOTH)
+        a->smooth_n -= 2;
+    a->detrend_n = (int)lroundf(cfg.trunk_detrend_s * (float)BSTEP__TRUNK_RATE_HZ);
+    if (a->detrend_n < 1)
+        a->detrend_n = 1;
+    reset_detectors(a);
+}
+
+static bstep_event make_event(bstep_event_type type, bstep_time_us t_us, bstep_time_us now_us)
+{
+    bstep_event e;
+    e.type = type;
+    e.t_us = t_us;
+    e.emitted_t_us = now_us;
+    e.foot = BSTEP_FOOT_UNKNOWN;
+    e.direction = BSTEP_DIRECTION_UNKNOWN;
+    e.strike = BSTEP_STRIKE_UNKNOWN;
+    e.strike_angle_deg = NAN;
+    e.stride_length_m = NAN;
+    e.stride_time_s = NAN;
+    e.value = NAN;
+    return e;
+}
+
+static void push(bstep_analyzer *a, const bstep_event *e)
+{
+    if (a->queue_n < BSTEP_ANALYZER_EVENT_QUEUE)
+        a->queue[a->queue_n++] = *e;
+    /* else: the caller has not drained the queue for many samples; the newest event is lost. */
+}
+
+static void end_bout(bstep_analyzer *a, bstep_time_us now_us)
+{
+    if (a->bout_open) {
+        bstep_event e = make_event(BSTEP_EVENT_BOUT_END, a->bout_last_contact_us, now_us);
+        push(a, &e);
+        a->bout_open = 0;
+    }
+    a->pending_n = 0;
+    a->pending_contacts = 0;
+}
+
+/* A contact or final contact from a detector enters the bout logic here. */
+static void bout_event(bstep_analyzer *a, bstep_event *e)
+{
+    if (a->bout_open) {
+        push(a, e);
+        if (e->type == BSTEP_EVENT_INITIAL_CONTACT)
+            a->bout_last_contact_us = e->t_us;
+        return;
+    }
+    if (a->pending_n == BSTEP__PENDING_MAX) { /* drop the oldest held event */
+        if (a->pending[0].type == BSTEP_EVENT_INITIAL_CONTACT)
+            a->pending_contacts--;
+        memmove(a->pending, a->pending + 1, sizeof(a->pending[0]) * (BSTEP__PENDING_MAX - 1));
+        a->pending_n--;
+    }
+    a->pending[a->pending_n++] = *e;
+    if (e->type != BSTEP_EVENT_INITIAL_CONTACT)
+        return;
+    a->pending_contacts++;
+    a->bout_last_contact_us = e->t_us;
+    if (a->pending_contacts * a->steps_per_contact >= a->cfg.min_bout_steps) {
+        int i;
+        bstep_event s = make_event(BSTEP_EVENT_BOUT_START, a->pending[0].t_us, e->emitted_t_us);
+        push(a, &s);
+        for (i = 0; i < a->pending_n; i++) {
+            a->pending[i].emitted_t_us = e->emitted_t_us;
+            push(a, &a->pending[i]);
+        }
+        a->pending_n = 0;
+        a->pending_contacts = 0;
+        a->bout_open = 1;
+        a->bout_first_us = s.t_us;
+    }
+}
+
+/* Called for every sample: closes bouts or drops held contacts after a long pause. */
+static void bout_timeout(bstep_analyzer *a, bstep_time_us now_us)
+{
+    const bstep_time_us pause_us = (bstep_time_us)(a->cfg.max_bout_pause_s * 1e6f);
+    if (a->bout_open && now_us - a->bout_last_contact_us > pause_us)
+        end_bout(a, now_us);
+    else if (!a->bout_open && a->pending_contacts > 0 &&
+             now_us - a->bout_last_contact_us > pause_us) {
+        a->pending_n = 0;
+        a->pending_contacts = 0;
+    }
+}
+
+/* ---- foot ----------------------------------------------------------------------------------- */
+
+static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
+{
+    const float *w = s->gyro_dps, *f = s->accel_mps2;
+    const float gn = sqrtf(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
+    const float an = sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]);
+
+    a->hist_t_us[a->hist_head] = s->t_us;
+    a->hist_a[a->hist_head] = an;
+    a->hist_head = (a->hist_head + 1u) % BSTEP_ANALYZER_HISTORY;
+    if (a->hist_count < BSTEP_ANALYZER_HISTORY)
+        a->hist_count++;
+    a->last_gyro_dps = gn;
+
+    if (!(s->flags & BSTEP_SAMPLE_HAS_GYRO))
+        return; /* stance detection needs the gyroscope */
+
+    if (gn < a->cfg.stance_gyro_dps) {
+        if (a->still_run == 0)
+            a->still_start_us = s->t_us;
+        a->still_run++;
+        if (!a->in_stance &&
+            (float)(s->t_us - a->still_start_us) * 1e-6f >= a->cfg.min_stance_s) {
+            a->in_stance = 1;
+            if (a->have_swing &&
+                (float)(a->still_start_us - a->swing_start_us) * 1e-6f >= a->cfg.min_swing_s &&
+                a->swing_peak_dps >= a->cfg.min_swing_gyro_dps) {
+                /* A real stride ended: final contact at the swing start, then the landing. */
+                const bstep_time_us lo =
+                    a->still_start_us - (bstep_time_us)(a->cfg.ic_search_before_s * 1e6f);
+                const bstep_time_us hi =
+                    a->still_start_us + (bstep_time_us)(a->cfg.ic_search_after_s * 1e6f);
+                bstep_time_us best_t = a->still_start_us;
+                float best = -1.0f;
+                uint32_t k;
+                bstep_event fc = make_event(BSTEP_EVENT_FINAL_CONTACT, a->swing_start_us, s->t_us);
+                bstep_event ic;
+                for (k = 0; k < a->hist_count; k++) {
+                    uint32_t idx = (a->hist_head + BSTEP_ANALYZER_HISTORY - 1u - k) %
+                                   BSTEP_ANALYZER_HISTORY;
+                    bstep_time_us t = a->hist_t_us[idx];
+                    if (t < lo)
+                        break;
+                    if (t <= hi && a->hist_a[idx] > best) {
+                        best = a->hist_a[idx];
+                        best_t = t;
+                    }
+                }
+                ic = make_event(BSTEP_EVENT_INITIAL_CONTACT, best_t, s->t_us);
+                ic.foot = a->cfg.placement == BSTEP_PLACEMENT_FOOT_LEFT ? BSTEP_FOOT_LEFT
+                                                                          : BSTEP_FOOT_RIGHT;
+                fc.foot = ic.foot;
+                if (a->have_ic && (float)(best_t - a->last_ic_us) * 1e-6f <=
+                                      a->cfg.max_bout_pause_s)
+                    ic.stride_time_s = (float)(best_t - a->last_ic_us) * 1e-6f;
+                a->last_ic_us = best_t;
+                a->have_ic = 1;
+                bout_event(a, &fc);
+                bout_event(a, &ic);
+            }
+            a->have_swing = 0;
+        }
+    } else {
+        if (a->in_stance || a->still_run > 0) {
+            if (a->in_stance) {
+                /* Stance ended: a swing may begin here. */
+                a->swing_start_us = s->t_us;
+                a->have_swing = 1;
+                a->swing_peak_dps = 0.0f;
+            }
+            a->in_stance = 0;
+            a->still_run = 0;
+        }
+        if (gn > a->swing_peak_dps)
+            a->swing_peak_dps = gn;
+    }
+}
+
+/* ---- trunk ---------------------------------------------------------------------------------- */
+
+/* Two cascaded moving averages (smooth_n each), then a trailing mean (detrend_n) subtracted. One
+ * grid sample in, one filtered value out; the output lags the input by smooth_n - 1 samples. */
+static float trunk_filter(bstep_analyzer *a, float x)
+{
+    const int n1 = a->smooth_n, nd = a->detrend_n;
+    const uint32_t c = a->grid_count;
+    float m1, m2, y;
+    uint32_t i1 = c % (uint32_t)n1, id = c % (uint32_t)nd;
+
+    a->box1_sum += x - a->box1[i1];
+    a->box1[i1] = x;
+    m1 = a->box1_sum / (float)n1;
+    a->box2_sum += m1 - a->box2[i1];
+    a->box2[i1] = m1;
+    m2 = a->box2_sum / (float)n1;
+    a->det_sum += m2 - a->det[id];
+    a->det[id] = m2;
+    a->grid_count = c + 1u;
+    if (i1 == (uint32_t)n1 - 1u) { /* refresh running sums: no round-off build-up */
+        int k;
+        float s1 = 0.0f, s2 = 0.0f;
+        for (k = 0; k < n1; k++) {
+            s1 += a->box1[k];
+            s2 += a->box2[k];
+        }
+        a->box1_sum = s1;
+        a->box2_sum = s2;
+    }
+    if (id == (uint32_t)nd - 1u) {
+        int k;
+        float sd = 0.0f;
+        for (k = 0; k < nd; k++)
+            sd += a->det[k];
+        a->det_sum = sd;
+    }
+    {
+        const uint32_t have = a->grid_count < (uint32_t)nd ? a->grid_count : (uint32_t)nd;
+        y = m2 - a->det_sum / (float)have;
+    }
+    return y;
+}
+
+/* Step detection on one filtered grid value y at grid index k (time of the value itself already
+ * corrected for the filter delay: t_s). */
+static void trunk_detect(bstep_analyzer *a, float y, double t_s, bstep_time_us now_us)
+{
+    const float thr = a->cfg.min_step_peak_mps2;
+    const double period = 1.0 / BSTEP__TRUNK_RATE_HZ;
+    /* Warm-up: the moving averages need a full window before their output means anything. */
+    if (a->grid_count < (uint32_t)(2 * a->smooth_n)) {
+        a->y_prev = y;
+        return;
+    }
+    if (y < 0.0f)
+        a->armed = 1;
+    if (a->armed && a->y_prev < 0.0f && y >= 0.0f) {
+        /* Upward zero crossing, interpolated between the two grid points. */
+        const double frac = (double)(a->y_prev / (a->y_prev - y));
+        const double tc = t_s - period + frac * period;
+        if (!a->have_step || tc - a->last_step_t_s >= (double)a->cfg.min_step_interval_s) {
+            a->have_cand = 1;
+            a->cand_t_s = tc;
+            a->cand_peak = y;
+        }
+        a->armed = 0;
+    }
+    if (a->have_cand) {
+        if (y > a->cand_peak)
+            a->cand_peak = y;
+        if (a->cand_peak >= thr) {
+            bstep_event e = make_event(BSTEP_EVENT_INITIAL_CONTACT,
+                                       (bstep_time_us)llround(a->cand_t_s * 1e6), now_us);
+            if (a->have_step && a->cand_t_s - a->last_step_t_s <= (double)a->cfg.max_bout_pause_s)
+                e.value = (float)(a->cand_t_s - a->last_step_t_s); /* step time, s */
+            a->last_step_t_s = a->cand_t_s;
+            a->have_step = 1;
+            a->have_cand = 0;
+            bout_event(a, &e);
+        } else if (y < 0.0f) {
+            a->have_cand = 0; /* too small to be a step */
+        }
+    }
+    a->y_prev = y;
+}
+
+static void trunk_grid_point(bstep_analyzer *a, int64_t k, float v, bstep_time_us now_us)
+{
+    const float y = trunk_filter(a, v);
+    /* Delay of two moving averages of odd length n: 2 * (n - 1) / 2 grid periods. */
+    const double t_s = (double)(k - (a->smooth_n - 1)) / BSTEP__TRUNK_RATE_HZ;
+    a->y_last = y;
+    trunk_detect(a, y, t_s, now_us);
+}
+
+static void trunk_update(bstep_analyzer *a, const bstep_imu_sample *s)
+{
+    float lin[3], v;
+    int64_t k;
+    bstep_ahrs_update(&a->ahrs, s);
+    bstep_ahrs_get_linear_world(&a->ahrs, s->accel_mps2, lin);
+    v = lin[2];
+    /* Bin index of this sample on the 100 Hz grid (bins centred on multiples of the period). */
+    k = (s->t_us + GRID_PERIOD_US / 2) / GRID_PERIOD_US;
+    if (s->t_us + GRID_PERIOD_US / 2 < 0)
+        k -= 1;
+    if (!a->grid_have) {
+        a->grid_have = 1;
+        a->grid_k = k;
+        a->grid_sum = v;
+        a->grid_n = 1;
+        return;
+    }
+    if (k == a->grid_k) {
+        a->grid_sum += v;
+        a->grid_n++;
+        return;
+    }
+    {
+        const float done = a->grid_sum / (float)a->grid_n;
+        int64_t j;
+        trunk_grid_point(a, a->grid_k, done, s->t_us);
+        /* Empty bins inside a short hole: bridge linearly towards this sample. */
+        for (j = a->grid_k + 1; j < k; j++) {
+            const float f = (float)(j - a->grid_k) / (float)(k - a->grid_k);
+            trunk_grid_point(a, j, done + f * (v - done), s->t_us);
+        }
+        a->grid_prev_value = done;
+    }
+    a->grid_k = k;
+    a->grid_sum = v;
+    a->grid_n = 1;
+}
+
+/* ---- driver --------------------------------------------------------------------------------- */
+
+static size_t drain(bstep_analyzer *a, bstep_event *ev, size_t ev_cap)
+{
+    size_t n = (size_t)a->queue_n < ev_cap ? (size_t)a->queue_n : ev_cap;
+    if (n > 0) {
+        memcpy(ev, a->queue, n * sizeof(*ev));
+        memmove(a->queue, a->queue + n, ((size_t)a->queue_n - n) * sizeof(*ev));
+        a->queue_n -= (int)n;
+    }
+    return n;
+}
+
+size_t bstep_analyzer_update(bstep_analyzer *a, const bstep_imu_sample *s, bstep_event *ev,
+                             size_t ev_cap)
+{
+    const float *f = s->accel_mps2;
+    if (!(isfinite(f[0]) && isfinite(f[1]) && isfinite(f[2])))
+        return drain(a, ev, ev_cap);
+    if (a->have_last) {
+        bstep_time_us dt = s->t_us - a->last_t_us;
+        if (dt <= 0)
+            return drain(a, ev, ev_cap); /* not after the previous sample: ignored */
+        if ((float)dt * 1e-6f > a->cfg.max_gap_s) {
+            bstep_event g = make_event(BSTEP_EVENT_GAP, a->last_t_us, s->t_us);
+            g.value = (float)dt * 1e-6f;
+            end_bout(a, s->t_us);
+            push(a, &g);
+            reset_detectors(a);
+            a->gaps++;
+        }
+    }
+    a->last_t_us = s->t_us;
+    a->have_last = 1;
+    a->samples++;
+    if (is_foot(a))
+        foot_update(a, s);
+    else
+        trunk_update(a, s);
+    bout_timeout(a, s->t_us);
+    return drain(a, ev, ev_cap);
+}
+
+size_t bstep_analyzer_update_block(bstep_analyzer *a, const bstep_imu_sample *s, size_t n,
+                                   bstep_event *ev, size_t ev_cap)
+{
+    size_t i, out = 0;
+    for (i = 0; i < n; i++)
+        out += bstep_analyzer_update(a, &s[i], ev + out, ev_cap - out);
+    return out;
+}
+
+size_t bstep_analyzer_finish(bstep_analyzer *a, bstep_event *ev, size_t ev_cap)
+{
+    end_bout(a, a->last_t_us);
+    return drain(a, ev, ev_cap);
+}
+
+bstep_analyzer_states bstep_analyzer_get_states(const bstep_analyzer *a)
+{
+    bstep_analyzer_states st;
+    st.in_stance = a->in_stance;
+    st.in_bout = a->bout_open;
+    st.gyro_norm_dps = a->last_gyro_dps;
+    st.vertical_mps2 = a->y_last;
+    st.samples = a->samples;
+    st.gaps = a->gaps;
+    return st;
+}
+
+float bstep_estimate_rate_hz(const bstep_time_us *t_us, size_t n)
+{
+    bstep_time_us d[255];
+    size_t m = 0, i, j;
+    if (n > 256)
+        n = 256;
+    for (i = 1; i < n; i++)
+        if (t_us[i] > t_us[i - 1])
+            d[m++] = t_us[i] - t_us[i - 1];
+    if (m == 0)
+        return 0.0f;
+    for (i = 1; i < m; i++) { /* insertion sort: at most 255 values */
+        bstep_time_us v = d[i];
+        for (j = i; j > 0 && d[j - 1] > v; j--)
+            d[j] = d[j - 1];
+        d[j] = v;
+    }
+    return 1e6f / (float)d[m / 2];
+}

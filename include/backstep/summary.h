@@ -1,0 +1,72 @@
+/*
+ * Session summary accumulated from analyzer events, streaming, fixed memory. The numbers the
+ * report shows (DESIGN.md section 6 "summary") come from here, so every output agrees.
+ *
+ * Definitions (documented in docs/json-schema.md):
+ * - steps: steps of both feet. A foot sensor sees one foot, so each of its strides counts 2.
+ * - walking_time_s: sum of bout durations (first to last contact of each bout).
+ * - cadence_spm: 60 / mean step time over the step intervals inside bouts (foot: 120 / mean
+ *   stride time).
+ * - stride_time_cv_pct: 100 * SD / mean of stride times inside bouts (trunk: a stride is two
+ *   consecutive step intervals).
+ * - step_time_asymmetry_pct: trunk only: 100 * |mean(odd steps) - mean(even steps)| / mean of
+ *   the two, consecutive steps alternating feet (algorithms.md section 9).
+ * Unknown values are NAN (shown as null).
+ */
+#ifndef BACKSTEP_SUMMARY_H
+#define BACKSTEP_SUMMARY_H
+
+#include "backstep/analyzer.h"
+#include "backstep/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    uint64_t steps, steps_forward, steps_backward, steps_sideways;
+    uint64_t contacts; /**< initial contacts seen (foot: strides of that foot) */
+    uint64_t bouts;
+    double walking_time_s;
+    double cadence_spm;
+    double distance_m, distance_backward_m;
+    double speed_mps;
+    double stride_time_cv_pct;
+    double step_time_asymmetry_pct;
+    double mean_stride_time_s;
+    uint64_t gaps;
+} bstep_summary_values;
+
+/** Accumulator. All members are private. */
+typedef struct {
+    int steps_per_contact;
+    int in_bout;
+    bstep_time_us bout_start_us;
+    uint64_t contacts, bouts, gaps, dir_f, dir_b, dir_s;
+    double walking_s;
+    /* step (trunk) or stride (foot) intervals inside bouts */
+    uint64_t n_int;
+    double sum_int;
+    /* stride-time statistics (Welford) */
+    uint64_t n_stride;
+    double stride_mean, stride_m2;
+    /* trunk: alternate step times */
+    double prev_step_s;
+    int have_prev_step;
+    uint64_t parity;
+    double sum_odd, sum_even;
+    uint64_t n_odd, n_even;
+    /* distance */
+    double dist_m, dist_back_m;
+    uint64_t n_length;
+} bstep_summary;
+
+/** @param steps_per_contact 2 for a foot sensor, 1 for trunk/pocket. @return BSTEP_EINVAL if not. */
+BSTEP_API int bstep_summary_init(bstep_summary *s, int steps_per_contact);
+BSTEP_API void bstep_summary_add(bstep_summary *s, const bstep_event *e);
+BSTEP_API void bstep_summary_get(const bstep_summary *s, bstep_summary_values *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
