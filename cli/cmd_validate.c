@@ -1,2 +1,445 @@
-/* Being written (issue 2). */
-typedef int bstep__placeholder_cmd_validate;
+/*
+ * backstep validate: run the same analysis as `analyze` on recordings that have a truth file
+ * (NAME.truth.json, format in ../shared/data/README.md section 2) and score it.
+ *
+ * Scoring (DESIGN.md section 7):
+ * - A detected initial contact matches a reference one when they are at most 100 ms apart,
+ *   one-to-one: candidate pairs are taken in order of increasing time difference.
+ * - Only the part of the recording the truth covers is scored: the truth's event_window_s when
+ *   given, else the union of its segments widened by 0.5 s on each side (truth files list
+ *   contacts inside their annotated segments only, e.g. mobgap lists them inside walking bouts),
+ *   else the whole recording. Intervals in events_missing_in_s are left out.
+ * - Step-count error: |detected - reference| / reference per file (reference = step_count when
+ *   the truth gives only a count, over the whole recording; else the contacts in the scored part).
+ * - Timing error: mean absolute difference of matched pairs.
+ * - Per activity: the same counts restricted to each truth segment's time span.
+ * Results are grouped per dataset folder and placement; thresholds apply to every group.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backstep/status.h"
+#include "cli.h"
+#include "io/truth.h"
+#include "report/report.h"
+
+#define MATCH_S 0.100
+#define PAD_S 0.5
+#define MAX_GROUPS 64
+#define MAX_ACTIVITIES 24
+
+typedef struct {
+    char activity[32];
+    uint64_t ref, det, tp, segs, swings_ref, swings_det;
+} activity_score;
+
+typedef struct {
+    char name[160];
+    uint64_t files, failed, ref, det, tp;
+    double sum_abs_dt;
+    double sum_count_err; /* sum over files of relative count error */
+    uint64_t n_count_err;
+    double max_count_err;
+    activity_score act[MAX_ACTIVITIES];
+    int n_act;
+} group_score;
+
+typedef struct {
+    double r, d, dt;
+    size_t ri, di;
+} pair;
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const pair *x = a, *y = b;
+    return (x->dt > y->dt) - (x->dt < y->dt);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int in_scored(const bstep__truth *t, double x, double dur)
+{
+    size_t i;
+    for (i = 0; i < t->n_missing; i++)
+        if (x >= t->missing_s[i][0] && x <= t->missing_s[i][1])
+            return 0;
+    if (t->have_window)
+        return x >= t->window_s[0] && x <= t->window_s[1];
+    if (t->n_segments > 0) {
+        for (i = 0; i < t->n_segments; i++)
+            if (x >= t->segments[i].start_s - PAD_S && x <= t->segments[i].end_s + PAD_S)
+                return 1;
+        return 0;
+    }
+    return x >= 0.0 && x <= dur + 1.0;
+}
+
+static const char *placement_for_truth(const char *p, bstep_placement *out)
+{
+    if (bstep_placement_parse(p, out) == BSTEP_OK && *out != BSTEP_PLACEMENT_AUTO)
+        return p;
+    /* hand, bag, armband, neck: carried like a phone; the trunk/pocket engine applies. */
+    *out = BSTEP_PLACEMENT_POCKET;
+    return "pocket";
+}
+
+static activity_score *activity(group_score *g, const char *name)
+{
+    int i;
+    for (i = 0; i < g->n_act; i++)
+        if (strcmp(g->act[i].activity, name) == 0)
+            return &g->act[i];
+    if (g->n_act == MAX_ACTIVITIES)
+        return NULL;
+    memset(&g->act[g->n_act], 0, sizeof(g->act[0]));
+    snprintf(g->act[g->n_act].activity, sizeof(g->act[0].activity), "%s", name);
+    return &g->act[g->n_act++];
+}
+
+static group_score *group(group_score *gs, int *ng, const char *name)
+{
+    int i;
+    for (i = 0; i < *ng; i++)
+        if (strcmp(gs[i].name, name) == 0)
+            return &gs[i];
+    if (*ng == MAX_GROUPS)
+        return NULL;
+    memset(&gs[*ng], 0, sizeof(gs[0]));
+    snprintf(gs[*ng].name, sizeof(gs[0].name), "%s", name);
+    return &gs[(*ng)++];
+}
+
+/* Score one analysed file against its truth. */
+static int score_file(group_score *g, const bstep__truth *t, const bstep__analysis *a, int verbose,
+                      const char *label)
+{
+    double *det = malloc((a->n_steps + 1) * sizeof(double));
+    double *ref = malloc((t->n_ic + 1) * sizeof(double));
+    unsigned char *ref_used, *det_used;
+    pair *pairs = NULL;
+    size_t nd = 0, nr = 0, np = 0, capp = 0, i, j, tp = 0;
+    double sum_dt = 0.0;
+    if (det == NULL || ref == NULL) {
+        free(det);
+        free(ref);
+        return BSTEP_ENOMEM;
+    }
+    for (i = 0; i < a->n_steps; i++)
+        if (in_scored(t, a->steps[i].ic_s, a->duration_s))
+            det[nd++] = a->steps[i].ic_s;
+    for (i = 0; i < t->n_ic; i++)
+        if (in_scored(t, t->ic_s[i], a->duration_s))
+            ref[nr++] = t->ic_s[i];
+    ref_used = calloc(nr + 1, 1);
+    det_used = calloc(nd + 1, 1);
+    /* Candidate pairs within the window (both lists are sorted: sliding start index). */
+    for (i = 0, j = 0; i < nr && ref_used && det_used; i++) {
+        size_t k;
+        while (j < nd && det[j] < ref[i] - MATCH_S)
+            j++;
+        for (k = j; k < nd && det[k] <= ref[i] + MATCH_S; k++) {
+            if (np == capp) {
+                pair *q;
+                capp = capp ? capp * 2 : 256;
+                q = realloc(pairs, capp * sizeof(*pairs));
+                if (q == NULL)
+                    break;
+                pairs = q;
+            }
+            pairs[np].r = ref[i];
+            pairs[np].d = det[k];
+            pairs[np].dt = fabs(det[k] - ref[i]);
+            pairs[np].ri = i;
+            pairs[np].di = k;
+            np++;
+        }
+    }
+    if (np > 0)
+        qsort(pairs, np, sizeof(*pairs), cmp_pair);
+    for (i = 0; i < np; i++) {
+        if (ref_used[pairs[i].ri] || det_used[pairs[i].di])
+            continue;
+        ref_used[pairs[i].ri] = 1;
+        det_used[pairs[i].di] = 1;
+        tp++;
+        sum_dt += pairs[i].dt;
+    }
+    g->files++;
+    g->ref += nr;
+    g->det += nd;
+    g->tp += tp;
+    g->sum_abs_dt += sum_dt;
+    {
+        double cerr = ((double)NAN);
+        if (t->step_count >= 0 && t->n_ic == 0 && t->step_count > 0)
+            cerr = fabs((double)a->summary.steps - (double)t->step_count) / (double)t->step_count;
+        else if (nr > 0)
+            cerr = fabs((double)nd - (double)nr) / (double)nr;
+        if (isfinite(cerr)) {
+            g->sum_count_err += cerr;
+            g->n_count_err++;
+            if (cerr > g->max_count_err)
+                g->max_count_err = cerr;
+        }
+        if (verbose)
+            fprintf(stderr, "  %-40s ref %4zu det %4zu tp %4zu count err %5.1f %%%s\n", label, nr,
+                    nd, tp, isfinite(cerr) ? 100.0 * cerr : 0.0,
+                    t->step_count >= 0 && t->n_ic == 0 ? " (vs step_count)" : "");
+    }
+    /* Per activity. */
+    for (i = 0; i < t->n_segments; i++) {
+        const bstep__truth_segment *s = &t->segments[i];
+        activity_score *as = activity(g, s->activity[0] ? s->activity : "unlabelled");
+        size_t k;
+        uint64_t sd = 0;
+        if (as == NULL)
+            continue;
+        as->segs++;
+        for (k = 0; k < nr; k++)
+            if (ref[k] >= s->start_s && ref[k] < s->end_s) {
+                as->ref++;
+                if (ref_used[k])
+                    as->tp++;
+            }
+        for (k = 0; k < nd; k++)
+            if (det[k] >= s->start_s && det[k] < s->end_s)
+                sd++;
+        as->det += sd;
+        if (s->left_foot_swings >= 0) {
+            as->swings_ref += (uint64_t)s->left_foot_swings;
+            as->swings_det += sd;
+        }
+    }
+    free(pairs);
+    free(ref_used);
+    free(det_used);
+    free(det);
+    free(ref);
+    return BSTEP_OK;
+}
+
+static double f1(uint64_t tp, uint64_t ref, uint64_t det)
+{
+    return ref + det > 0 ? 2.0 * (double)tp / (double)(ref + det) : ((double)NAN);
+}
+
+static void help(void)
+{
+    printf(
+        "Usage: backstep validate DIR... [OPTIONS]\n\n"
+        "Score the analysis against reference recordings. Every NAME.truth.json under each DIR\n"
+        "(format: ../shared/data/README.md section 2; `backstep simulate --truth` writes it)\n"
+        "names its recording and placement; the recording is analysed exactly as `backstep\n"
+        "analyze` does and its initial contacts are matched one-to-one with the reference ones\n"
+        "within 100 ms. Per dataset folder and placement it prints: files, reference contacts,\n"
+        "detected contacts, precision, recall, F1, mean absolute timing error of matched contacts,\n"
+        "mean and worst per-file step-count error, then the same per truth activity segment.\n\n"
+        "Options:\n"
+        "  --min-f1 X              fail (exit 1) if a group's F1 is below X (0..1)\n"
+        "  --max-timing-ms X       fail if a group's timing error exceeds X ms\n"
+        "  --max-count-error-pct X fail if a file's step-count error exceeds X %%\n"
+        "  --only P                score only files whose placement starts with P\n"
+        "                          (e.g. foot, lower-back)\n"
+        "  --verbose               one line per file on standard error\n"
+        "  --help                  this text\n\n"
+        "Exit status: 0 all thresholds hold, 1 a threshold failed, 2 usage error,\n"
+        "3 a truth file or recording could not be read (it is reported and the rest still run).\n");
+}
+
+int bstep_cmd_validate(int argc, char **argv)
+{
+    const char *cmd = "validate";
+    bstep__opts o;
+    const char *dirs[256];
+    size_t ndirs = 0, di;
+    double min_f1 = -1.0, max_timing_ms = -1.0, max_count_pct = -1.0;
+    const char *only = NULL;
+    int verbose = 0, ng = 0, gi, fail = 0, input_errors = 0, tty = isatty(2);
+    group_score *groups = calloc(MAX_GROUPS, sizeof(group_score));
+
+    if (groups == NULL)
+        return BSTEP_EXIT_INPUT;
+    bstep__opts_init(&o, argc, argv);
+    while (bstep__opts_next(&o)) {
+        const char *v;
+        if (o.arg != NULL) {
+            if (ndirs == sizeof(dirs) / sizeof(dirs[0])) {
+                free(groups);
+                return bstep__usage_error(cmd, "too many folders");
+            }
+            dirs[ndirs++] = o.arg;
+            continue;
+        }
+        if (strcmp(o.name, "help") == 0) {
+            help();
+            free(groups);
+            return BSTEP_EXIT_OK;
+        }
+        if (strcmp(o.name, "verbose") == 0) {
+            verbose = 1;
+            continue;
+        }
+        v = bstep__opts_value(&o, cmd);
+        if (v == NULL) {
+            free(groups);
+            return BSTEP_EXIT_USAGE;
+        }
+        if ((strcmp(o.name, "min-f1") == 0 &&
+             bstep__parse_double(cmd, o.name, v, 0.0, 1.0, &min_f1) != 0) ||
+            (strcmp(o.name, "max-timing-ms") == 0 &&
+             bstep__parse_double(cmd, o.name, v, 0.0, 1e6, &max_timing_ms) != 0) ||
+            (strcmp(o.name, "max-count-error-pct") == 0 &&
+             bstep__parse_double(cmd, o.name, v, 0.0, 1e6, &max_count_pct) != 0)) {
+            free(groups);
+            return BSTEP_EXIT_USAGE;
+        }
+        if (strcmp(o.name, "only") == 0)
+            only = v;
+        else if (strcmp(o.name, "min-f1") != 0 && strcmp(o.name, "max-timing-ms") != 0 &&
+                 strcmp(o.name, "max-count-error-pct") != 0) {
+            free(groups);
+            return bstep__usage_error(cmd, "unknown option --%s", o.name);
+        }
+    }
+    if (ndirs == 0) {
+        free(groups);
+        return bstep__usage_error(cmd, "no folder given");
+    }
+
+    for (di = 0; di < ndirs; di++) {
+        DIR *d = opendir(dirs[di]);
+        struct dirent *de;
+        char **names = NULL;
+        size_t nn = 0, cap = 0, k;
+        const char *base = strrchr(dirs[di], '/');
+        char dsname[128];
+        if (d == NULL) {
+            fprintf(stderr, "backstep validate: %s: cannot open folder\n", dirs[di]);
+            input_errors++;
+            continue;
+        }
+        /* Dataset name: the folder's last component (trailing slashes ignored). */
+        snprintf(dsname, sizeof(dsname), "%s", dirs[di]);
+        while (strlen(dsname) > 1 && dsname[strlen(dsname) - 1] == '/')
+            dsname[strlen(dsname) - 1] = '\0';
+        base = strrchr(dsname, '/');
+        if (base != NULL)
+            memmove(dsname, base + 1, strlen(base + 1) + 1);
+        while ((de = readdir(d)) != NULL) {
+            size_t len = strlen(de->d_name);
+            if (len > 11 && strcmp(de->d_name + len - 11, ".truth.json") == 0) {
+                if (nn == cap) {
+                    char **q;
+                    cap = cap ? cap * 2 : 64;
+                    q = realloc(names, cap * sizeof(*names));
+                    if (q == NULL)
+                        break;
+                    names = q;
+                }
+                names[nn] = malloc(len + 1);
+                if (names[nn] == NULL)
+                    break;
+                memcpy(names[nn], de->d_name, len + 1);
+                nn++;
+            }
+        }
+        closedir(d);
+        if (nn > 0)
+            qsort(names, nn, sizeof(*names), cmp_str);
+        if (nn == 0)
+            fprintf(stderr, "backstep validate: %s: no *.truth.json files\n", dirs[di]);
+        for (k = 0; k < nn; k++) {
+            char tpath[2048], rpath[2048], err[1024], gname[160];
+            bstep__truth t;
+            bstep__analysis a;
+            bstep__analysis_options opt;
+            const char *pname;
+            group_score *g;
+            snprintf(tpath, sizeof(tpath), "%s/%s", dirs[di], names[k]);
+            if (tty)
+                fprintf(stderr, "\rvalidating %s (%zu/%zu)%20s", dsname, k + 1, nn, "");
+            if (bstep__truth_load(tpath, &t, err, sizeof(err)) != BSTEP_OK) {
+                fprintf(stderr, "%sbackstep validate: %s\n", tty ? "\n" : "", err);
+                input_errors++;
+                continue;
+            }
+            memset(&opt, 0, sizeof(opt));
+            pname = placement_for_truth(t.placement, &opt.placement);
+            if (only != NULL && strncmp(pname, only, strlen(only)) != 0) {
+                bstep__truth_free(&t);
+                continue;
+            }
+            snprintf(gname, sizeof(gname), "%s %s", dsname, pname);
+            g = group(groups, &ng, gname);
+            snprintf(rpath, sizeof(rpath), "%s/%s", dirs[di], t.recording);
+            if (bstep__analyze_file(rpath, &opt, &a, err, sizeof(err)) != BSTEP_OK) {
+                fprintf(stderr, "%sbackstep validate: %s\n", tty ? "\n" : "", err);
+                if (g != NULL)
+                    g->failed++;
+                input_errors++;
+            } else if (g != NULL) {
+                score_file(g, &t, &a, verbose, names[k]);
+            }
+            bstep__analysis_free(&a);
+            bstep__truth_free(&t);
+        }
+        if (tty)
+            fprintf(stderr, "\r%70s\r", "");
+        for (k = 0; k < nn; k++)
+            free(names[k]);
+        free(names);
+    }
+
+    printf("%-34s %5s %7s %7s %6s %6s %6s %9s %9s %9s\n", "dataset / placement", "files", "ref",
+           "det", "prec", "recall", "F1", "MAE ms", "count %", "worst %");
+    for (gi = 0; gi < ng; gi++) {
+        const group_score *g = &groups[gi];
+        const double prec = g->det ? (double)g->tp / (double)g->det : ((double)NAN);
+        const double rec = g->ref ? (double)g->tp / (double)g->ref : ((double)NAN);
+        const double F1 = f1(g->tp, g->ref, g->det);
+        const double mae = g->tp ? 1000.0 * g->sum_abs_dt / (double)g->tp : ((double)NAN);
+        const double cnt = g->n_count_err ? 100.0 * g->sum_count_err / (double)g->n_count_err : ((double)NAN);
+        int a;
+        printf("%-34s %5llu %7llu %7llu %6.3f %6.3f %6.3f %9.1f %9.2f %9.2f%s\n", g->name,
+               (unsigned long long)g->files, (unsigned long long)g->ref,
+               (unsigned long long)g->det, prec, rec, F1, mae, cnt, 100.0 * g->max_count_err,
+               g->failed ? "  (some files failed)" : "");
+        for (a = 0; a < g->n_act; a++) {
+            const activity_score *s = &g->act[a];
+            if (s->ref > 0)
+                printf("  %-32s %5llu %7llu %7llu %6s %6.3f %6.3f\n", s->activity,
+                       (unsigned long long)s->segs, (unsigned long long)s->ref,
+                       (unsigned long long)s->det, "", s->ref ? (double)s->tp / (double)s->ref : 0.0,
+                       f1(s->tp, s->ref, s->det));
+            else if (s->swings_ref > 0)
+                printf("  %-32s %5llu segments: %llu strides detected, %llu swings annotated\n",
+                       s->activity, (unsigned long long)s->segs,
+                       (unsigned long long)s->swings_det, (unsigned long long)s->swings_ref);
+        }
+        if (g->ref > 0 && min_f1 >= 0.0 && !(F1 >= min_f1)) {
+            printf("FAIL %s: F1 %.3f < %.3f\n", g->name, F1, min_f1);
+            fail = 1;
+        }
+        if (g->tp > 0 && max_timing_ms >= 0.0 && !(mae <= max_timing_ms)) {
+            printf("FAIL %s: timing error %.1f ms > %.1f ms\n", g->name, mae, max_timing_ms);
+            fail = 1;
+        }
+        if (g->n_count_err > 0 && max_count_pct >= 0.0 &&
+            !(100.0 * g->max_count_err <= max_count_pct)) {
+            printf("FAIL %s: step-count error %.2f %% > %.2f %%\n", g->name,
+                   100.0 * g->max_count_err, max_count_pct);
+            fail = 1;
+        }
+    }
+    free(groups);
+    if (fail)
+        return BSTEP_EXIT_FAIL;
+    return input_errors ? BSTEP_EXIT_INPUT : BSTEP_EXIT_OK;
+}

@@ -1,2 +1,62 @@
+/*
+ * backstep: the command-line tool. A client of the library only: each subcommand lives in its own
+ * cmd_<name>.c. The library never prints; this program decides what the user sees.
+ */
+#include <locale.h>
 #include <stdio.h>
-int main(void) { puts("backstep: being written"); return 0; }
+#include <string.h>
+
+#include "backstep/status.h"
+#include "backstep/version.h"
+#include "cli.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"analyze", bstep_cmd_analyze, "analyse recordings: steps, bouts, cadence, rhythm"},
+    {"validate", bstep_cmd_validate, "score the analysis against truth files (*.truth.json)"},
+};
+
+static void usage(FILE *f)
+{
+    size_t i;
+    fprintf(f, "backstep %s: a backward-walking coach that knows which way you walk.\n\n",
+            bstep_version_string());
+    fprintf(f, "Usage: backstep COMMAND [OPTIONS] [ARGS]\n\nCommands:\n");
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nOptions:\n  --help     this text (each command has its own --help)\n"
+               "  --version  library and header versions\n\n"
+               "Example: backstep analyze examples/retro-session.csv\n");
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+    /* Numbers are read and written with '.' whatever the user's locale. */
+    setlocale(LC_ALL, "C");
+    if (argc < 2) {
+        usage(stderr);
+        return BSTEP_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return BSTEP_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("backstep %s (library %s, headers %s)\n", BSTEP_VERSION_STRING,
+               bstep_version_string(), BSTEP_VERSION_STRING);
+        return BSTEP_EXIT_OK;
+    }
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "backstep: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return BSTEP_EXIT_USAGE;
+}

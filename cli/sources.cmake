@@ -1,7 +1,7 @@
 # The backstep command: main.c plus one file per subcommand. Listed explicitly.
 set(BSTEP_CLI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/main.c
+  ${CMAKE_CURRENT_LIST_DIR}/util.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_analyze.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_validate.c
-  ${CMAKE_CURRENT_LIST_DIR}/util.c
 )

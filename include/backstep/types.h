@@ -45,7 +45,8 @@ typedef enum {
     BSTEP_PLACEMENT_FOOT_LEFT,
     BSTEP_PLACEMENT_FOOT_RIGHT,
     BSTEP_PLACEMENT_LOWER_BACK,
-    BSTEP_PLACEMENT_POCKET
+    BSTEP_PLACEMENT_POCKET,
+    BSTEP_PLACEMENT_FOOT /**< a foot, side unknown */
 } bstep_placement;
 
 /** A signed sensor axis, used for mounting (where the toes or the chest point). */

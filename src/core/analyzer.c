@@ -73,7 +73,8 @@ const bstep_analyzer_settings bstep_analyzer_default_settings = {
 static int is_foot(const bstep_analyzer *a)
 {
     return a->cfg.placement == BSTEP_PLACEMENT_FOOT_LEFT ||
-           a->cfg.placement == BSTEP_PLACEMENT_FOOT_RIGHT;
+           a->cfg.placement == BSTEP_PLACEMENT_FOOT_RIGHT ||
+           a->cfg.placement == BSTEP_PLACEMENT_FOOT;
 }
 
 static int pos_finite(float v) { return isfinite(v) && v > 0.0f; }
@@ -82,7 +83,7 @@ static int settings_valid(const bstep_analyzer_settings *c)
 {
     const float rate = (float)BSTEP__TRUNK_RATE_HZ;
     if (c->placement == BSTEP_PLACEMENT_AUTO || (int)c->placement < 0 ||
-        c->placement > BSTEP_PLACEMENT_POCKET)
+        c->placement > BSTEP_PLACEMENT_FOOT)
         return 0;
     if (!(isfinite(c->sample_rate_hz) && c->sample_rate_hz >= 5.0f &&
           c->sample_rate_hz <= BSTEP_ANALYZER_MAX_RATE_HZ))
@@ -297,8 +298,9 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
                     }
                 }
                 ic = make_event(BSTEP_EVENT_INITIAL_CONTACT, best_t, s->t_us);
-                ic.foot = a->cfg.placement == BSTEP_PLACEMENT_FOOT_LEFT ? BSTEP_FOOT_LEFT
-                                                                          : BSTEP_FOOT_RIGHT;
+                ic.foot = a->cfg.placement == BSTEP_PLACEMENT_FOOT_LEFT    ? BSTEP_FOOT_LEFT
+                          : a->cfg.placement == BSTEP_PLACEMENT_FOOT_RIGHT ? BSTEP_FOOT_RIGHT
+                                                                           : BSTEP_FOOT_UNKNOWN;
                 fc.foot = ic.foot;
                 if (a->have_ic && (float)(best_t - a->last_ic_us) * 1e-6f <=
                                       a->cfg.max_bout_pause_s)

@@ -8,7 +8,7 @@
 #include "backstep/types.h"
 
 static const char *const placement_names[] = {"auto", "foot-left", "foot-right", "lower-back",
-                                              "pocket"};
+                                              "pocket", "foot"};
 static const char *const axis_names[] = {"auto", "+x", "-x", "+y", "-y", "+z", "-z"};
 static const char *const direction_names[] = {"unknown",        "forward",         "backward",
                                               "sideways-left", "sideways-right", "in-place"};

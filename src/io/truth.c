@@ -1,2 +1,273 @@
-/* Being written (issue 2). */
-typedef int bstep__placeholder_truth;
+/*
+ * Truth-file reader (cJSON DOM: truth files are small). Unknown keys are ignored; known keys with
+ * the wrong type are errors naming the key, so a damaged truth file cannot silently score as
+ * "no steps expected". Files larger than 64 MiB are refused.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backstep/status.h"
+#include "io/truth.h"
+
+#define TRUTH_MAX_BYTES (64L * 1024 * 1024)
+
+static char *slurp(const char *path, long *len, char *err, size_t err_len, int *status)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+    if (f == NULL) {
+        snprintf(err, err_len, "%s: cannot open: %s", path, strerror(errno));
+        *status = BSTEP_EIO;
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        snprintf(err, err_len, "%s: cannot read", path);
+        fclose(f);
+        *status = BSTEP_EIO;
+        return NULL;
+    }
+    if (n > TRUTH_MAX_BYTES) {
+        snprintf(err, err_len, "%s: truth file larger than 64 MiB", path);
+        fclose(f);
+        *status = BSTEP_EFORMAT;
+        return NULL;
+    }
+    buf = malloc((size_t)n + 1);
+    if (buf == NULL) {
+        fclose(f);
+        *status = BSTEP_ENOMEM;
+        snprintf(err, err_len, "%s: out of memory", path);
+        return NULL;
+    }
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        snprintf(err, err_len, "%s: read error", path);
+        free(buf);
+        fclose(f);
+        *status = BSTEP_EIO;
+        return NULL;
+    }
+    buf[n] = '\0';
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+/* Array of numbers -> malloc'd doubles. Missing key: OK, zero elements. */
+static int number_array(const cJSON *root, const char *key, double **out, size_t *n,
+                        const char *path, char *err, size_t err_len)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, key), *it;
+    size_t i = 0;
+    *out = NULL;
+    *n = 0;
+    if (arr == NULL || cJSON_IsNull(arr))
+        return BSTEP_OK;
+    if (!cJSON_IsArray(arr)) {
+        snprintf(err, err_len, "%s: field '%s': expected an array of numbers", path, key);
+        return BSTEP_EFORMAT;
+    }
+    *n = (size_t)cJSON_GetArraySize(arr);
+    if (*n == 0)
+        return BSTEP_OK;
+    *out = malloc(*n * sizeof(double));
+    if (*out == NULL)
+        return BSTEP_ENOMEM;
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble)) {
+            snprintf(err, err_len, "%s: field '%s'[%zu]: not a number", path, key, i);
+            return BSTEP_EFORMAT;
+        }
+        (*out)[i++] = it->valuedouble;
+    }
+    return BSTEP_OK;
+}
+
+static double opt_number(const cJSON *o, const char *key, double dflt)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+static void opt_string(const cJSON *o, const char *key, char *dst, size_t cap)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (cJSON_IsString(v) && v->valuestring != NULL)
+        snprintf(dst, cap, "%s", v->valuestring);
+}
+
+static int parse(const cJSON *root, bstep__truth *t, const char *path, char *err, size_t err_len)
+{
+    const cJSON *seg, *it, *win, *side;
+    int rc;
+    if (!cJSON_IsObject(root)) {
+        snprintf(err, err_len, "%s: not a JSON object", path);
+        return BSTEP_EFORMAT;
+    }
+    opt_string(root, "recording", t->recording, sizeof(t->recording));
+    if (t->recording[0] == '\0') {
+        snprintf(err, err_len, "%s: field 'recording': missing", path);
+        return BSTEP_EFORMAT;
+    }
+    opt_string(root, "placement", t->placement, sizeof(t->placement));
+    t->sample_rate_hz = opt_number(root, "sample_rate_hz", 0.0);
+    t->step_count = -1;
+    it = cJSON_GetObjectItemCaseSensitive(root, "step_count");
+    if (it != NULL) {
+        if (!cJSON_IsNumber(it) || it->valuedouble < 0) {
+            snprintf(err, err_len, "%s: field 'step_count': expected a count", path);
+            return BSTEP_EFORMAT;
+        }
+        t->step_count = (long)it->valuedouble;
+    }
+    if ((rc = number_array(root, "initial_contacts_s", &t->ic_s, &t->n_ic, path, err, err_len)))
+        return rc;
+    if ((rc = number_array(root, "final_contacts_s", &t->fc_s, &t->n_fc, path, err, err_len)))
+        return rc;
+    side = cJSON_GetObjectItemCaseSensitive(root, "initial_contacts_side");
+    if (cJSON_IsArray(side) && (size_t)cJSON_GetArraySize(side) == t->n_ic && t->n_ic > 0) {
+        size_t i = 0;
+        t->ic_side = malloc(t->n_ic);
+        if (t->ic_side == NULL)
+            return BSTEP_ENOMEM;
+        cJSON_ArrayForEach(it, side)
+        {
+            t->ic_side[i++] = cJSON_IsString(it) && it->valuestring ? it->valuestring[0] : '?';
+        }
+    }
+    seg = cJSON_GetObjectItemCaseSensitive(root, "segments");
+    if (seg != NULL && !cJSON_IsArray(seg)) {
+        snprintf(err, err_len, "%s: field 'segments': expected an array", path);
+        return BSTEP_EFORMAT;
+    }
+    if (cJSON_IsArray(seg) && cJSON_GetArraySize(seg) > 0) {
+        size_t i = 0;
+        t->n_segments = (size_t)cJSON_GetArraySize(seg);
+        t->segments = calloc(t->n_segments, sizeof(*t->segments));
+        if (t->segments == NULL)
+            return BSTEP_ENOMEM;
+        cJSON_ArrayForEach(it, seg)
+        {
+            bstep__truth_segment *s = &t->segments[i];
+            const cJSON *a = cJSON_GetObjectItemCaseSensitive(it, "start_s"),
+                        *b = cJSON_GetObjectItemCaseSensitive(it, "end_s");
+            if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b) || b->valuedouble < a->valuedouble) {
+                snprintf(err, err_len, "%s: field 'segments'[%zu]: needs start_s <= end_s", path,
+                         i);
+                return BSTEP_EFORMAT;
+            }
+            s->start_s = a->valuedouble;
+            s->end_s = b->valuedouble;
+            opt_string(it, "activity", s->activity, sizeof(s->activity));
+            s->distance_m = opt_number(it, "distance_m", ((double)NAN));
+            s->left_foot_swings = (int)opt_number(it, "left_foot_swings", -1.0);
+            i++;
+        }
+    }
+    win = cJSON_GetObjectItemCaseSensitive(root, "event_window_s");
+    if (cJSON_IsArray(win) && cJSON_GetArraySize(win) == 2) {
+        const cJSON *a = cJSON_GetArrayItem(win, 0), *b = cJSON_GetArrayItem(win, 1);
+        if (cJSON_IsNumber(a) && cJSON_IsNumber(b)) {
+            t->have_window = 1;
+            t->window_s[0] = a->valuedouble;
+            t->window_s[1] = b->valuedouble;
+        }
+    }
+    win = cJSON_GetObjectItemCaseSensitive(root, "events_missing_in_s");
+    if (cJSON_IsArray(win) && cJSON_GetArraySize(win) > 0) {
+        size_t i = 0;
+        t->missing_s = calloc((size_t)cJSON_GetArraySize(win), sizeof(*t->missing_s));
+        if (t->missing_s == NULL)
+            return BSTEP_ENOMEM;
+        cJSON_ArrayForEach(it, win)
+        {
+            const cJSON *a = cJSON_GetArrayItem(it, 0), *b = cJSON_GetArrayItem(it, 1);
+            if (cJSON_IsNumber(a) && cJSON_IsNumber(b)) {
+                t->missing_s[i][0] = a->valuedouble;
+                t->missing_s[i][1] = b->valuedouble;
+                i++;
+            }
+        }
+        t->n_missing = i;
+    }
+    /* Stride lengths: gaitmap "strides" [{ic_s, length_m}] or simulator "steps". */
+    seg = cJSON_GetObjectItemCaseSensitive(root, "strides");
+    if (!cJSON_IsArray(seg))
+        seg = cJSON_GetObjectItemCaseSensitive(root, "steps");
+    if (cJSON_IsArray(seg) && cJSON_GetArraySize(seg) > 0) {
+        size_t n = (size_t)cJSON_GetArraySize(seg), i = 0;
+        t->stride_ic_s = malloc(n * sizeof(double));
+        t->stride_length_m = malloc(n * sizeof(double));
+        if (t->stride_ic_s == NULL || t->stride_length_m == NULL)
+            return BSTEP_ENOMEM;
+        cJSON_ArrayForEach(it, seg)
+        {
+            double ic = opt_number(it, "ic_s", ((double)NAN));
+            double len = opt_number(it, "length_m", opt_number(it, "stride_length_m", ((double)NAN)));
+            if (isfinite(ic) && isfinite(len)) {
+                t->stride_ic_s[i] = ic;
+                t->stride_length_m[i] = len;
+                i++;
+            }
+        }
+        t->n_strides = i;
+    }
+    return BSTEP_OK;
+}
+
+int bstep__truth_load(const char *path, bstep__truth *t, char *err, size_t err_len)
+{
+    long len = 0;
+    int status = BSTEP_OK;
+    char *text;
+    cJSON *root;
+    memset(t, 0, sizeof(*t));
+    t->step_count = -1;
+    text = slurp(path, &len, err, err_len, &status);
+    if (text == NULL)
+        return status;
+    root = cJSON_ParseWithLength(text, (size_t)len);
+    if (root == NULL) {
+        const char *where = cJSON_GetErrorPtr();
+        long off = where != NULL ? (long)(where - text) : -1;
+        long line = 1, col = 1, i;
+        for (i = 0; i < off && i < len; i++) {
+            if (text[i] == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        snprintf(err, err_len, "%s:%ld:%ld: invalid JSON", path, line, col);
+        free(text);
+        return BSTEP_EFORMAT;
+    }
+    status = parse(root, t, path, err, err_len);
+    cJSON_Delete(root);
+    free(text);
+    if (status != BSTEP_OK) {
+        if (status == BSTEP_ENOMEM)
+            snprintf(err, err_len, "%s: out of memory", path);
+        bstep__truth_free(t);
+    }
+    return status;
+}
+
+void bstep__truth_free(bstep__truth *t)
+{
+    free(t->ic_s);
+    free(t->fc_s);
+    free(t->ic_side);
+    free(t->segments);
+    free(t->missing_s);
+    free(t->stride_ic_s);
+    free(t->stride_length_m);
+    memset(t, 0, sizeof(*t));
+    t->step_count = -1;
+}

@@ -1,0 +1,45 @@
+/*
+ * Reader of truth files (NAME.truth.json next to a recording; format in ../shared/data/README.md
+ * section 2, also written by `backstep simulate`). Internal API used by `backstep validate`.
+ */
+#ifndef BSTEP_IO_TRUTH_H
+#define BSTEP_IO_TRUTH_H
+
+#include <stddef.h>
+
+typedef struct {
+    double start_s, end_s;
+    char activity[32];
+    double distance_m; /* NAN when not given */
+    int left_foot_swings; /* -1 when not given */
+} bstep__truth_segment;
+
+typedef struct {
+    char recording[512]; /* the "recording" value, a file name next to the truth file */
+    char placement[32];
+    double sample_rate_hz;
+    double *ic_s;
+    size_t n_ic;
+    double *fc_s;
+    size_t n_fc;
+    char *ic_side; /* 'L', 'R' or '?' per initial contact; NULL when not given */
+    long step_count; /* -1 when not given */
+    bstep__truth_segment *segments;
+    size_t n_segments;
+    int have_window;
+    double window_s[2]; /* event_window_s */
+    double (*missing_s)[2]; /* events_missing_in_s */
+    size_t n_missing;
+    double *stride_ic_s; /* strides[].ic_s and length_m (gaitmap), or steps (simulate) */
+    double *stride_length_m;
+    size_t n_strides;
+} bstep__truth;
+
+/**
+ * Load a truth file. On failure returns a negative bstep_status and writes a message naming the
+ * file and the field into err.
+ */
+int bstep__truth_load(const char *path, bstep__truth *t, char *err, size_t err_len);
+void bstep__truth_free(bstep__truth *t);
+
+#endif

@@ -1,0 +1,291 @@
+/*
+ * Batch analysis of one recording: a loop over the streaming API (there is no second
+ * implementation). The reader delivers samples in blocks; the analyzer turns them into events;
+ * the summary and the rows of the report are built from those events only.
+ *
+ * Placement "auto": the first 60 s (at most 65536 samples) are buffered and classified: a foot
+ * swings its sensor through angular rates no trunk reaches while walking (foot swing peaks
+ * 300-1000 deg/s; trunk and thigh-pocket rotations while walking stay under about 200 deg/s apart
+ * from turns), so when more than 2 % of those samples exceed 200 deg/s the sensor is taken to be on
+ * a foot (side unknown); otherwise, and always without a gyroscope, on the lower back. The buffer
+ * is then fed to the analyzer before streaming continues. --placement avoids the guess.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backstep/status.h"
+#include "report/report.h"
+
+#define BLOCK 4096
+#define AUTO_MAX_SAMPLES 65536
+#define AUTO_WINDOW_US 60000000LL
+#define FOOT_RATE_DPS 200.0f
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    void *q;
+    size_t ncap;
+    if (need <= *cap)
+        return BSTEP_OK;
+    ncap = *cap ? *cap * 2 : 256;
+    while (ncap < need)
+        ncap *= 2;
+    q = realloc(*p, ncap * elem);
+    if (q == NULL)
+        return BSTEP_ENOMEM;
+    *p = q;
+    *cap = ncap;
+    return BSTEP_OK;
+}
+
+static double rel_s(const bstep__analysis *a, bstep_time_us t)
+{
+    return (double)(t - a->t0_us) * 1e-6;
+}
+
+static int add_event_row(bstep__analysis *a, double t_s, const char *type, const char *msg)
+{
+    bstep__event_row *r;
+    if (grow((void **)&a->events, &a->cap_events, a->n_events + 1, sizeof(*a->events)))
+        return BSTEP_ENOMEM;
+    r = &a->events[a->n_events++];
+    r->t_s = t_s;
+    r->type = type;
+    snprintf(r->message, sizeof(r->message), "%s", msg);
+    return BSTEP_OK;
+}
+
+static int take_event(bstep__analysis *a, bstep_summary *sum, const bstep_event *e, int spc)
+{
+    bstep_summary_add(sum, e);
+    switch (e->type) {
+    case BSTEP_EVENT_BOUT_START: {
+        bstep__bout_row *b;
+        if (grow((void **)&a->bouts, &a->cap_bouts, a->n_bouts + 1, sizeof(*a->bouts)))
+            return BSTEP_ENOMEM;
+        b = &a->bouts[a->n_bouts++];
+        b->start_s = rel_s(a, e->t_us);
+        b->end_s = ((double)NAN);
+        b->activity = "walk";
+        b->steps = 0;
+        b->distance_m = ((double)NAN);
+        break;
+    }
+    case BSTEP_EVENT_BOUT_END:
+        if (a->n_bouts > 0)
+            a->bouts[a->n_bouts - 1].end_s = rel_s(a, e->t_us);
+        break;
+    case BSTEP_EVENT_INITIAL_CONTACT: {
+        bstep__step_row *s;
+        if (grow((void **)&a->steps, &a->cap_steps, a->n_steps + 1, sizeof(*a->steps)))
+            return BSTEP_ENOMEM;
+        s = &a->steps[a->n_steps++];
+        s->ic_s = rel_s(a, e->t_us);
+        s->fc_s = ((double)NAN);
+        s->foot = e->foot;
+        s->direction = e->direction;
+        s->strike = e->strike;
+        s->strike_angle_deg = (double)e->strike_angle_deg;
+        s->stride_length_m = (double)e->stride_length_m;
+        s->stride_time_s = (double)e->stride_time_s;
+        if (a->n_bouts > 0 && isnan(a->bouts[a->n_bouts - 1].end_s)) {
+            bstep__bout_row *b = &a->bouts[a->n_bouts - 1];
+            b->steps += (uint64_t)spc;
+            if (isfinite(s->stride_length_m))
+                b->distance_m = (isnan(b->distance_m) ? 0.0 : b->distance_m) + s->stride_length_m;
+        }
+        break;
+    }
+    case BSTEP_EVENT_FINAL_CONTACT:
+        /* The toe-off that ends the stance begun by the last initial contact. */
+        if (a->n_steps > 0 && isnan(a->steps[a->n_steps - 1].fc_s) &&
+            rel_s(a, e->t_us) > a->steps[a->n_steps - 1].ic_s)
+            a->steps[a->n_steps - 1].fc_s = rel_s(a, e->t_us);
+        break;
+    case BSTEP_EVENT_GAP: {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "data gap of %.2f s: bout ended, detection restarted",
+                 (double)e->value);
+        return add_event_row(a, rel_s(a, e->t_us), "gap", msg);
+    }
+    default:
+        break;
+    }
+    return BSTEP_OK;
+}
+
+static bstep_placement guess_placement(const bstep_imu_sample *s, size_t n)
+{
+    size_t i, fast = 0, with_gyro = 0;
+    for (i = 0; i < n; i++) {
+        const float *w = s[i].gyro_dps;
+        if (!(s[i].flags & BSTEP_SAMPLE_HAS_GYRO))
+            continue;
+        with_gyro++;
+        if (w[0] * w[0] + w[1] * w[1] + w[2] * w[2] > FOOT_RATE_DPS * FOOT_RATE_DPS)
+            fast++;
+    }
+    if (with_gyro > 0 && (double)fast > 0.02 * (double)with_gyro)
+        return BSTEP_PLACEMENT_FOOT;
+    return BSTEP_PLACEMENT_LOWER_BACK;
+}
+
+static int is_foot_placement(bstep_placement p)
+{
+    return p == BSTEP_PLACEMENT_FOOT || p == BSTEP_PLACEMENT_FOOT_LEFT ||
+           p == BSTEP_PLACEMENT_FOOT_RIGHT;
+}
+
+static void progress(const bstep__analysis *a, const bstep__analysis_options *opt,
+                     uint64_t samples, time_t *last)
+{
+    time_t now;
+    if (!opt->progress)
+        return;
+    now = time(NULL);
+    if (now == *last)
+        return;
+    *last = now;
+    fprintf(stderr, "\ranalysing %s: %.0f s of data, %llu samples", a->path,
+            rel_s(a, a->quality.last_t_us), (unsigned long long)samples);
+}
+
+int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bstep__analysis *a,
+                        char *err, size_t err_len)
+{
+    bstep_reader *r = NULL;
+    bstep_imu_sample *buf = NULL;
+    bstep_analyzer *an = NULL;
+    bstep_summary sum;
+    bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+    bstep_event ev[BSTEP_ANALYZER_EVENT_QUEUE];
+    size_t nbuf = 0, n, i;
+    int rc, spc;
+    float rate;
+    time_t last_progress = time(NULL);
+
+    memset(a, 0, sizeof(*a));
+    snprintf(a->path, sizeof(a->path), "%s", path);
+    a->placement_requested = opt->placement;
+    rc = bstep_reader_open(&r, path, opt->format, err, err_len);
+    if (rc != BSTEP_OK)
+        return rc;
+    a->format = bstep_reader_format(r);
+    buf = malloc(AUTO_MAX_SAMPLES * sizeof(*buf));
+    an = malloc(sizeof(*an));
+    if (buf == NULL || an == NULL) {
+        rc = BSTEP_ENOMEM;
+        snprintf(err, err_len, "%s: out of memory", path);
+        goto done;
+    }
+    /* Buffer the start: enough to estimate the rate and, for auto, the placement. */
+    while (nbuf < AUTO_MAX_SAMPLES) {
+        rc = bstep_reader_read(r, buf + nbuf, AUTO_MAX_SAMPLES - nbuf < BLOCK
+                                                  ? AUTO_MAX_SAMPLES - nbuf
+                                                  : BLOCK,
+                               &n);
+        if (rc != BSTEP_OK) {
+            snprintf(err, err_len, "%s", bstep_reader_errmsg(r));
+            goto done;
+        }
+        if (n == 0)
+            break;
+        nbuf += n;
+        if (opt->placement != BSTEP_PLACEMENT_AUTO && nbuf >= 256)
+            break;
+        if (buf[nbuf - 1].t_us - buf[0].t_us >= AUTO_WINDOW_US)
+            break;
+    }
+    if (nbuf == 0) {
+        rc = BSTEP_EFORMAT;
+        snprintf(err, err_len, "%s: no samples", path);
+        goto done;
+    }
+    a->t0_us = buf[0].t_us;
+    {
+        bstep_time_us t[256];
+        size_t m = nbuf < 256 ? nbuf : 256;
+        for (i = 0; i < m; i++)
+            t[i] = buf[i].t_us;
+        rate = bstep_estimate_rate_hz(t, m);
+    }
+    if (nbuf < 2 || !(rate >= 5.0f && rate <= BSTEP_ANALYZER_MAX_RATE_HZ)) {
+        rc = BSTEP_EFORMAT;
+        snprintf(err, err_len,
+                 "%s: sample rate %.1f Hz cannot be analysed (needs 5 to %.0f Hz and at least two "
+                 "samples)",
+                 path, (double)rate, (double)BSTEP_ANALYZER_MAX_RATE_HZ);
+        goto done;
+    }
+    a->placement = opt->placement != BSTEP_PLACEMENT_AUTO ? opt->placement
+                                                          : guess_placement(buf, nbuf);
+    cfg.placement = a->placement;
+    cfg.sample_rate_hz = rate;
+    cfg.toe_axis = opt->toe_axis;
+    cfg.front_axis = opt->front_axis;
+    if (bstep_analyzer_init(an, &cfg) != BSTEP_OK) {
+        rc = BSTEP_EINVAL;
+        snprintf(err, err_len, "%s: analyzer settings rejected (rate %.1f Hz)", path,
+                 (double)rate);
+        goto done;
+    }
+    spc = is_foot_placement(a->placement) ? 2 : 1;
+    bstep_summary_init(&sum, spc);
+    for (;;) {
+        for (i = 0; i < nbuf; i++) {
+            size_t ne = bstep_analyzer_update(an, &buf[i], ev, BSTEP_ANALYZER_EVENT_QUEUE);
+            size_t k;
+            for (k = 0; k < ne; k++)
+                if ((rc = take_event(a, &sum, &ev[k], spc)) != BSTEP_OK)
+                    goto oom;
+        }
+        bstep_reader_quality(r, &a->quality);
+        progress(a, opt, a->quality.samples, &last_progress);
+        rc = bstep_reader_read(r, buf, BLOCK, &nbuf);
+        if (rc != BSTEP_OK) {
+            snprintf(err, err_len, "%s", bstep_reader_errmsg(r));
+            goto done;
+        }
+        if (nbuf == 0)
+            break;
+    }
+    n = bstep_analyzer_finish(an, ev, BSTEP_ANALYZER_EVENT_QUEUE);
+    for (i = 0; i < n; i++)
+        if ((rc = take_event(a, &sum, &ev[i], spc)) != BSTEP_OK)
+            goto oom;
+    if (opt->progress)
+        fprintf(stderr, "\r%*s\r", 70, "");
+    bstep_reader_quality(r, &a->quality);
+    bstep_summary_get(&sum, &a->summary);
+    a->duration_s = rel_s(a, a->quality.last_t_us);
+    if (is_foot_placement(a->placement) && !a->quality.has_gyro)
+        snprintf(a->warning, sizeof(a->warning),
+                 "a foot sensor needs a gyroscope to find strides; this recording has none");
+    else if (a->quality.gravity_removed)
+        snprintf(a->warning, sizeof(a->warning),
+                 "the recording's acceleration has gravity removed; results are unreliable");
+    rc = BSTEP_OK;
+    goto done;
+oom:
+    snprintf(err, err_len, "%s: out of memory", path);
+done:
+    free(buf);
+    free(an);
+    bstep_reader_close(r);
+    return rc;
+}
+
+void bstep__analysis_free(bstep__analysis *a)
+{
+    free(a->steps);
+    free(a->bouts);
+    free(a->events);
+    a->steps = NULL;
+    a->bouts = NULL;
+    a->events = NULL;
+    a->n_steps = a->n_bouts = a->n_events = 0;
+    a->cap_steps = a->cap_bouts = a->cap_events = 0;
+}

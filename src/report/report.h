@@ -1,0 +1,74 @@
+/*
+ * Analysis of one recording as data the reports render: the batch loop over the streaming core
+ * (reader -> analyzer -> summary) and the rows of the DESIGN.md section 6 JSON. Internal API
+ * shared by `backstep analyze`, `backstep validate` and (later) the store and the server.
+ */
+#ifndef BSTEP_REPORT_H
+#define BSTEP_REPORT_H
+
+#include <stdio.h>
+
+#include "backstep/analyzer.h"
+#include "backstep/io.h"
+#include "backstep/summary.h"
+
+typedef struct {
+    double ic_s, fc_s;
+    bstep_foot foot;
+    bstep_direction direction;
+    bstep_strike strike;
+    double strike_angle_deg, stride_length_m, stride_time_s;
+} bstep__step_row;
+
+typedef struct {
+    double start_s, end_s;
+    const char *activity;
+    uint64_t steps;
+    double distance_m;
+} bstep__bout_row;
+
+typedef struct {
+    double t_s;
+    const char *type;
+    char message[160];
+} bstep__event_row;
+
+typedef struct {
+    bstep_placement placement;
+    bstep_format format;
+    bstep_axis toe_axis, front_axis;
+    int progress; /* 1: report progress on stderr for long files */
+} bstep__analysis_options;
+
+typedef struct {
+    char path[1024];
+    bstep_format format;
+    bstep_placement placement;
+    bstep_placement placement_requested;
+    bstep_quality quality;
+    double duration_s;
+    bstep_time_us t0_us; /* first sample time: every _s field counts from it */
+    bstep_summary_values summary;
+    bstep__step_row *steps;
+    size_t n_steps, cap_steps;
+    bstep__bout_row *bouts;
+    size_t n_bouts, cap_bouts;
+    bstep__event_row *events;
+    size_t n_events, cap_events;
+    char warning[256]; /* e.g. accelerometer-only foot file */
+} bstep__analysis;
+
+/**
+ * Analyse one recording. Returns a bstep_status; on failure err names file, line, column and field
+ * (from the reader). The analysis must be released with bstep__analysis_free() in every case.
+ */
+int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bstep__analysis *out,
+                        char *err, size_t err_len);
+void bstep__analysis_free(bstep__analysis *a);
+
+/** JSON (schema backstep.analysis/1, docs/json-schema.md). */
+void bstep__report_json(FILE *f, const bstep__analysis *a);
+/** The human report. */
+void bstep__report_text(FILE *f, const bstep__analysis *a);
+
+#endif
