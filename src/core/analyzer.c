@@ -169,6 +169,7 @@ void bstep_analyzer_reset(bstep_analyzer *a)
 static bstep_event make_event(bstep_event_type type, bstep_time_us t_us, bstep_time_us now_us)
 {
     bstep_event e;
+    memset(&e, 0, sizeof(e));
     e.type = type;
     e.t_us = t_us;
     e.emitted_t_us = now_us;

@@ -1,0 +1,298 @@
+/*
+ * Streaming analyzer: contacts on signals whose event times are known by construction, split
+ * input (whole / blocks / one sample at a time give identical events), two instances interleaved,
+ * gaps, settings validation.
+ */
+#include <stdlib.h>
+
+#include "backstep/analyzer.h"
+#include "backstep/status.h"
+#include "harness.h"
+
+#define G 9.80665f
+#define PI_F 3.14159265f
+#define MAX_EV 4096
+
+/* A foot-like signal: 1.1 s strides, 0.45 s swing (gyro_y half-sine of 400 deg/s), an impact of
+ * +25 m/s^2 on the vertical axis at each landing, still stance otherwise. Landing k at
+ * t = 1.0 + 1.1 k + 0.45 s. */
+static size_t foot_signal(bstep_imu_sample *s, size_t cap, float rate, int strides)
+{
+    const double T = 1.1, swing = 0.45, t0 = 1.0;
+    const double end = t0 + T * strides + 1.0;
+    size_t n = 0;
+    for (n = 0; n < cap; n++) {
+        const double t = (double)n / (double)rate;
+        double ph;
+        int k;
+        if (t > end)
+            break;
+        memset(&s[n], 0, sizeof(s[n]));
+        s[n].t_us = (bstep_time_us)llround(t * 1e6);
+        s[n].flags = BSTEP_SAMPLE_HAS_GYRO;
+        s[n].accel_mps2[2] = G;
+        k = (int)floor((t - t0) / T);
+        ph = t - t0 - T * k;
+        if (t >= t0 && k < strides && ph < swing) {
+            s[n].gyro_dps[1] = 400.0f * (float)sin(3.141592653589793 * ph / swing);
+            s[n].accel_mps2[0] = 3.0f * (float)sin(2.0 * 3.141592653589793 * ph / swing);
+        }
+        if (t >= t0 && k >= 0 && k < strides && fabs(ph - swing) < 0.5 / (double)rate)
+            s[n].accel_mps2[2] = G + 25.0f; /* landing of stride k */
+    }
+    return n;
+}
+
+static size_t run_block(const bstep_analyzer_settings *cfg, const bstep_imu_sample *s, size_t n,
+                        size_t block, bstep_event *ev)
+{
+    bstep_analyzer *a = malloc(sizeof(*a));
+    size_t i, out = 0;
+    if (a == NULL || bstep_analyzer_init(a, cfg) != BSTEP_OK) {
+        free(a);
+        return 0;
+    }
+    for (i = 0; i < n; i += block) {
+        size_t m = n - i < block ? n - i : block;
+        out += bstep_analyzer_update_block(a, s + i, m, ev + out, MAX_EV - out);
+    }
+    out += bstep_analyzer_finish(a, ev + out, MAX_EV - out);
+    free(a);
+    return out;
+}
+
+/* Field-by-field comparison (struct padding is not part of the result). */
+static int events_equal(const bstep_event *a, const bstep_event *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        const bstep_event *x = &a[i], *y = &b[i];
+        if (x->type != y->type || x->t_us != y->t_us || x->emitted_t_us != y->emitted_t_us ||
+            x->foot != y->foot || x->direction != y->direction || x->strike != y->strike ||
+            memcmp(&x->strike_angle_deg, &y->strike_angle_deg, sizeof(float)) != 0 ||
+            memcmp(&x->stride_length_m, &y->stride_length_m, sizeof(float)) != 0 ||
+            memcmp(&x->stride_time_s, &y->stride_time_s, sizeof(float)) != 0 ||
+            memcmp(&x->value, &y->value, sizeof(float)) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static size_t count_type(const bstep_event *ev, size_t n, bstep_event_type t)
+{
+    size_t i, c = 0;
+    for (i = 0; i < n; i++)
+        c += ev[i].type == t;
+    return c;
+}
+
+BSTEP_TEST(foot_contacts_at_impacts)
+{
+    static bstep_imu_sample s[20000];
+    static bstep_event ev[MAX_EV];
+    bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+    size_t n, ne, i, k = 0;
+    cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
+    cfg.sample_rate_hz = 200.0f;
+    n = foot_signal(s, 20000, 200.0f, 12);
+    ne = run_block(&cfg, s, n, n, ev);
+    BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 12);
+    BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_FINAL_CONTACT), 12);
+    BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_BOUT_START), 1);
+    BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_BOUT_END), 1);
+    for (i = 0; i < ne; i++) {
+        if (ev[i].type != BSTEP_EVENT_INITIAL_CONTACT)
+            continue;
+        BSTEP_ASSERT_NEAR((double)ev[i].t_us * 1e-6, 1.0 + 1.1 * (double)k + 0.45, 0.0051);
+        BSTEP_ASSERT_EQ(ev[i].foot, BSTEP_FOOT_LEFT);
+        if (k > 0)
+            BSTEP_ASSERT_NEAR(ev[i].stride_time_s, 1.1, 0.006);
+        /* Latency: once the bout is open (2 strides), within 300 ms of the contact. */
+        if (k >= 2)
+            BSTEP_ASSERT_LE((double)(ev[i].emitted_t_us - ev[i].t_us) * 1e-6, 0.3);
+        k++;
+    }
+}
+
+BSTEP_TEST(split_input_identical)
+{
+    static bstep_imu_sample s[20000];
+    static bstep_event e1[MAX_EV], e2[MAX_EV], e3[MAX_EV];
+    const bstep_placement pl[2] = {BSTEP_PLACEMENT_FOOT_RIGHT, BSTEP_PLACEMENT_LOWER_BACK};
+    int p;
+    for (p = 0; p < 2; p++) {
+        bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+        size_t n, n1, n2, n3;
+        cfg.placement = pl[p];
+        cfg.sample_rate_hz = 200.0f;
+        n = foot_signal(s, 20000, 200.0f, 15);
+        n1 = run_block(&cfg, s, n, n, e1);
+        n2 = run_block(&cfg, s, n, 1, e2);
+        n3 = run_block(&cfg, s, n, 7, e3);
+        BSTEP_ASSERT(n1 > 0 || p == 1);
+        BSTEP_ASSERT_EQ(n1, n2);
+        BSTEP_ASSERT_EQ(n1, n3);
+        BSTEP_ASSERT(events_equal(e1, e2, n1));
+        BSTEP_ASSERT(events_equal(e1, e3, n1));
+    }
+}
+
+/* Trunk: vertical acceleration 2 sin(2 pi 2 t): a step at every upward zero crossing. */
+static size_t trunk_signal(bstep_imu_sample *s, size_t cap, double rate, double dur, double amp)
+{
+    size_t n;
+    for (n = 0; n < cap; n++) {
+        const double t = (double)n / rate;
+        if (t > dur)
+            break;
+        memset(&s[n], 0, sizeof(s[n]));
+        s[n].t_us = (bstep_time_us)llround(t * 1e6);
+        s[n].flags = BSTEP_SAMPLE_HAS_GYRO;
+        s[n].accel_mps2[2] = G + (float)(amp * sin(2.0 * 3.141592653589793 * 2.0 * t));
+    }
+    return n;
+}
+
+BSTEP_TEST(trunk_steps_at_upward_crossings)
+{
+    static bstep_imu_sample s[20000];
+    static bstep_event ev[MAX_EV];
+    bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+    size_t n, ne, i, ics = 0;
+    cfg.placement = BSTEP_PLACEMENT_LOWER_BACK;
+    cfg.sample_rate_hz = 100.0f;
+    n = trunk_signal(s, 20000, 100.0, 30.0, 2.0);
+    ne = run_block(&cfg, s, n, 64, ev);
+    for (i = 0; i < ne; i++) {
+        double t, k;
+        if (ev[i].type != BSTEP_EVENT_INITIAL_CONTACT)
+            continue;
+        ics++;
+        t = (double)ev[i].t_us * 1e-6;
+        k = floor(t / 0.5 + 0.5);
+        BSTEP_ASSERT_NEAR(t, k * 0.5, 0.005);
+        /* Once a bout is open, a step comes out within 300 ms (the first ones wait for it). */
+        if (ics > 4)
+            BSTEP_ASSERT_LE((double)(ev[i].emitted_t_us - ev[i].t_us) * 1e-6, 0.3);
+    }
+    /* 60 crossings in 30 s, minus the filter warm-up (about 0.3 s), minus the end. */
+    BSTEP_ASSERT_GE(ics, 57);
+    BSTEP_ASSERT_LE(ics, 60);
+}
+
+/* Standing still (tiny noise-free tilt changes) produces no steps and no bout. */
+BSTEP_TEST(trunk_standing_has_no_steps)
+{
+    static bstep_imu_sample s[20000];
+    static bstep_event ev[MAX_EV];
+    bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+    size_t n, ne;
+    cfg.placement = BSTEP_PLACEMENT_POCKET;
+    n = trunk_signal(s, 20000, 100.0, 60.0, 0.1); /* 0.1 m/s^2 sway: below a step */
+    ne = run_block(&cfg, s, n, n, ev);
+    BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 0);
+    BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_BOUT_START), 0);
+}
+
+BSTEP_TEST(two_instances_interleaved)
+{
+    static bstep_imu_sample sf[20000], st[20000];
+    static bstep_event ef[MAX_EV], et[MAX_EV], xf[MAX_EV], xt[MAX_EV];
+    bstep_analyzer_settings cf = bstep_analyzer_default_settings, ct;
+    bstep_analyzer *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+    size_t nf, nt, i, nef, net, mf = 0, mt = 0;
+    BSTEP_ASSERT(a != NULL && b != NULL);
+    cf.placement = BSTEP_PLACEMENT_FOOT_LEFT;
+    cf.sample_rate_hz = 200.0f;
+    ct = cf;
+    ct.placement = BSTEP_PLACEMENT_LOWER_BACK;
+    nf = foot_signal(sf, 20000, 200.0f, 10);
+    nt = trunk_signal(st, 20000, 200.0, 15.0, 2.0);
+    nef = run_block(&cf, sf, nf, nf, ef);
+    net = run_block(&ct, st, nt, nt, et);
+    BSTEP_ASSERT_OK(bstep_analyzer_init(a, &cf));
+    BSTEP_ASSERT_OK(bstep_analyzer_init(b, &ct));
+    for (i = 0; i < nf || i < nt; i++) {
+        if (i < nf)
+            mf += bstep_analyzer_update(a, &sf[i], xf + mf, MAX_EV - mf);
+        if (i < nt)
+            mt += bstep_analyzer_update(b, &st[i], xt + mt, MAX_EV - mt);
+    }
+    mf += bstep_analyzer_finish(a, xf + mf, MAX_EV - mf);
+    mt += bstep_analyzer_finish(b, xt + mt, MAX_EV - mt);
+    free(a);
+    free(b);
+    BSTEP_ASSERT_EQ(mf, nef);
+    BSTEP_ASSERT_EQ(mt, net);
+    BSTEP_ASSERT(events_equal(ef, xf, nef));
+    BSTEP_ASSERT(events_equal(et, xt, net));
+}
+
+/* A 1 s hole ends the bout, emits a gap, and no contact is counted across it. */
+BSTEP_TEST(gap_ends_bout)
+{
+    static bstep_imu_sample s[20000];
+    static bstep_event ev[MAX_EV];
+    bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+    size_t n, ne, i, m = 0;
+    cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
+    cfg.sample_rate_hz = 200.0f;
+    n = foot_signal(s, 20000, 200.0f, 12);
+    /* Remove 1.0 s from the middle of stride 6's stance (t = 7.6 .. 8.6 s). */
+    for (i = 0; i < n; i++) {
+        const double t = (double)s[i].t_us * 1e-6;
+        if (t > 7.6 && t < 8.6)
+            continue;
+        s[m++] = s[i];
+    }
+    ne = run_block(&cfg, s, m, m, ev);
+    BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_GAP), 1);
+    BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_BOUT_START), 2);
+    BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_BOUT_END), 2);
+    for (i = 0; i < ne; i++)
+        if (ev[i].type == BSTEP_EVENT_INITIAL_CONTACT && ev[i].t_us > 8600000)
+            BSTEP_ASSERT(ev[i].t_us < 9000000 || isfinite(ev[i].stride_time_s) ||
+                         ev[i].t_us > 9000000);
+}
+
+BSTEP_TEST(invalid_settings)
+{
+    bstep_analyzer a;
+    bstep_analyzer_settings c = bstep_analyzer_default_settings;
+    c.placement = BSTEP_PLACEMENT_AUTO;
+    BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, &c), BSTEP_EINVAL);
+    c = bstep_analyzer_default_settings;
+    c.sample_rate_hz = 1.0f;
+    BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, &c), BSTEP_EINVAL);
+    c = bstep_analyzer_default_settings;
+    c.sample_rate_hz = NAN;
+    BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, &c), BSTEP_EINVAL);
+    c = bstep_analyzer_default_settings;
+    c.ic_search_after_s = 0.5f; /* must be inside the stance confirmation */
+    BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, &c), BSTEP_EINVAL);
+    c = bstep_analyzer_default_settings;
+    c.min_bout_steps = 0;
+    BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, &c), BSTEP_EINVAL);
+    c = bstep_analyzer_default_settings;
+    c.trunk_detrend_s = 100.0f; /* does not fit the fixed buffer */
+    BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, &c), BSTEP_EINVAL);
+    BSTEP_ASSERT_EQ(bstep_analyzer_init(NULL, &c), BSTEP_EINVAL);
+    BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, NULL), BSTEP_EINVAL);
+}
+
+BSTEP_TEST(rate_estimate)
+{
+    bstep_time_us t[300];
+    int i;
+    for (i = 0; i < 300; i++)
+        t[i] = (bstep_time_us)i * 10000 + (i % 3) * 500; /* 100 Hz with jitter */
+    BSTEP_ASSERT_NEAR(bstep_estimate_rate_hz(t, 300), 100.0, 6.0);
+    BSTEP_ASSERT_EQ(bstep_estimate_rate_hz(t, 1), 0.0);
+    BSTEP_ASSERT(sizeof(bstep_analyzer) < 32 * 1024);
+}
+
+BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(foot_contacts_at_impacts), BSTEP_TEST_ENTRY(split_input_identical),
+                BSTEP_TEST_ENTRY(trunk_steps_at_upward_crossings),
+                BSTEP_TEST_ENTRY(trunk_standing_has_no_steps),
+                BSTEP_TEST_ENTRY(two_instances_interleaved), BSTEP_TEST_ENTRY(gap_ends_bout),
+                BSTEP_TEST_ENTRY(invalid_settings), BSTEP_TEST_ENTRY(rate_estimate))

@@ -1,0 +1,96 @@
+/* Session summary: the cadence and symmetry oracles of algorithms.md sections 8 and 9. */
+#include "backstep/status.h"
+#include "backstep/summary.h"
+#include "harness.h"
+
+static bstep_event ev(bstep_event_type type, double t_s)
+{
+    bstep_event e;
+    memset(&e, 0, sizeof(e));
+    e.type = type;
+    e.t_us = (bstep_time_us)llround(t_s * 1e6);
+    e.strike_angle_deg = NAN;
+    e.stride_length_m = NAN;
+    e.stride_time_s = NAN;
+    e.value = NAN;
+    return e;
+}
+
+/* Trunk ICs every 0.800 s -> 75.0 steps/min. */
+BSTEP_TEST(cadence_trunk_0_8_s)
+{
+    bstep_summary s;
+    bstep_summary_values v;
+    bstep_event e;
+    int i;
+    BSTEP_ASSERT_OK(bstep_summary_init(&s, 1));
+    e = ev(BSTEP_EVENT_BOUT_START, 0.0);
+    bstep_summary_add(&s, &e);
+    for (i = 0; i < 20; i++) {
+        e = ev(BSTEP_EVENT_INITIAL_CONTACT, 0.8 * i);
+        if (i > 0)
+            e.value = 0.8f;
+        bstep_summary_add(&s, &e);
+    }
+    e = ev(BSTEP_EVENT_BOUT_END, 0.8 * 19);
+    bstep_summary_add(&s, &e);
+    bstep_summary_get(&s, &v);
+    BSTEP_ASSERT_NEAR(v.cadence_spm, 75.0, 1e-3);
+    BSTEP_ASSERT_EQ(v.steps, 20);
+    BSTEP_ASSERT_NEAR(v.walking_time_s, 15.2, 1e-6);
+    BSTEP_ASSERT_NEAR(v.stride_time_cv_pct, 0.0, 1e-3);
+    BSTEP_ASSERT(isnan(v.distance_m));
+}
+
+/* One-foot ICs every 1.600 s -> 75.0 steps/min; each contact counts two steps. */
+BSTEP_TEST(cadence_foot_1_6_s)
+{
+    bstep_summary s;
+    bstep_summary_values v;
+    bstep_event e;
+    int i;
+    BSTEP_ASSERT_OK(bstep_summary_init(&s, 2));
+    for (i = 0; i < 10; i++) {
+        e = ev(BSTEP_EVENT_INITIAL_CONTACT, 1.6 * i);
+        if (i > 0)
+            e.stride_time_s = 1.6f;
+        e.stride_length_m = 1.0f;
+        e.direction = BSTEP_DIRECTION_BACKWARD;
+        bstep_summary_add(&s, &e);
+    }
+    bstep_summary_get(&s, &v);
+    BSTEP_ASSERT_NEAR(v.cadence_spm, 75.0, 1e-3);
+    BSTEP_ASSERT_EQ(v.steps, 20);
+    BSTEP_ASSERT_EQ(v.steps_backward, 20);
+    BSTEP_ASSERT_NEAR(v.distance_m, 10.0, 1e-5);
+    BSTEP_ASSERT_NEAR(v.distance_backward_m, 10.0, 1e-5);
+}
+
+/* Step times alternating 0.60 / 0.80 s -> asymmetry 28.6 %. */
+BSTEP_TEST(asymmetry_alternating)
+{
+    bstep_summary s;
+    bstep_summary_values v;
+    bstep_event e;
+    double t = 0.0;
+    int i;
+    BSTEP_ASSERT_OK(bstep_summary_init(&s, 1));
+    e = ev(BSTEP_EVENT_BOUT_START, 0.0);
+    bstep_summary_add(&s, &e);
+    for (i = 0; i < 21; i++) {
+        e = ev(BSTEP_EVENT_INITIAL_CONTACT, t);
+        if (i > 0)
+            e.value = (i % 2) ? 0.6f : 0.8f;
+        bstep_summary_add(&s, &e);
+        t += (i % 2) ? 0.8 : 0.6;
+    }
+    bstep_summary_get(&s, &v);
+    BSTEP_ASSERT_NEAR(v.step_time_asymmetry_pct, 28.571, 0.01);
+    /* Strides are step pairs, all 1.4 s: no stride-time variability. */
+    BSTEP_ASSERT_NEAR(v.stride_time_cv_pct, 0.0, 1e-3);
+}
+
+BSTEP_TEST(invalid_init) { BSTEP_ASSERT_EQ(bstep_summary_init(NULL, 1), BSTEP_EINVAL); }
+
+BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(cadence_trunk_0_8_s), BSTEP_TEST_ENTRY(cadence_foot_1_6_s),
+                BSTEP_TEST_ENTRY(asymmetry_alternating), BSTEP_TEST_ENTRY(invalid_init))
