@@ -1,0 +1,9 @@
+# Command-line tests: shell scripts driving the real binary on inputs they generate themselves.
+add_executable(json_check ${CMAKE_CURRENT_LIST_DIR}/json_check.c)
+target_link_libraries(json_check PRIVATE PkgConfig::CJSON)
+bstep_warnings(json_check)
+if(BSTEP_BUILD_CLI)
+  add_test(NAME cli_analyze
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_cli.sh $<TARGET_FILE:backstep_cli>
+            $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/cli-tmp ${PROJECT_SOURCE_DIR})
+endif()

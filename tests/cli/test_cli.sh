@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# CLI tests for `backstep` (help, analyze, validate, errors). Inputs are generated here.
+# Usage: test_cli.sh BACKSTEP JSON_CHECK TMPDIR SOURCE_DIR
+set -u
+BIN=$1
+JQ=$2
+TMP=$3
+SRC=$4
+rm -rf "$TMP" && mkdir -p "$TMP"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { # name, command...
+  local name=$1; shift
+  if "$@" >"$TMP/out" 2>"$TMP/err"; then ok "$name"; else bad "$name"; cat "$TMP/out" "$TMP/err" | head -20; fi
+}
+expect_exit() { # name, code, command...
+  local name=$1 code=$2; shift 2
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  local rc=$?
+  if [ "$rc" -eq "$code" ]; then ok "$name"; else bad "$name (exit $rc, expected $code)"; cat "$TMP/err" | head -5; fi
+}
+contains() { # name, file, text
+  if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $2"; head -5 "$2"; fi
+}
+
+# A lower-back recording: standing 3 s, then walking at 2 steps/s for 30 s: vertical acceleration
+# 2 sin(2 pi 2 t) on the sensor's z axis (upright), 100 Hz. Steps at the upward zero crossings.
+awk 'BEGIN { print "time (s),acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2),gyr_x (deg/s),gyr_y (deg/s),gyr_z (deg/s)";
+  pi = atan2(0, -1);
+  for (i = 0; i <= 3300; i++) { t = i / 100.0; a = (t >= 3.0) ? 2.0 * sin(2 * pi * 2 * (t - 3.0)) : 0;
+    printf "%.2f,0.0000,0.0000,%.5f,0.000,0.000,0.000\n", t, 9.80665 + a } }' >"$TMP/walk.csv"
+# Its truth: a contact at every upward crossing from 3.5 s on (the first one is the filter's warm-up).
+awk 'BEGIN { printf "{\"recording\": \"walk.csv\", \"placement\": \"lower-back\", \"sample_rate_hz\": 100, \"initial_contacts_s\": [";
+  n = 0; for (t = 3.5; t <= 32.5; t += 0.5) { printf "%s%.2f", (n++ ? ", " : ""), t }
+  print "], \"segments\": [{\"start_s\": 3.5, \"end_s\": 32.5, \"activity\": \"walk\"}]}" }' >"$TMP/walk.truth.json"
+
+check "help" "$BIN" --help
+contains "help lists analyze" "$TMP/out" "analyze"
+contains "help lists validate" "$TMP/out" "validate"
+check "version" "$BIN" --version
+contains "version text" "$TMP/out" "backstep 0."
+expect_exit "unknown command" 2 "$BIN" frobnicate
+expect_exit "no arguments" 2 "$BIN"
+check "analyze help" "$BIN" analyze --help
+for opt in --placement --input-format --format --toe-axis --front-axis --no-store --db; do
+  contains "analyze help documents $opt" "$TMP/out" "$opt"
+done
+expect_exit "analyze without file" 2 "$BIN" analyze
+expect_exit "analyze bad --format" 2 "$BIN" analyze --format xml "$TMP/walk.csv"
+expect_exit "analyze bad --placement" 2 "$BIN" analyze --placement head "$TMP/walk.csv"
+expect_exit "analyze unknown option" 2 "$BIN" analyze --frobnicate "$TMP/walk.csv"
+
+check "analyze text" "$BIN" analyze --placement lower-back "$TMP/walk.csv"
+contains "text report has steps" "$TMP/out" "Steps"
+contains "text report has cadence 120" "$TMP/out" "120 steps/min"
+contains "text report has safety wording" "$TMP/out" "Safety"
+
+check "analyze json" "$BIN" analyze --placement lower-back --format json "$TMP/walk.csv"
+cp "$TMP/out" "$TMP/walk.json"
+check "json has every DESIGN key" "$JQ" "$TMP/walk.json" \
+  has schema has recording.path has recording.format has recording.sample_rate_hz \
+  has recording.duration_s has recording.samples has recording.gaps has placement \
+  has summary.steps has summary.steps_forward has summary.steps_backward has summary.steps_sideways \
+  has summary.walking_time_s has summary.cadence_spm has summary.distance_m \
+  has summary.distance_backward_m has summary.speed_mps has summary.energy_kcal \
+  has summary.toe_first_ratio has summary.stride_time_cv_pct has summary.step_time_asymmetry_pct \
+  has summary.trunk_lean_deg has summary.look_backs has summary.stumbles has summary.falls \
+  has bouts.0.start_s has bouts.0.end_s has bouts.0.activity has bouts.0.steps has bouts.0.distance_m \
+  has steps.0.ic_s has steps.0.fc_s has steps.0.foot has steps.0.direction has steps.0.strike \
+  has steps.0.strike_angle_deg has steps.0.stride_length_m has steps.0.stride_time_s has events
+steps=$("$JQ" "$TMP/walk.json" get summary.steps)
+if [ "${steps:-0}" -ge 57 ] && [ "${steps:-0}" -le 61 ]; then ok "json step count ($steps)"; else bad "json step count ($steps)"; fi
+schema=$("$JQ" "$TMP/walk.json" get schema)
+[ "$schema" = '"backstep.analysis/1"' ] && ok "schema id" || bad "schema id ($schema)"
+energy=$("$JQ" "$TMP/walk.json" get summary.energy_kcal)
+[ "$energy" = "null" ] && ok "unknown values are null" || bad "energy should be null ($energy)"
+placement=$("$JQ" "$TMP/walk.json" get placement)
+[ "$placement" = '"lower-back"' ] && ok "placement in json" || bad "placement ($placement)"
+
+check "analyze from stdin" "$BIN" analyze --placement lower-back --format json - <"$TMP/walk.csv"
+check "stdin json valid" "$JQ" "$TMP/out" has summary.steps
+check "analyze auto placement" "$BIN" analyze --format json "$TMP/walk.csv"
+placement=$("$JQ" "$TMP/out" get placement)
+[ "$placement" = '"lower-back"' ] && ok "auto placement (no fast rotation) is lower back" || bad "auto placement ($placement)"
+
+cp "$TMP/walk.csv" "$TMP/walk2.csv"
+check "analyze two files json" "$BIN" analyze --placement lower-back --format json "$TMP/walk.csv" "$TMP/walk2.csv"
+n=$("$JQ" "$TMP/out" len "")
+[ "$n" = "2" ] && ok "two files give an array of two" || bad "array of two ($n)"
+
+# Bad input: clear message with file and line, non-zero exit, nothing on stdout.
+expect_exit "missing file" 3 "$BIN" analyze "$TMP/nope.csv"
+contains "missing file named" "$TMP/err" "nope.csv"
+{ head -n 100 "$TMP/walk.csv"; echo "1.00,0.1x,0,9.8,0,0,0"; } >"$TMP/badnum.csv"
+expect_exit "text in a number" 3 "$BIN" analyze --placement lower-back "$TMP/badnum.csv"
+contains "bad number names file and line" "$TMP/err" "badnum.csv:101:"
+[ ! -s "$TMP/out" ] && ok "no partial report on bad input" || bad "partial report printed on bad input"
+: >"$TMP/empty.csv"
+expect_exit "empty file" 3 "$BIN" analyze "$TMP/empty.csv"
+contains "empty file named" "$TMP/err" "empty.csv"
+head -c 4096 /dev/urandom >"$TMP/garbage.bin"
+expect_exit "binary garbage" 3 "$BIN" analyze "$TMP/garbage.bin"
+# 10 GB of one line on standard input: must fail as soon as the line limit is hit, not read it all.
+start=$(date +%s)
+( yes a | tr -d '\n' | head -c 10000000000 | "$BIN" analyze - >/dev/null 2>"$TMP/err"; echo $? >"$TMP/rc" )
+end=$(date +%s)
+rc=$(cat "$TMP/rc")
+if [ "$rc" -eq 3 ] && [ $((end - start)) -lt 60 ]; then ok "10 GB single line fails fast"; else bad "10 GB single line (exit $rc, $((end - start)) s)"; fi
+
+# validate: perfect detection on the generated walk, thresholds pass and fail as asked.
+check "validate" "$BIN" validate "$TMP" --min-f1 0.95 --max-timing-ms 20
+contains "validate table has the dataset" "$TMP/out" "lower-back"
+expect_exit "validate threshold fails" 1 "$BIN" validate "$TMP" --max-timing-ms 0
+expect_exit "validate bad option" 2 "$BIN" validate "$TMP" --min-f1 2
+mkdir -p "$TMP/broken" && echo '{"recording": 5' >"$TMP/broken/x.truth.json"
+expect_exit "validate broken truth" 3 "$BIN" validate "$TMP/broken"
+contains "broken truth named" "$TMP/err" "x.truth.json"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
