@@ -60,14 +60,23 @@ typedef struct {
     bstep_ahrs_settings ahrs;    /**< orientation filter (trunk and pocket) */
     /* Foot: stance (zero-velocity) detection with the gyro-norm detector (gaitmap
      * NormZuptDetector idea): the foot is still while |w| stays below a threshold. */
-    float stance_gyro_dps;       /**< still when the gyro norm is below this, deg/s; 50 */
-    float min_stance_s;          /**< a still period shorter than this is not a stance, s; 0.08 */
-    float ic_search_before_s;    /**< IC searched this long before stance start, s; 0.15 */
-    float ic_search_after_s;     /**< ... and this long after, s; 0.03 (< min_stance_s) */
+    float stance_gyro_dps;       /**< still when the mean gyro norm is below this, deg/s; 50 */
+    float stance_swing_fraction; /**< ... or below this share of the swing's peak rate, 0..1;
+                                      0.1 (scales stillness with walking speed) */
+    float stance_gyro_max_dps;   /**< upper bound of the relative threshold, deg/s; 200 */
+    float stance_window_s;       /**< window of that mean, s; 0.1 */
+    float ic_search_before_s;    /**< IC searched from this long before stance start to the
+                                      moment stance is confirmed, s; 0.25 */
+    float ic_impact_fraction;    /**< the landing is the first jerk peak above this share of the
+                                      largest jerk near the stance start, 0..1; 0.5 */
+    float ic_onset_fraction;     /**< IC = onset of that impact: earliest jerk above this share of
+                                      the largest, 0..1; 0.25 */
     float min_swing_s;           /**< a swing shorter than this is not a stride, s; 0.2 */
     float min_swing_gyro_dps;    /**< a swing must reach this angular rate, deg/s; 100 */
     /* Trunk / pocket: steps from the vertical acceleration (resampled to 100 Hz). */
-    float trunk_smooth_s;        /**< length of each of two cascaded moving averages, s; 0.15 */
+    float trunk_smooth_s;        /**< length of each of two cascaded moving averages used to
+                                      find steps, s; 0.15 */
+    float trunk_timing_smooth_s; /**< the same, for timing each contact, s; 0.05 */
     float trunk_detrend_s;       /**< trailing mean removed from the signal, s; 1.0 */
     float min_step_peak_mps2;    /**< a step's vertical acceleration must reach this, m/s^2; 0.4 */
     float min_step_interval_s;   /**< shortest step, s; 0.25 */
@@ -94,6 +103,7 @@ typedef struct {
 #define BSTEP__TRUNK_MAX_SMOOTH 64   /* grid samples per moving average, max */
 #define BSTEP__TRUNK_MAX_DETREND 512 /* grid samples in the detrending mean, max */
 #define BSTEP__PENDING_MAX 16
+#define BSTEP__TIMING_RING 128 /* light-chain slopes kept for timing, grid samples */
 
 /** Analyzer state. All members are private; sizeof() is the fixed memory per instance. */
 typedef struct {
@@ -104,15 +114,21 @@ typedef struct {
     bstep_time_us last_t_us;
     int have_last;
     int steps_per_contact;
-    /* raw history ring (foot): time, |a| in m/s^2 */
+    /* raw history ring (foot): time, jerk |da/dt| in m/s^3, gyro norm in deg/s */
     bstep_time_us hist_t_us[BSTEP_ANALYZER_HISTORY];
-    float hist_a[BSTEP_ANALYZER_HISTORY];
+    float hist_j[BSTEP_ANALYZER_HISTORY];
+    float hist_g[BSTEP_ANALYZER_HISTORY];
     uint32_t hist_head;
     uint32_t hist_count;
     /* foot */
+    float prev_a[3];
+    bstep_time_us prev_a_t_us;
+    int have_prev_a;
+    float win_sum;       /* sum of gyro norms in the stance window */
+    uint32_t win_n;      /* samples in it (the newest win_n entries of the ring) */
     float last_gyro_dps;
+    float still_thr_dps;
     int in_stance;
-    int still_run;
     bstep_time_us still_start_us;
     bstep_time_us swing_start_us;
     float swing_peak_dps;
@@ -131,15 +147,25 @@ typedef struct {
     float box2[BSTEP__TRUNK_MAX_SMOOTH];
     float det[BSTEP__TRUNK_MAX_DETREND];
     float box1_sum, box2_sum, det_sum;
+    int timing_n;
+    float tbox1[BSTEP__TRUNK_MAX_SMOOTH];
+    float tbox2[BSTEP__TRUNK_MAX_SMOOTH];
+    float tbox1_sum, tbox2_sum, t_prev;
+    float tslope[BSTEP__TIMING_RING];
+    int64_t tslope_k0; /* grid index of the newest entry */
+    uint32_t tslope_count;
     uint32_t grid_count;
     float y_prev;
     float y_last;
     int64_t y_prev_k;
     int armed;
     int have_cand;
-    double cand_t_s;
     float cand_peak;
+    float slope_prev, best_slope, slope_before;
+    int slope_after_pending;
+    double best_slope_t_s;
     double last_step_t_s;
+    double last_coarse_t_s;
     int have_step;
     /* bouts */
     int bout_open;

@@ -54,12 +54,16 @@ const bstep_analyzer_settings bstep_analyzer_default_settings = {
             .max_dt_s = 0.25f,
         },
     .stance_gyro_dps = 50.0f,
-    .min_stance_s = 0.08f,
-    .ic_search_before_s = 0.15f,
-    .ic_search_after_s = 0.03f,
+    .stance_swing_fraction = 0.1f,
+    .stance_gyro_max_dps = 200.0f,
+    .stance_window_s = 0.1f,
+    .ic_search_before_s = 0.25f,
+    .ic_impact_fraction = 0.5f,
+    .ic_onset_fraction = 0.25f,
     .min_swing_s = 0.2f,
     .min_swing_gyro_dps = 100.0f,
     .trunk_smooth_s = 0.15f,
+    .trunk_timing_smooth_s = 0.05f,
     .trunk_detrend_s = 1.0f,
     .min_step_peak_mps2 = 0.4f,
     .min_step_interval_s = 0.25f,
@@ -91,17 +95,21 @@ static int settings_valid(const bstep_analyzer_settings *c)
     if ((int)c->toe_axis < 0 || c->toe_axis > BSTEP_AXIS_NEG_Z || (int)c->front_axis < 0 ||
         c->front_axis > BSTEP_AXIS_NEG_Z)
         return 0;
-    if (!pos_finite(c->stance_gyro_dps) || !pos_finite(c->min_stance_s) ||
-        !pos_finite(c->ic_search_before_s) || !(isfinite(c->ic_search_after_s) &&
-                                                c->ic_search_after_s >= 0.0f) ||
-        c->ic_search_after_s >= c->min_stance_s || !pos_finite(c->min_swing_s) ||
-        !pos_finite(c->min_swing_gyro_dps))
+    if (!pos_finite(c->stance_gyro_dps) || !pos_finite(c->stance_window_s) ||
+        !pos_finite(c->ic_search_before_s) || !pos_finite(c->min_swing_s) ||
+        !pos_finite(c->min_swing_gyro_dps) || !(c->ic_onset_fraction > 0.0f) ||
+        !(c->ic_onset_fraction <= 1.0f) || !(c->ic_impact_fraction >= c->ic_onset_fraction) ||
+        !(c->ic_impact_fraction <= 1.0f) || !(c->stance_swing_fraction >= 0.0f) ||
+        !(c->stance_swing_fraction < 1.0f) || !(c->stance_gyro_max_dps >= c->stance_gyro_dps) ||
+        !isfinite(c->stance_gyro_max_dps))
         return 0;
-    /* The look-back must fit in the history ring at the nominal rate. */
-    if ((c->ic_search_before_s + c->min_stance_s + 0.05f) * c->sample_rate_hz >
+    /* The look-back (search window plus the stance window) must fit in the history ring at the
+     * nominal rate, with a 25 % margin for sampling jitter. */
+    if ((c->ic_search_before_s + c->stance_window_s) * c->sample_rate_hz * 1.25f >
         (float)BSTEP_ANALYZER_HISTORY)
         return 0;
     if (!pos_finite(c->trunk_smooth_s) || c->trunk_smooth_s * rate > BSTEP__TRUNK_MAX_SMOOTH ||
+        !pos_finite(c->trunk_timing_smooth_s) || c->trunk_timing_smooth_s > c->trunk_smooth_s ||
         !pos_finite(c->trunk_detrend_s) ||
         c->trunk_detrend_s * rate > BSTEP__TRUNK_MAX_DETREND ||
         !pos_finite(c->min_step_peak_mps2) || !pos_finite(c->min_step_interval_s))
@@ -130,9 +138,11 @@ static void reset_detectors(bstep_analyzer *a)
     bstep_ahrs_reset(&a->ahrs);
     a->hist_head = 0;
     a->hist_count = 0;
+    a->have_prev_a = 0;
+    a->win_sum = 0.0f;
+    a->win_n = 0;
     a->last_gyro_dps = 0.0f;
     a->in_stance = 0;
-    a->still_run = 0;
     a->have_swing = 0;
     a->swing_peak_dps = 0.0f;
     a->have_ic = 0;
@@ -140,6 +150,10 @@ static void reset_detectors(bstep_analyzer *a)
     a->grid_sum = 0.0f;
     a->grid_n = 0;
     a->box1_sum = a->box2_sum = a->det_sum = 0.0f;
+    a->tbox1_sum = a->tbox2_sum = a->t_prev = 0.0f;
+    memset(a->tbox1, 0, sizeof(a->tbox1));
+    memset(a->tbox2, 0, sizeof(a->tbox2));
+    a->tslope_count = 0;
     memset(a->box1, 0, sizeof(a->box1));
     memset(a->box2, 0, sizeof(a->box2));
     memset(a->det, 0, sizeof(a->det));
@@ -160,6 +174,9 @@ void bstep_analyzer_reset(bstep_analyzer *a)
     a->smooth_n = (int)lroundf(cfg.trunk_smooth_s * (float)BSTEP__TRUNK_RATE_HZ) | 1;
     if (a->smooth_n > BSTEP__TRUNK_MAX_SMOOTH)
         a->smooth_n -= 2;
+    a->timing_n = (int)lroundf(cfg.trunk_timing_smooth_s * (float)BSTEP__TRUNK_RATE_HZ) | 1;
+    if (a->timing_n > a->smooth_n)
+        a->timing_n = a->smooth_n;
     a->detrend_n = (int)lroundf(cfg.trunk_detrend_s * (float)BSTEP__TRUNK_RATE_HZ);
     if (a->detrend_n < 1)
         a->detrend_n = 1;
@@ -251,14 +268,78 @@ static void bout_timeout(bstep_analyzer *a, bstep_time_us now_us)
 
 /* ---- foot ----------------------------------------------------------------------------------- */
 
+/* Index of the k-th newest ring entry (k = 0 is the newest). */
+static uint32_t ring_at(const bstep_analyzer *a, uint32_t k)
+{
+    return (a->hist_head + BSTEP_ANALYZER_HISTORY - 1u - k) % BSTEP_ANALYZER_HISTORY;
+}
+
+/* Initial contact of the stance that starts at still_start_us: the onset of the landing impact.
+ * J = the largest jerk in [lo, hi] (from before the stance start to the moment it is confirmed: the
+ * stillness test over a window can start before the foot is fully still). The landing is the
+ * FIRST jerk above ic_impact_fraction * J: a heel-first landing is a heel impact followed by a
+ * forefoot slap that can be stronger, a toe-first landing a forefoot impact followed by the heel
+ * lowering, and contact begins with the first of them. Its onset is the earliest sample of the
+ * run, ending there, whose jerk stays above ic_onset_fraction * J (a half-maximum-style onset:
+ * contact starts when the acceleration starts to change abruptly). */
+static bstep_time_us foot_find_ic(const bstep_analyzer *a, bstep_time_us lo, bstep_time_us hi)
+{
+    uint32_t k, first_k = 0, on_k;
+    float peak = -1.0f;
+    int found = 0;
+    for (k = 0; k < a->hist_count; k++) {
+        const uint32_t i = ring_at(a, k);
+        if (a->hist_t_us[i] < lo)
+            break;
+        if (a->hist_t_us[i] <= hi && a->hist_j[i] > peak) {
+            peak = a->hist_j[i];
+            found = 1;
+        }
+    }
+    if (!found)
+        return hi;
+    /* Earliest sample at or above the impact level (scanning from newest to oldest). */
+    for (k = 0; k < a->hist_count; k++) {
+        const uint32_t i = ring_at(a, k);
+        if (a->hist_t_us[i] < lo)
+            break;
+        if (a->hist_t_us[i] <= hi && a->hist_j[i] >= a->cfg.ic_impact_fraction * peak)
+            first_k = k;
+    }
+    on_k = first_k;
+    for (k = first_k + 1u; k < a->hist_count; k++) {
+        const uint32_t i = ring_at(a, k);
+        if (a->hist_t_us[i] < lo || a->hist_j[i] < a->cfg.ic_onset_fraction * peak)
+            break;
+        on_k = k;
+    }
+    return a->hist_t_us[ring_at(a, on_k)];
+}
+
 static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
 {
     const float *w = s->gyro_dps, *f = s->accel_mps2;
     const float gn = sqrtf(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
-    const float an = sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]);
+    const bstep_time_us win_us = (bstep_time_us)(a->cfg.stance_window_s * 1e6f);
+    float jerk = 0.0f;
+    uint32_t oldest;
 
+    if (a->have_prev_a && s->t_us > a->prev_a_t_us) {
+        const float dx = f[0] - a->prev_a[0], dy = f[1] - a->prev_a[1], dz = f[2] - a->prev_a[2];
+        jerk = sqrtf(dx * dx + dy * dy + dz * dz) / ((float)(s->t_us - a->prev_a_t_us) * 1e-6f);
+    }
+    memcpy(a->prev_a, f, sizeof(a->prev_a));
+    a->prev_a_t_us = s->t_us;
+    a->have_prev_a = 1;
+
+    /* The ring is full: the entry about to be overwritten may still be in the window. */
+    if (a->hist_count == BSTEP_ANALYZER_HISTORY && a->win_n == BSTEP_ANALYZER_HISTORY) {
+        a->win_sum -= a->hist_g[a->hist_head];
+        a->win_n--;
+    }
     a->hist_t_us[a->hist_head] = s->t_us;
-    a->hist_a[a->hist_head] = an;
+    a->hist_j[a->hist_head] = jerk;
+    a->hist_g[a->hist_head] = gn;
     a->hist_head = (a->hist_head + 1u) % BSTEP_ANALYZER_HISTORY;
     if (a->hist_count < BSTEP_ANALYZER_HISTORY)
         a->hist_count++;
@@ -267,65 +348,79 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
     if (!(s->flags & BSTEP_SAMPLE_HAS_GYRO))
         return; /* stance detection needs the gyroscope */
 
-    if (gn < a->cfg.stance_gyro_dps) {
-        if (a->still_run == 0)
-            a->still_start_us = s->t_us;
-        a->still_run++;
-        if (!a->in_stance &&
-            (float)(s->t_us - a->still_start_us) * 1e-6f >= a->cfg.min_stance_s) {
+    /* Moving mean of the gyro norm over the last stance_window_s. */
+    a->win_sum += gn;
+    a->win_n++;
+    while (a->win_n > 1u) {
+        oldest = ring_at(a, a->win_n - 1u);
+        if (s->t_us - a->hist_t_us[oldest] < win_us)
+            break;
+        a->win_sum -= a->hist_g[oldest];
+        a->win_n--;
+    }
+    if (a->win_n == 1u)
+        a->win_sum = gn; /* no round-off carried over */
+    oldest = ring_at(a, a->win_n - 1u);
+
+    /* Stillness threshold: the absolute one, or a share of this swing's peak rate when that is
+     * higher (fast walking and running roll the foot faster through stance), bounded. */
+    {
+        float thr = a->cfg.stance_swing_fraction * a->swing_peak_dps;
+        if (a->in_stance || !a->have_swing || thr < a->cfg.stance_gyro_dps)
+            thr = a->cfg.stance_gyro_dps;
+        if (thr > a->cfg.stance_gyro_max_dps)
+            thr = a->cfg.stance_gyro_max_dps;
+        a->still_thr_dps = thr;
+    }
+    if (a->win_sum / (float)a->win_n < a->still_thr_dps &&
+        s->t_us - a->hist_t_us[oldest] >= win_us - win_us / 10) {
+        if (!a->in_stance) {
             a->in_stance = 1;
+            a->still_start_us = a->hist_t_us[oldest];
             if (a->have_swing &&
                 (float)(a->still_start_us - a->swing_start_us) * 1e-6f >= a->cfg.min_swing_s &&
                 a->swing_peak_dps >= a->cfg.min_swing_gyro_dps) {
-                /* A real stride ended: final contact at the swing start, then the landing. */
-                const bstep_time_us lo =
+                /* A real stride ended: its final contact (swing start), then the landing. */
+                bstep_time_us lo =
                     a->still_start_us - (bstep_time_us)(a->cfg.ic_search_before_s * 1e6f);
-                const bstep_time_us hi =
-                    a->still_start_us + (bstep_time_us)(a->cfg.ic_search_after_s * 1e6f);
-                bstep_time_us best_t = a->still_start_us;
-                float best = -1.0f;
-                uint32_t k;
+                const bstep_time_us hi = s->t_us;
+                bstep_time_us ic_t;
                 bstep_event fc = make_event(BSTEP_EVENT_FINAL_CONTACT, a->swing_start_us, s->t_us);
                 bstep_event ic;
-                for (k = 0; k < a->hist_count; k++) {
-                    uint32_t idx = (a->hist_head + BSTEP_ANALYZER_HISTORY - 1u - k) %
-                                   BSTEP_ANALYZER_HISTORY;
-                    bstep_time_us t = a->hist_t_us[idx];
-                    if (t < lo)
-                        break;
-                    if (t <= hi && a->hist_a[idx] > best) {
-                        best = a->hist_a[idx];
-                        best_t = t;
-                    }
-                }
-                ic = make_event(BSTEP_EVENT_INITIAL_CONTACT, best_t, s->t_us);
+                if (lo < a->swing_start_us)
+                    lo = a->swing_start_us; /* the landing cannot precede the take-off */
+                ic_t = foot_find_ic(a, lo, hi);
+                ic = make_event(BSTEP_EVENT_INITIAL_CONTACT, ic_t, s->t_us);
                 ic.foot = a->cfg.placement == BSTEP_PLACEMENT_FOOT_LEFT    ? BSTEP_FOOT_LEFT
                           : a->cfg.placement == BSTEP_PLACEMENT_FOOT_RIGHT ? BSTEP_FOOT_RIGHT
                                                                            : BSTEP_FOOT_UNKNOWN;
                 fc.foot = ic.foot;
-                if (a->have_ic && (float)(best_t - a->last_ic_us) * 1e-6f <=
-                                      a->cfg.max_bout_pause_s)
-                    ic.stride_time_s = (float)(best_t - a->last_ic_us) * 1e-6f;
-                a->last_ic_us = best_t;
+                if (a->have_ic &&
+                    (float)(ic_t - a->last_ic_us) * 1e-6f <= a->cfg.max_bout_pause_s)
+                    ic.stride_time_s = (float)(ic_t - a->last_ic_us) * 1e-6f;
+                a->last_ic_us = ic_t;
                 a->have_ic = 1;
                 bout_event(a, &fc);
                 bout_event(a, &ic);
             }
             a->have_swing = 0;
         }
-    } else {
-        if (a->in_stance || a->still_run > 0) {
-            if (a->in_stance) {
-                /* Stance ended: a swing may begin here. */
-                a->swing_start_us = s->t_us;
-                a->have_swing = 1;
-                a->swing_peak_dps = 0.0f;
-            }
-            a->in_stance = 0;
-            a->still_run = 0;
+    } else if (a->in_stance && gn >= a->cfg.stance_gyro_dps && gn >= a->still_thr_dps) {
+        /* Stance ended: the foot left the ground at the last still sample before this rise. */
+        uint32_t k;
+        bstep_time_us t_off = s->t_us;
+        for (k = 1; k < a->win_n; k++) {
+            const uint32_t i = ring_at(a, k);
+            t_off = a->hist_t_us[i];
+            if (a->hist_g[i] < a->cfg.stance_gyro_dps)
+                break;
         }
-        if (gn > a->swing_peak_dps)
-            a->swing_peak_dps = gn;
+        a->in_stance = 0;
+        a->swing_start_us = t_off;
+        a->have_swing = 1;
+        a->swing_peak_dps = gn;
+    } else if (!a->in_stance && gn > a->swing_peak_dps) {
+        a->swing_peak_dps = gn;
     }
 }
 
@@ -373,52 +468,147 @@ static float trunk_filter(bstep_analyzer *a, float x)
     return y;
 }
 
-/* Step detection on one filtered grid value y at grid index k (time of the value itself already
- * corrected for the filter delay: t_s). */
+/* The timing chain: two cascaded moving averages of timing_n grid samples; keeps the slope of its
+ * output in a ring. Slopes are independent of the mean, so no detrending is needed. */
+static void timing_filter(bstep_analyzer *a, int64_t k, float x)
+{
+    const int n = a->timing_n;
+    const uint32_t i = (a->grid_count - 1u) % (uint32_t)n; /* grid_count already advanced */
+    float m1, m2;
+    a->tbox1_sum += x - a->tbox1[i];
+    a->tbox1[i] = x;
+    m1 = a->tbox1_sum / (float)n;
+    a->tbox2_sum += m1 - a->tbox2[i];
+    a->tbox2[i] = m1;
+    m2 = a->tbox2_sum / (float)n;
+    if (i == (uint32_t)n - 1u) {
+        int j;
+        float s1 = 0.0f, s2 = 0.0f;
+        for (j = 0; j < n; j++) {
+            s1 += a->tbox1[j];
+            s2 += a->tbox2[j];
+        }
+        a->tbox1_sum = s1;
+        a->tbox2_sum = s2;
+    }
+    a->tslope[(uint64_t)k % BSTEP__TIMING_RING] = (m2 - a->t_prev) * (float)BSTEP__TRUNK_RATE_HZ;
+    a->t_prev = m2;
+    a->tslope_k0 = k;
+    if (a->tslope_count < BSTEP__TIMING_RING)
+        a->tslope_count++;
+}
+
+/* Refine a contact time t_s (from the step-finding chain) to the steepest rise of the timing
+ * chain within +-0.1 s, parabola-interpolated. Returns t_s unchanged if the ring does not cover
+ * the interval. */
+static double timing_refine(const bstep_analyzer *a, double t_s)
+{
+    const double period = 1.0 / BSTEP__TRUNK_RATE_HZ;
+    /* Slope entry at grid index k describes the time (k - (timing_n - 1) - 0.5) * period. */
+    const double shift = (double)(a->timing_n - 1) + 0.5;
+    const int64_t lo = (int64_t)ceil((t_s - 0.1) / period + shift);
+    const int64_t hi = (int64_t)floor((t_s + 0.1) / period + shift);
+    const int64_t oldest = a->tslope_k0 - (int64_t)a->tslope_count + 1;
+    int64_t k, best_k = -1;
+    float best = 0.0f;
+    if (lo - 1 < oldest || hi + 1 > a->tslope_k0)
+        return t_s;
+    for (k = lo; k <= hi; k++) {
+        const float v = a->tslope[(uint64_t)k % BSTEP__TIMING_RING];
+        if (best_k < 0 || v > best) {
+            best = v;
+            best_k = k;
+        }
+    }
+    {
+        const float s0 = a->tslope[(uint64_t)(best_k - 1) % BSTEP__TIMING_RING];
+        const float s2 = a->tslope[(uint64_t)(best_k + 1) % BSTEP__TIMING_RING];
+        const float den = s0 - 2.0f * best + s2;
+        double t = ((double)best_k - shift) * period;
+        if (den < 0.0f) {
+            float off = 0.5f * (s0 - s2) / den;
+            if (off > 0.5f)
+                off = 0.5f;
+            if (off < -0.5f)
+                off = -0.5f;
+            t += (double)off * period;
+        }
+        return t;
+    }
+}
+
+/* Step detection on one filtered grid value y whose own time (filter delay removed) is t_s.
+ * A step is a rise of the vertical acceleration from below zero to a peak of at least
+ * min_step_peak_mps2; its initial contact is the moment of steepest rise (largest slope,
+ * interpolated on a parabola through the three slopes around it): the new stance leg arrests the
+ * body's fall abruptly, so the contact sits where the acceleration changes fastest, not where it
+ * crosses its mean (which depends on the shape of the whole cycle). The step is confirmed once the
+ * signal has passed its peak. */
 static void trunk_detect(bstep_analyzer *a, float y, double t_s, bstep_time_us now_us)
 {
     const float thr = a->cfg.min_step_peak_mps2;
     const double period = 1.0 / BSTEP__TRUNK_RATE_HZ;
+    const float slope = (y - a->y_prev) / (float)period; /* at t_s - period / 2 */
     /* Warm-up: the moving averages need a full window before their output means anything. */
     if (a->grid_count < (uint32_t)(2 * a->smooth_n)) {
         a->y_prev = y;
+        a->slope_prev = slope;
         return;
     }
-    if (y < 0.0f)
-        a->armed = 1;
-    if (a->armed && a->y_prev < 0.0f && y >= 0.0f) {
-        /* Upward zero crossing, interpolated between the two grid points. */
-        const double frac = (double)(a->y_prev / (a->y_prev - y));
-        const double tc = t_s - period + frac * period;
-        if (!a->have_step || tc - a->last_step_t_s >= (double)a->cfg.min_step_interval_s) {
-            a->have_cand = 1;
-            a->cand_t_s = tc;
-            a->cand_peak = y;
+    if (y < 0.0f && !a->have_cand) {
+        /* Below the mean: a new rise may start; restart the slope search at each new low. */
+        if (!a->armed || y <= a->cand_peak) {
+            a->armed = 1;
+            a->cand_peak = y; /* lowest value so far */
+            a->best_slope = 0.0f;
         }
+    }
+    if (a->armed && slope > a->best_slope) {
+        a->best_slope = slope;
+        a->best_slope_t_s = t_s - 0.5 * period;
+        a->slope_before = a->slope_prev;
+        a->slope_after_pending = 1;
+    } else if (a->armed && a->slope_after_pending) {
+        /* Parabolic refinement with the slopes just before and after the largest one. */
+        const float s0 = a->slope_before, s1 = a->best_slope, s2 = slope;
+        const float den = s0 - 2.0f * s1 + s2;
+        if (den < 0.0f) {
+            float off = 0.5f * (s0 - s2) / den;
+            if (off > 0.5f)
+                off = 0.5f;
+            if (off < -0.5f)
+                off = -0.5f;
+            a->best_slope_t_s += (double)off * period;
+        }
+        a->slope_after_pending = 0;
+    }
+    if (a->armed && y >= thr)
+        a->have_cand = 1;
+    if (a->have_cand && slope <= 0.0f) {
+        /* Past the peak: one step, timed on the lightly smoothed chain. */
+        const double tc = timing_refine(a, a->best_slope_t_s);
+        if (!a->have_step ||
+            a->best_slope_t_s - a->last_coarse_t_s >= (double)a->cfg.min_step_interval_s) {
+            bstep_event e = make_event(BSTEP_EVENT_INITIAL_CONTACT,
+                                       (bstep_time_us)llround(tc * 1e6), now_us);
+            if (a->have_step && tc - a->last_step_t_s <= (double)a->cfg.max_bout_pause_s)
+                e.value = (float)(tc - a->last_step_t_s); /* step time, s */
+            a->last_step_t_s = tc;
+            a->last_coarse_t_s = a->best_slope_t_s;
+            a->have_step = 1;
+            bout_event(a, &e);
+        }
+        a->have_cand = 0;
         a->armed = 0;
     }
-    if (a->have_cand) {
-        if (y > a->cand_peak)
-            a->cand_peak = y;
-        if (a->cand_peak >= thr) {
-            bstep_event e = make_event(BSTEP_EVENT_INITIAL_CONTACT,
-                                       (bstep_time_us)llround(a->cand_t_s * 1e6), now_us);
-            if (a->have_step && a->cand_t_s - a->last_step_t_s <= (double)a->cfg.max_bout_pause_s)
-                e.value = (float)(a->cand_t_s - a->last_step_t_s); /* step time, s */
-            a->last_step_t_s = a->cand_t_s;
-            a->have_step = 1;
-            a->have_cand = 0;
-            bout_event(a, &e);
-        } else if (y < 0.0f) {
-            a->have_cand = 0; /* too small to be a step */
-        }
-    }
     a->y_prev = y;
+    a->slope_prev = slope;
 }
 
 static void trunk_grid_point(bstep_analyzer *a, int64_t k, float v, bstep_time_us now_us)
 {
     const float y = trunk_filter(a, v);
+    timing_filter(a, k, v);
     /* Delay of two moving averages of odd length n: 2 * (n - 1) / 2 grid periods. */
     const double t_s = (double)(k - (a->smooth_n - 1)) / BSTEP__TRUNK_RATE_HZ;
     a->y_last = y;

@@ -268,7 +268,11 @@ BSTEP_TEST(invalid_settings)
     c.sample_rate_hz = NAN;
     BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, &c), BSTEP_EINVAL);
     c = bstep_analyzer_default_settings;
-    c.ic_search_after_s = 0.5f; /* must be inside the stance confirmation */
+    c.ic_onset_fraction = 1.5f;
+    BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, &c), BSTEP_EINVAL);
+    c = bstep_analyzer_default_settings;
+    c.sample_rate_hz = 2000.0f;
+    c.ic_search_before_s = 1.0f; /* look-back does not fit the history ring at 2 kHz */
     BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, &c), BSTEP_EINVAL);
     c = bstep_analyzer_default_settings;
     c.min_bout_steps = 0;
