@@ -9,8 +9,8 @@
 
 /* Exit codes: 0 success, 1 the job ran but a check failed (validate thresholds), 2 usage error,
  * 3 input could not be read or analysed. */
-#define BSTEP_EXIT_OK 0
-#define BSTEP_EXIT_FAIL 1
+#define BSTEP_EXIT_OK    0
+#define BSTEP_EXIT_FAIL  1
 #define BSTEP_EXIT_USAGE 2
 #define BSTEP_EXIT_INPUT 3
 
@@ -22,9 +22,9 @@ typedef struct {
     int argc;
     char **argv;
     int i;
-    const char *name;  /* current option name without "--", or NULL for a positional */
-    const char *value; /* "=value" part if given inline */
-    const char *arg;   /* positional argument */
+    const char *name;    /* current option name without "--", or NULL for a positional */
+    const char *value;   /* "=value" part if given inline */
+    const char *arg;     /* positional argument */
     int only_positional; /* after "--" */
     char name_buf[64];
 } bstep__opts;

@@ -27,9 +27,9 @@
 #include "io/truth.h"
 #include "report/report.h"
 
-#define MATCH_S 0.100
-#define PAD_S 0.5
-#define MAX_GROUPS 64
+#define MATCH_S        0.100
+#define PAD_S          0.5
+#define MAX_GROUPS     64
 #define MAX_ACTIVITIES 24
 
 typedef struct {
@@ -239,7 +239,8 @@ static void help(void)
         "names its recording and placement; the recording is analysed exactly as `backstep\n"
         "analyze` does and its initial contacts are matched one-to-one with the reference ones\n"
         "within 100 ms. Per dataset folder and placement it prints: files, reference contacts,\n"
-        "detected contacts, precision, recall, F1, mean absolute timing error of matched contacts,\n"
+        "detected contacts, precision, recall, F1, mean absolute timing error of matched "
+        "contacts,\n"
         "mean and worst per-file step-count error, then the same per truth activity segment.\n\n"
         "Options:\n"
         "  --min-f1 X              fail (exit 1) if a group's F1 is below X (0..1)\n"
@@ -405,23 +406,24 @@ int bstep_cmd_validate(int argc, char **argv)
         const double rec = g->ref ? (double)g->tp / (double)g->ref : ((double)NAN);
         const double F1 = f1(g->tp, g->ref, g->det);
         const double mae = g->tp ? 1000.0 * g->sum_abs_dt / (double)g->tp : ((double)NAN);
-        const double cnt = g->n_count_err ? 100.0 * g->sum_count_err / (double)g->n_count_err : ((double)NAN);
+        const double cnt =
+            g->n_count_err ? 100.0 * g->sum_count_err / (double)g->n_count_err : ((double)NAN);
         int a;
         printf("%-34s %5llu %7llu %7llu %6.3f %6.3f %6.3f %9.1f %9.2f %9.2f%s\n", g->name,
-               (unsigned long long)g->files, (unsigned long long)g->ref,
-               (unsigned long long)g->det, prec, rec, F1, mae, cnt, 100.0 * g->max_count_err,
+               (unsigned long long)g->files, (unsigned long long)g->ref, (unsigned long long)g->det,
+               prec, rec, F1, mae, cnt, 100.0 * g->max_count_err,
                g->failed ? "  (some files failed)" : "");
         for (a = 0; a < g->n_act; a++) {
             const activity_score *s = &g->act[a];
             if (s->ref > 0)
                 printf("  %-32s %5llu %7llu %7llu %6s %6.3f %6.3f\n", s->activity,
                        (unsigned long long)s->segs, (unsigned long long)s->ref,
-                       (unsigned long long)s->det, "", s->ref ? (double)s->tp / (double)s->ref : 0.0,
-                       f1(s->tp, s->ref, s->det));
+                       (unsigned long long)s->det, "",
+                       s->ref ? (double)s->tp / (double)s->ref : 0.0, f1(s->tp, s->ref, s->det));
             else if (s->swings_ref > 0)
                 printf("  %-32s %5llu segments: %llu strides detected, %llu swings annotated\n",
-                       s->activity, (unsigned long long)s->segs,
-                       (unsigned long long)s->swings_det, (unsigned long long)s->swings_ref);
+                       s->activity, (unsigned long long)s->segs, (unsigned long long)s->swings_det,
+                       (unsigned long long)s->swings_ref);
         }
         if (g->ref > 0 && min_f1 >= 0.0 && !(F1 >= min_f1)) {
             printf("FAIL %s: F1 %.3f < %.3f\n", g->name, F1, min_f1);

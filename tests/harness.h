@@ -26,7 +26,10 @@ static jmp_buf bstep__test_jmp;
 static int bstep__test_failed;
 
 #define BSTEP_TEST(name) static void name(void)
-#define BSTEP_TEST_ENTRY(name) {#name, name}
+#define BSTEP_TEST_ENTRY(name)                                                                     \
+    {                                                                                              \
+#name, name                                                                                \
+    }
 
 #define BSTEP__FAIL(...)                                                                           \
     do {                                                                                           \

@@ -18,13 +18,13 @@ extern "C" {
 #endif
 
 typedef struct {
-    float gain;                  /**< accelerometer correction gain K, 1/s; >= 0; 0.5 */
-    float startup_gain;          /**< gain at start, ramped down to `gain`; >= gain; 10 */
-    float startup_s;             /**< duration of the ramp, s; >= 0; 3 */
-    float accel_rejection_deg;   /**< ignore the accelerometer when its error exceeds this, deg;
-                                      0 disables rejection; 10 */
-    float rejection_timeout_s;   /**< re-trust the accelerometer after this long rejected, s; 5 */
-    float max_dt_s;              /**< longer intervals are gaps: re-initialise from gravity, s; 0.5 */
+    float gain;                /**< accelerometer correction gain K, 1/s; >= 0; 0.5 */
+    float startup_gain;        /**< gain at start, ramped down to `gain`; >= gain; 10 */
+    float startup_s;           /**< duration of the ramp, s; >= 0; 3 */
+    float accel_rejection_deg; /**< ignore the accelerometer when its error exceeds this, deg;
+                                    0 disables rejection; 10 */
+    float rejection_timeout_s; /**< re-trust the accelerometer after this long rejected, s; 5 */
+    float max_dt_s;            /**< longer intervals are gaps: re-initialise from gravity, s; 0.5 */
 } bstep_ahrs_settings;
 
 BSTEP_API extern const bstep_ahrs_settings bstep_ahrs_default_settings;

@@ -36,10 +36,10 @@ typedef struct {
     bstep_foot foot;
     bstep_direction direction;
     bstep_strike strike;
-    float strike_angle_deg;     /**< foot pitch at contact, toes up positive, deg */
-    float stride_length_m;      /**< stride ending at this contact, m */
-    float stride_time_s;        /**< time since the previous contact of the same foot, s */
-    float value;                /**< event-specific (see bstep_event_type) */
+    float strike_angle_deg; /**< foot pitch at contact, toes up positive, deg */
+    float stride_length_m;  /**< stride ending at this contact, m */
+    float stride_time_s;    /**< time since the previous contact of the same foot, s */
+    float value;            /**< event-specific (see bstep_event_type) */
 } bstep_event;
 
 /** Capacity constants (fixed memory). */
@@ -53,11 +53,11 @@ typedef struct {
 
 /** Settings. Copy bstep_analyzer_default_settings and override. */
 typedef struct {
-    bstep_placement placement;   /**< must not be AUTO here (the CLI resolves auto) */
-    float sample_rate_hz;        /**< nominal rate, Hz, 5..2000 */
-    bstep_axis toe_axis;         /**< foot mounting; AUTO = learn from the first forward bout */
-    bstep_axis front_axis;       /**< trunk/pocket mounting; AUTO = learn */
-    bstep_ahrs_settings ahrs;    /**< orientation filter (trunk and pocket) */
+    bstep_placement placement; /**< must not be AUTO here (the CLI resolves auto) */
+    float sample_rate_hz;      /**< nominal rate, Hz, 5..2000 */
+    bstep_axis toe_axis;       /**< foot mounting; AUTO = learn from the first forward bout */
+    bstep_axis front_axis;     /**< trunk/pocket mounting; AUTO = learn */
+    bstep_ahrs_settings ahrs;  /**< orientation filter (trunk and pocket) */
     /* Foot: stance (zero-velocity) detection with the gyro-norm detector (gaitmap
      * NormZuptDetector idea): the foot is still while |w| stays below a threshold. */
     float stance_gyro_dps;       /**< still when the mean gyro norm is below this, deg/s; 50 */
@@ -81,29 +81,29 @@ typedef struct {
     float min_step_peak_mps2;    /**< a step's vertical acceleration must reach this, m/s^2; 0.4 */
     float min_step_interval_s;   /**< shortest step, s; 0.25 */
     /* Bouts (both placements). */
-    int min_bout_steps;          /**< steps needed to open a bout (a foot contact = 2 steps); 4 */
-    float max_bout_pause_s;      /**< a longer pause between contacts ends a bout, s; 2.5 */
-    float max_gap_s;             /**< a longer hole in the data resets detection, s; 0.25 */
+    int min_bout_steps;     /**< steps needed to open a bout (a foot contact = 2 steps); 4 */
+    float max_bout_pause_s; /**< a longer pause between contacts ends a bout, s; 2.5 */
+    float max_gap_s;        /**< a longer hole in the data resets detection, s; 0.25 */
 } bstep_analyzer_settings;
 
 BSTEP_API extern const bstep_analyzer_settings bstep_analyzer_default_settings;
 
 /** Internal states for debugging and plots (observability without printf). */
 typedef struct {
-    int in_stance;        /**< foot: currently in stance */
-    int in_bout;          /**< a bout is open */
-    float gyro_norm_dps;  /**< foot: gyro norm of the last sample */
-    float vertical_mps2;  /**< trunk: filtered vertical acceleration of the last grid point */
-    uint64_t samples;     /**< samples consumed */
-    uint64_t gaps;        /**< gaps that reset detection */
+    int in_stance;       /**< foot: currently in stance */
+    int in_bout;         /**< a bout is open */
+    float gyro_norm_dps; /**< foot: gyro norm of the last sample */
+    float vertical_mps2; /**< trunk: filtered vertical acceleration of the last grid point */
+    uint64_t samples;    /**< samples consumed */
+    uint64_t gaps;       /**< gaps that reset detection */
 } bstep_analyzer_states;
 
 /* Internal sizes, fixed at compile time. */
-#define BSTEP__TRUNK_RATE_HZ 100
-#define BSTEP__TRUNK_MAX_SMOOTH 64   /* grid samples per moving average, max */
+#define BSTEP__TRUNK_RATE_HZ     100
+#define BSTEP__TRUNK_MAX_SMOOTH  64  /* grid samples per moving average, max */
 #define BSTEP__TRUNK_MAX_DETREND 512 /* grid samples in the detrending mean, max */
-#define BSTEP__PENDING_MAX 16
-#define BSTEP__TIMING_RING 128 /* light-chain slopes kept for timing, grid samples */
+#define BSTEP__PENDING_MAX       16
+#define BSTEP__TIMING_RING       128 /* light-chain slopes kept for timing, grid samples */
 
 /** Analyzer state. All members are private; sizeof() is the fixed memory per instance. */
 typedef struct {
@@ -124,8 +124,8 @@ typedef struct {
     float prev_a[3];
     bstep_time_us prev_a_t_us;
     int have_prev_a;
-    float win_sum;       /* sum of gyro norms in the stance window */
-    uint32_t win_n;      /* samples in it (the newest win_n entries of the ring) */
+    float win_sum;  /* sum of gyro norms in the stance window */
+    uint32_t win_n; /* samples in it (the newest win_n entries of the ring) */
     float last_gyro_dps;
     float still_thr_dps;
     int in_stance;
@@ -198,8 +198,8 @@ BSTEP_API size_t bstep_analyzer_update(bstep_analyzer *a, const bstep_imu_sample
  *            queued and come out on the next call.
  * @return the number of events written.
  */
-BSTEP_API size_t bstep_analyzer_update_block(bstep_analyzer *a, const bstep_imu_sample *s,
-                                             size_t n, bstep_event *ev, size_t ev_cap);
+BSTEP_API size_t bstep_analyzer_update_block(bstep_analyzer *a, const bstep_imu_sample *s, size_t n,
+                                             bstep_event *ev, size_t ev_cap);
 /** @brief End of data: emit what is still pending (open bout end). @return events written. */
 BSTEP_API size_t bstep_analyzer_finish(bstep_analyzer *a, bstep_event *ev, size_t ev_cap);
 BSTEP_API bstep_analyzer_states bstep_analyzer_get_states(const bstep_analyzer *a);

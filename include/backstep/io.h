@@ -42,21 +42,21 @@ BSTEP_API int bstep_format_parse(const char *text, bstep_format *out);
  * (end of data); before that it describes the samples delivered so far.
  */
 typedef struct {
-    uint64_t samples;               /**< samples delivered */
-    double sample_rate_hz;          /**< median of the sampling intervals, Hz (0 if < 2 samples) */
-    double nominal_rate_hz;         /**< rate stated by the file header, Hz (0 if none) */
-    bstep_time_us first_t_us;       /**< time of the first sample as stored in the file */
-    bstep_time_us last_t_us;        /**< time of the last sample */
-    uint64_t gaps;                  /**< interval > 1.5 x median, or a counter jump */
-    double longest_gap_s;           /**< longest such interval, seconds */
-    uint64_t missing_samples;       /**< samples known to be missing (counter jumps) */
-    uint64_t duplicate_timestamps;  /**< rows with the previous row's time (dropped) */
-    uint64_t backward_timestamps;   /**< rows earlier than the previous row (dropped) */
-    uint64_t nonfinite_values;      /**< NaN or infinite values (row dropped) */
-    uint64_t clipped_samples;       /**< samples with an axis at the sensor range limit */
-    uint64_t dropped_rows;          /**< rows not delivered, all causes */
-    int has_gyro;                   /**< 1 if the recording has angular rates */
-    int gravity_removed;            /**< 1 if the source gave acceleration without gravity */
+    uint64_t samples;              /**< samples delivered */
+    double sample_rate_hz;         /**< median of the sampling intervals, Hz (0 if < 2 samples) */
+    double nominal_rate_hz;        /**< rate stated by the file header, Hz (0 if none) */
+    bstep_time_us first_t_us;      /**< time of the first sample as stored in the file */
+    bstep_time_us last_t_us;       /**< time of the last sample */
+    uint64_t gaps;                 /**< interval > 1.5 x median, or a counter jump */
+    double longest_gap_s;          /**< longest such interval, seconds */
+    uint64_t missing_samples;      /**< samples known to be missing (counter jumps) */
+    uint64_t duplicate_timestamps; /**< rows with the previous row's time (dropped) */
+    uint64_t backward_timestamps;  /**< rows earlier than the previous row (dropped) */
+    uint64_t nonfinite_values;     /**< NaN or infinite values (row dropped) */
+    uint64_t clipped_samples;      /**< samples with an axis at the sensor range limit */
+    uint64_t dropped_rows;         /**< rows not delivered, all causes */
+    int has_gyro;                  /**< 1 if the recording has angular rates */
+    int gravity_removed;           /**< 1 if the source gave acceleration without gravity */
 } bstep_quality;
 
 /** An open recording. Opaque. */

@@ -61,7 +61,8 @@ typedef struct {
     uint64_t n_length;
 } bstep_summary;
 
-/** @param steps_per_contact 2 for a foot sensor, 1 for trunk/pocket. @return BSTEP_EINVAL if not. */
+/** @param steps_per_contact 2 for a foot sensor, 1 for trunk/pocket. @return BSTEP_EINVAL if not.
+ */
 BSTEP_API int bstep_summary_init(bstep_summary *s, int steps_per_contact);
 BSTEP_API void bstep_summary_add(bstep_summary *s, const bstep_event *e);
 BSTEP_API void bstep_summary_get(const bstep_summary *s, bstep_summary_values *out);

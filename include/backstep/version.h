@@ -5,9 +5,9 @@
 #ifndef BACKSTEP_VERSION_H
 #define BACKSTEP_VERSION_H
 
-#define BSTEP_VERSION_MAJOR 0
-#define BSTEP_VERSION_MINOR 1
-#define BSTEP_VERSION_PATCH 0
+#define BSTEP_VERSION_MAJOR  0
+#define BSTEP_VERSION_MINOR  1
+#define BSTEP_VERSION_PATCH  0
 #define BSTEP_VERSION_STRING "0.1.0"
 /** 0xXXYYZZ: major, minor, patch. */
 #define BSTEP_VERSION_HEX                                                                          \

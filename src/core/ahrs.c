@@ -6,11 +6,11 @@
  *
  * Each sample: the gyroscope integrates the quaternion (q' = q + 1/2 q (x) (0, w') dt), and the
  * accelerometer pulls the estimated "up" direction towards the measured specific force through a
- * feedback term e = a_hat x v_hat added to the angular rate with gain K (1/s). A gain of 0.5/s gives
- * a 2 s time constant: long compared with a step (0.5 s), so the trunk's own accelerations average
- * out, short enough to follow posture changes. At start the gain ramps down from 10/s over 3 s so
- * the estimate settles quickly; during that ramp the first orientation also comes directly from the
- * first accelerometer sample (aligned to gravity), so nothing needs to converge from zero.
+ * feedback term e = a_hat x v_hat added to the angular rate with gain K (1/s). A gain of 0.5/s
+ * gives a 2 s time constant: long compared with a step (0.5 s), so the trunk's own accelerations
+ * average out, short enough to follow posture changes. At start the gain ramps down from 10/s over
+ * 3 s so the estimate settles quickly; during that ramp the first orientation also comes directly
+ * from the first accelerometer sample (aligned to gravity), so nothing needs to converge from zero.
  *
  * Accelerometer rejection: while the measured direction is more than 10 degrees from the estimate
  * (the foot in swing, an impact) the accelerometer is ignored; after 5 s of continuous rejection it
@@ -88,7 +88,7 @@ static void init_from_accel(float q[4], const float a[3])
         return;
     }
     q[0] = 1.0f + u[2];
-    q[1] = u[1];  /* u x z = (u_y, -u_x, 0) */
+    q[1] = u[1]; /* u x z = (u_y, -u_x, 0) */
     q[2] = -u[0];
     q[3] = 0.0f;
     normalize_q(q);
@@ -213,7 +213,10 @@ void bstep_ahrs_get_quaternion(const bstep_ahrs *a, float q_out[4])
     memcpy(q_out, a->q, sizeof(a->q));
 }
 
-void bstep_ahrs_get_up_sensor(const bstep_ahrs *a, float up_out[3]) { up_in_sensor(a->q, up_out); }
+void bstep_ahrs_get_up_sensor(const bstep_ahrs *a, float up_out[3])
+{
+    up_in_sensor(a->q, up_out);
+}
 
 void bstep_ahrs_rotate_to_world(const bstep_ahrs *a, const float v[3], float o[3])
 {

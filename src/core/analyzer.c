@@ -81,7 +81,10 @@ static int is_foot(const bstep_analyzer *a)
            a->cfg.placement == BSTEP_PLACEMENT_FOOT;
 }
 
-static int pos_finite(float v) { return isfinite(v) && v > 0.0f; }
+static int pos_finite(float v)
+{
+    return isfinite(v) && v > 0.0f;
+}
 
 static int settings_valid(const bstep_analyzer_settings *c)
 {
@@ -110,8 +113,7 @@ static int settings_valid(const bstep_analyzer_settings *c)
         return 0;
     if (!pos_finite(c->trunk_smooth_s) || c->trunk_smooth_s * rate > BSTEP__TRUNK_MAX_SMOOTH ||
         !pos_finite(c->trunk_timing_smooth_s) || c->trunk_timing_smooth_s > c->trunk_smooth_s ||
-        !pos_finite(c->trunk_detrend_s) ||
-        c->trunk_detrend_s * rate > BSTEP__TRUNK_MAX_DETREND ||
+        !pos_finite(c->trunk_detrend_s) || c->trunk_detrend_s * rate > BSTEP__TRUNK_MAX_DETREND ||
         !pos_finite(c->min_step_peak_mps2) || !pos_finite(c->min_step_interval_s))
         return 0;
     if (c->min_bout_steps < 1 || c->min_bout_steps > BSTEP__PENDING_MAX / 2 ||
@@ -395,8 +397,7 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
                           : a->cfg.placement == BSTEP_PLACEMENT_FOOT_RIGHT ? BSTEP_FOOT_RIGHT
                                                                            : BSTEP_FOOT_UNKNOWN;
                 fc.foot = ic.foot;
-                if (a->have_ic &&
-                    (float)(ic_t - a->last_ic_us) * 1e-6f <= a->cfg.max_bout_pause_s)
+                if (a->have_ic && (float)(ic_t - a->last_ic_us) * 1e-6f <= a->cfg.max_bout_pause_s)
                     ic.stride_time_s = (float)(ic_t - a->last_ic_us) * 1e-6f;
                 a->last_ic_us = ic_t;
                 a->have_ic = 1;
@@ -589,8 +590,8 @@ static void trunk_detect(bstep_analyzer *a, float y, double t_s, bstep_time_us n
         const double tc = timing_refine(a, a->best_slope_t_s);
         if (!a->have_step ||
             a->best_slope_t_s - a->last_coarse_t_s >= (double)a->cfg.min_step_interval_s) {
-            bstep_event e = make_event(BSTEP_EVENT_INITIAL_CONTACT,
-                                       (bstep_time_us)llround(tc * 1e6), now_us);
+            bstep_event e =
+                make_event(BSTEP_EVENT_INITIAL_CONTACT, (bstep_time_us)llround(tc * 1e6), now_us);
             if (a->have_step && tc - a->last_step_t_s <= (double)a->cfg.max_bout_pause_s)
                 e.value = (float)(tc - a->last_step_t_s); /* step time, s */
             a->last_step_t_s = tc;

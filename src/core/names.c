@@ -7,10 +7,10 @@
 #include "backstep/status.h"
 #include "backstep/types.h"
 
-static const char *const placement_names[] = {"auto", "foot-left", "foot-right", "lower-back",
-                                              "pocket", "foot"};
+static const char *const placement_names[] = {"auto",       "foot-left", "foot-right",
+                                              "lower-back", "pocket",    "foot"};
 static const char *const axis_names[] = {"auto", "+x", "-x", "+y", "-y", "+z", "-z"};
-static const char *const direction_names[] = {"unknown",        "forward",         "backward",
+static const char *const direction_names[] = {"unknown",       "forward",        "backward",
                                               "sideways-left", "sideways-right", "in-place"};
 static const char *const strike_names[] = {"unknown", "toe", "flat", "heel"};
 static const char *const foot_names[] = {"unknown", "left", "right"};
@@ -37,7 +37,10 @@ const char *bstep_placement_name(bstep_placement p)
 {
     return name_of(placement_names, COUNT(placement_names), (int)p);
 }
-const char *bstep_axis_name(bstep_axis a) { return name_of(axis_names, COUNT(axis_names), (int)a); }
+const char *bstep_axis_name(bstep_axis a)
+{
+    return name_of(axis_names, COUNT(axis_names), (int)a);
+}
 const char *bstep_direction_name(bstep_direction d)
 {
     return name_of(direction_names, COUNT(direction_names), (int)d);
@@ -46,7 +49,10 @@ const char *bstep_strike_name(bstep_strike s)
 {
     return name_of(strike_names, COUNT(strike_names), (int)s);
 }
-const char *bstep_foot_name(bstep_foot f) { return name_of(foot_names, COUNT(foot_names), (int)f); }
+const char *bstep_foot_name(bstep_foot f)
+{
+    return name_of(foot_names, COUNT(foot_names), (int)f);
+}
 
 int bstep_placement_parse(const char *text, bstep_placement *out)
 {

@@ -31,6 +31,12 @@ const char *bstep_status_name(int status)
     }
 }
 
-unsigned bstep_version(void) { return (unsigned)BSTEP_VERSION_HEX; }
+unsigned bstep_version(void)
+{
+    return (unsigned)BSTEP_VERSION_HEX;
+}
 
-const char *bstep_version_string(void) { return BSTEP_VERSION_STRING; }
+const char *bstep_version_string(void)
+{
+    return BSTEP_VERSION_STRING;
+}

@@ -107,10 +107,10 @@ void bstep_summary_get(const bstep_summary *s, bstep_summary_values *o)
     o->walking_time_s = s->walking_s;
     o->cadence_spm = s->n_int > 0 ? 60.0 * k * (double)s->n_int / s->sum_int : DNAN;
     o->mean_stride_time_s = s->n_stride > 0 ? s->stride_mean : DNAN;
-    o->stride_time_cv_pct = s->n_stride > 2 && s->stride_mean > 0.0
-                                ? 100.0 * sqrt(s->stride_m2 / (double)(s->n_stride - 1)) /
-                                      s->stride_mean
-                                : DNAN;
+    o->stride_time_cv_pct =
+        s->n_stride > 2 && s->stride_mean > 0.0
+            ? 100.0 * sqrt(s->stride_m2 / (double)(s->n_stride - 1)) / s->stride_mean
+            : DNAN;
     if (s->n_odd > 2 && s->n_even > 2) {
         const double mo = s->sum_odd / (double)s->n_odd, me = s->sum_even / (double)s->n_even;
         o->step_time_asymmetry_pct = 100.0 * fabs(mo - me) / (0.5 * (mo + me));

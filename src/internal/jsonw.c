@@ -61,10 +61,22 @@ static void close_container(bstep__jsonw *w, char c)
         fputc('\n', w->f);
 }
 
-void bstep__jsonw_object_begin(bstep__jsonw *w) { open_container(w, '{'); }
-void bstep__jsonw_object_end(bstep__jsonw *w) { close_container(w, '}'); }
-void bstep__jsonw_array_begin(bstep__jsonw *w) { open_container(w, '['); }
-void bstep__jsonw_array_end(bstep__jsonw *w) { close_container(w, ']'); }
+void bstep__jsonw_object_begin(bstep__jsonw *w)
+{
+    open_container(w, '{');
+}
+void bstep__jsonw_object_end(bstep__jsonw *w)
+{
+    close_container(w, '}');
+}
+void bstep__jsonw_array_begin(bstep__jsonw *w)
+{
+    open_container(w, '[');
+}
+void bstep__jsonw_array_end(bstep__jsonw *w)
+{
+    close_container(w, ']');
+}
 
 void bstep__json_escape(FILE *f, const char *s)
 {

@@ -14,7 +14,7 @@
 typedef struct {
     FILE *f;
     int depth;
-    int pretty_depth; /* containers deeper than this are written on one line */
+    int pretty_depth;                  /* containers deeper than this are written on one line */
     int count[BSTEP__JSONW_MAX_DEPTH]; /* elements written at each level */
     int after_key;
 } bstep__jsonw;

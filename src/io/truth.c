@@ -208,7 +208,8 @@ static int parse(const cJSON *root, bstep__truth *t, const char *path, char *err
         cJSON_ArrayForEach(it, seg)
         {
             double ic = opt_number(it, "ic_s", ((double)NAN));
-            double len = opt_number(it, "length_m", opt_number(it, "stride_length_m", ((double)NAN)));
+            double len =
+                opt_number(it, "length_m", opt_number(it, "stride_length_m", ((double)NAN)));
             if (isfinite(ic) && isfinite(len)) {
                 t->stride_ic_s[i] = ic;
                 t->stride_length_m[i] = len;

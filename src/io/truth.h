@@ -10,7 +10,7 @@
 typedef struct {
     double start_s, end_s;
     char activity[32];
-    double distance_m; /* NAN when not given */
+    double distance_m;    /* NAN when not given */
     int left_foot_swings; /* -1 when not given */
 } bstep__truth_segment;
 
@@ -22,12 +22,12 @@ typedef struct {
     size_t n_ic;
     double *fc_s;
     size_t n_fc;
-    char *ic_side; /* 'L', 'R' or '?' per initial contact; NULL when not given */
+    char *ic_side;   /* 'L', 'R' or '?' per initial contact; NULL when not given */
     long step_count; /* -1 when not given */
     bstep__truth_segment *segments;
     size_t n_segments;
     int have_window;
-    double window_s[2]; /* event_window_s */
+    double window_s[2];     /* event_window_s */
     double (*missing_s)[2]; /* events_missing_in_s */
     size_t n_missing;
     double *stride_ic_s; /* strides[].ic_s and length_m (gaitmap), or steps (simulate) */

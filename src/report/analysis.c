@@ -19,10 +19,10 @@
 #include "backstep/status.h"
 #include "report/report.h"
 
-#define BLOCK 4096
+#define BLOCK            4096
 #define AUTO_MAX_SAMPLES 65536
-#define AUTO_WINDOW_US 60000000LL
-#define FOOT_RATE_DPS 200.0f
+#define AUTO_WINDOW_US   60000000LL
+#define FOOT_RATE_DPS    200.0f
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
@@ -139,8 +139,8 @@ static int is_foot_placement(bstep_placement p)
            p == BSTEP_PLACEMENT_FOOT_RIGHT;
 }
 
-static void progress(const bstep__analysis *a, const bstep__analysis_options *opt,
-                     uint64_t samples, time_t *last)
+static void progress(const bstep__analysis *a, const bstep__analysis_options *opt, uint64_t samples,
+                     time_t *last)
 {
     time_t now;
     if (!opt->progress)
@@ -183,10 +183,8 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
     }
     /* Buffer the start: enough to estimate the rate and, for auto, the placement. */
     while (nbuf < AUTO_MAX_SAMPLES) {
-        rc = bstep_reader_read(r, buf + nbuf, AUTO_MAX_SAMPLES - nbuf < BLOCK
-                                                  ? AUTO_MAX_SAMPLES - nbuf
-                                                  : BLOCK,
-                               &n);
+        rc = bstep_reader_read(
+            r, buf + nbuf, AUTO_MAX_SAMPLES - nbuf < BLOCK ? AUTO_MAX_SAMPLES - nbuf : BLOCK, &n);
         if (rc != BSTEP_OK) {
             snprintf(err, err_len, "%s", bstep_reader_errmsg(r));
             goto done;
@@ -220,16 +218,15 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
                  path, (double)rate, (double)BSTEP_ANALYZER_MAX_RATE_HZ);
         goto done;
     }
-    a->placement = opt->placement != BSTEP_PLACEMENT_AUTO ? opt->placement
-                                                          : guess_placement(buf, nbuf);
+    a->placement =
+        opt->placement != BSTEP_PLACEMENT_AUTO ? opt->placement : guess_placement(buf, nbuf);
     cfg.placement = a->placement;
     cfg.sample_rate_hz = rate;
     cfg.toe_axis = opt->toe_axis;
     cfg.front_axis = opt->front_axis;
     if (bstep_analyzer_init(an, &cfg) != BSTEP_OK) {
         rc = BSTEP_EINVAL;
-        snprintf(err, err_len, "%s: analyzer settings rejected (rate %.1f Hz)", path,
-                 (double)rate);
+        snprintf(err, err_len, "%s: analyzer settings rejected (rate %.1f Hz)", path, (double)rate);
         goto done;
     }
     spc = is_foot_placement(a->placement) ? 2 : 1;

@@ -3,7 +3,7 @@
 #include "backstep/status.h"
 #include "harness.h"
 
-#define G 9.80665f
+#define G    9.80665f
 #define PI_F 3.14159265f
 
 static bstep_imu_sample sample(bstep_time_us t, float ax, float ay, float az, float gx, float gy,
@@ -29,8 +29,8 @@ BSTEP_TEST(static_tilt_30_deg)
     int i;
     BSTEP_ASSERT_OK(bstep_ahrs_init(&a, NULL));
     for (i = 0; i <= 500; i++) {
-        bstep_imu_sample s = sample((bstep_time_us)i * 10000, 0.0f, G * 0.5f, G * 0.8660254f,
-                                    0.0f, 0.0f, 0.0f);
+        bstep_imu_sample s =
+            sample((bstep_time_us)i * 10000, 0.0f, G * 0.5f, G * 0.8660254f, 0.0f, 0.0f, 0.0f);
         bstep_ahrs_update(&a, &s);
     }
     BSTEP_ASSERT_NEAR(bstep_ahrs_get_tilt_deg(&a, z), 30.0, 0.5);

@@ -9,8 +9,8 @@
 #include "backstep/status.h"
 #include "harness.h"
 
-#define G 9.80665f
-#define PI_F 3.14159265f
+#define G      9.80665f
+#define PI_F   3.14159265f
 #define MAX_EV 4096
 
 /* A foot-like signal: 1.1 s strides, 0.45 s swing (gyro_y half-sine of 400 deg/s), an impact of

@@ -42,5 +42,5 @@ BSTEP_TEST(names_round_trip)
     BSTEP_ASSERT(strcmp(bstep_strike_name((bstep_strike)99), "unknown") == 0);
 }
 
-BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(strerror_known_and_unknown), BSTEP_TEST_ENTRY(version_matches_headers),
-                BSTEP_TEST_ENTRY(names_round_trip))
+BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(strerror_known_and_unknown),
+                BSTEP_TEST_ENTRY(version_matches_headers), BSTEP_TEST_ENTRY(names_round_trip))

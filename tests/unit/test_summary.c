@@ -90,7 +90,10 @@ BSTEP_TEST(asymmetry_alternating)
     BSTEP_ASSERT_NEAR(v.stride_time_cv_pct, 0.0, 1e-3);
 }
 
-BSTEP_TEST(invalid_init) { BSTEP_ASSERT_EQ(bstep_summary_init(NULL, 1), BSTEP_EINVAL); }
+BSTEP_TEST(invalid_init)
+{
+    BSTEP_ASSERT_EQ(bstep_summary_init(NULL, 1), BSTEP_EINVAL);
+}
 
 BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(cadence_trunk_0_8_s), BSTEP_TEST_ENTRY(cadence_foot_1_6_s),
                 BSTEP_TEST_ENTRY(asymmetry_alternating), BSTEP_TEST_ENTRY(invalid_init))
