@@ -39,6 +39,8 @@ typedef struct {
     float strike_angle_deg; /**< foot pitch at contact, toes up positive, deg */
     float stride_length_m;  /**< stride ending at this contact, m */
     float stride_time_s;    /**< time since the previous contact of the same foot, s */
+    float clearance_m;      /**< foot: highest point of the swing above the stance, m */
+    float turn_deg;         /**< foot: change of heading over the stride, deg (left +) */
     float value;            /**< event-specific (see bstep_event_type) */
 } bstep_event;
 
@@ -73,6 +75,13 @@ typedef struct {
                                       the largest, 0..1; 0.25 */
     float min_swing_s;           /**< a swing shorter than this is not a stride, s; 0.2 */
     float min_swing_gyro_dps;    /**< a swing must reach this angular rate, deg/s; 100 */
+    float direction_cos;         /**< forward when the stride vector is within acos(this) of the
+                                      toe axis, backward within it of the heel; 0.5 (60 deg) */
+    float in_place_m;            /**< shorter strides are stepping in place, m; 0.15 */
+    float strike_flat_deg;       /**< |foot pitch at contact| up to this is a flat landing, deg;
+                                      5 */
+    int toe_calibration_strides; /**< --toe-axis auto: forward strides averaged; 6 */
+    float toe_calibration_spread_deg; /**< ... whose directions agree within this, deg; 20 */
     /* Trunk / pocket: steps from the vertical acceleration (resampled to 100 Hz). */
     float trunk_smooth_s;        /**< length of each of two cascaded moving averages used to
                                       find steps, s; 0.15 */
@@ -121,6 +130,7 @@ typedef struct {
     uint32_t hist_head;
     uint32_t hist_count;
     /* foot */
+    float hist_up[BSTEP_ANALYZER_HISTORY][3]; /* world up in the sensor frame (integrated) */
     float prev_a[3];
     bstep_time_us prev_a_t_us;
     int have_prev_a;
@@ -135,6 +145,22 @@ typedef struct {
     int have_swing;
     bstep_time_us last_ic_us;
     int have_ic;
+    /* foot: zero-velocity-aided strapdown integration of each swing */
+    float stance_acc[3];
+    uint32_t stance_acc_n;
+    int integrating;
+    float q_lev[4]; /* levelled stance orientation at the start of the swing, yaw 0 */
+    float iq[4];    /* integrated orientation */
+    float iv[3], ip[3];
+    float g_local; /* |mean stance acceleration|, m/s^2 */
+    float max_z_m;
+    bstep_time_us max_z_t_us;
+    bstep_time_us int_start_us;
+    bstep_time_us int_last_us;
+    float toe_s[3]; /* toe axis, sensor frame (explicit or calibrated) */
+    int toe_known;
+    float calib_sum[3];
+    int calib_n;
     /* trunk: 100 Hz grid */
     int64_t grid_k;
     int grid_have;

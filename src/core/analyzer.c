@@ -38,6 +38,7 @@
 
 #include "backstep/analyzer.h"
 #include "backstep/status.h"
+#include "quat.h"
 
 const bstep_analyzer_settings bstep_analyzer_default_settings = {
     .placement = BSTEP_PLACEMENT_LOWER_BACK,
@@ -62,6 +63,11 @@ const bstep_analyzer_settings bstep_analyzer_default_settings = {
     .ic_onset_fraction = 0.25f,
     .min_swing_s = 0.2f,
     .min_swing_gyro_dps = 100.0f,
+    .direction_cos = 0.5f,
+    .in_place_m = 0.15f,
+    .strike_flat_deg = 5.0f,
+    .toe_calibration_strides = 6,
+    .toe_calibration_spread_deg = 20.0f,
     .trunk_smooth_s = 0.15f,
     .trunk_timing_smooth_s = 0.05f,
     .trunk_detrend_s = 1.0f,
@@ -104,7 +110,11 @@ static int settings_valid(const bstep_analyzer_settings *c)
         !(c->ic_onset_fraction <= 1.0f) || !(c->ic_impact_fraction >= c->ic_onset_fraction) ||
         !(c->ic_impact_fraction <= 1.0f) || !(c->stance_swing_fraction >= 0.0f) ||
         !(c->stance_swing_fraction < 1.0f) || !(c->stance_gyro_max_dps >= c->stance_gyro_dps) ||
-        !isfinite(c->stance_gyro_max_dps))
+        !isfinite(c->stance_gyro_max_dps) || !(c->direction_cos > 0.0f) ||
+        !(c->direction_cos < 1.0f) || !(c->in_place_m >= 0.0f) || !isfinite(c->in_place_m) ||
+        !(c->strike_flat_deg >= 0.0f) || !(c->strike_flat_deg < 45.0f) ||
+        c->toe_calibration_strides < 1 || c->toe_calibration_strides > 100 ||
+        !(c->toe_calibration_spread_deg > 0.0f) || !(c->toe_calibration_spread_deg < 90.0f))
         return 0;
     /* The look-back (search window plus the stance window) must fit in the history ring at the
      * nominal rate, with a 25 % margin for sampling jitter. */
@@ -143,6 +153,9 @@ static void reset_detectors(bstep_analyzer *a)
     a->have_prev_a = 0;
     a->win_sum = 0.0f;
     a->win_n = 0;
+    a->stance_acc[0] = a->stance_acc[1] = a->stance_acc[2] = 0.0f;
+    a->stance_acc_n = 0;
+    a->integrating = 0;
     a->last_gyro_dps = 0.0f;
     a->in_stance = 0;
     a->have_swing = 0;
@@ -173,6 +186,11 @@ void bstep_analyzer_reset(bstep_analyzer *a)
     a->cfg = cfg;
     a->ahrs = ahrs;
     a->steps_per_contact = is_foot(a) ? 2 : 1;
+    if (cfg.toe_axis != BSTEP_AXIS_AUTO) {
+        const int ax = ((int)cfg.toe_axis - 1) / 2;
+        a->toe_s[ax] = ((int)cfg.toe_axis % 2) ? 1.0f : -1.0f; /* POS_* odd, NEG_* even */
+        a->toe_known = 1;
+    }
     a->smooth_n = (int)lroundf(cfg.trunk_smooth_s * (float)BSTEP__TRUNK_RATE_HZ) | 1;
     if (a->smooth_n > BSTEP__TRUNK_MAX_SMOOTH)
         a->smooth_n -= 2;
@@ -198,6 +216,8 @@ static bstep_event make_event(bstep_event_type type, bstep_time_us t_us, bstep_t
     e.strike_angle_deg = NAN;
     e.stride_length_m = NAN;
     e.stride_time_s = NAN;
+    e.clearance_m = NAN;
+    e.turn_deg = NAN;
     e.value = NAN;
     return e;
 }
@@ -318,14 +338,185 @@ static bstep_time_us foot_find_ic(const bstep_analyzer *a, bstep_time_us lo, bst
     return a->hist_t_us[ring_at(a, on_k)];
 }
 
+/* Strapdown step of the swing integration (zero-velocity-aided inertial navigation, Foxlin 2005;
+ * Skog et al. 2010): orientation from the gyroscope, starting level at the end of the previous
+ * stance; gravity (the stance's own |a|, which also cancels the accelerometer's scale error)
+ * removed in the world frame; velocity and position integrated. */
+static void foot_integrate(bstep_analyzer *a, const bstep_imu_sample *s)
+{
+    const float d2r = 0.017453292519943295f;
+    float w[3], aw[3], dt;
+    if (!a->integrating)
+        return;
+    dt = (float)(s->t_us - a->int_last_us) * 1e-6f;
+    a->int_last_us = s->t_us;
+    if (dt <= 0.0f)
+        return;
+    w[0] = s->gyro_dps[0] * d2r;
+    w[1] = s->gyro_dps[1] * d2r;
+    w[2] = s->gyro_dps[2] * d2r;
+    bstep__quat_integrate(a->iq, w, dt);
+    bstep__quat_rotate(a->iq, s->accel_mps2, aw);
+    aw[2] -= a->g_local;
+    a->iv[0] += aw[0] * dt;
+    a->iv[1] += aw[1] * dt;
+    a->iv[2] += aw[2] * dt;
+    a->ip[0] += a->iv[0] * dt;
+    a->ip[1] += a->iv[1] * dt;
+    a->ip[2] += a->iv[2] * dt;
+    if (a->ip[2] > a->max_z_m) {
+        a->max_z_m = a->ip[2];
+        a->max_z_t_us = s->t_us;
+    }
+}
+
+/* Sensor-frame toe axis, perpendicular to the stance's up direction (the flat-foot toe axis). */
+static int toe_flat(const bstep_analyzer *a, const float up_s[3], const float travel_s[3],
+                    float out[3])
+{
+    const float *t = a->toe_known ? a->toe_s : travel_s;
+    const float d = t[0] * up_s[0] + t[1] * up_s[1] + t[2] * up_s[2];
+    float n;
+    out[0] = t[0] - d * up_s[0];
+    out[1] = t[1] - d * up_s[1];
+    out[2] = t[2] - d * up_s[2];
+    n = sqrtf(out[0] * out[0] + out[1] * out[1] + out[2] * out[2]);
+    if (!(n > 1e-6f))
+        return 0;
+    out[0] /= n;
+    out[1] /= n;
+    out[2] /= n;
+    return 1;
+}
+
+/* Up direction (world z) in the sensor frame for orientation q. */
+static void up_of(const float q[4], float up_s[3])
+{
+    const float z[3] = {0.0f, 0.0f, 1.0f};
+    bstep__quat_rotate_inv(q, z, up_s);
+}
+
+static const float *hist_up_at(const bstep_analyzer *a, bstep_time_us t)
+{
+    uint32_t k;
+    for (k = 0; k < a->hist_count; k++) {
+        const uint32_t i = ring_at(a, k);
+        if (a->hist_t_us[i] <= t)
+            return a->hist_up[i];
+    }
+    return a->hist_up[ring_at(a, a->hist_count - 1u)];
+}
+
+/* A stride ended at the stance confirmed now (time now_us): fill the contact event with the
+ * stride vector and what follows from it. The velocity at a confirmed stance is zero; whatever
+ * the integration kept is drift. Modelled as a constant acceleration bias it grew linearly over
+ * the swing, so the position it added is v_end * T / 2 (exact for that model, no buffer needed);
+ * the same model corrects the swing's highest point. */
+static void foot_stride(bstep_analyzer *a, bstep_event *ic, bstep_time_us now_us)
+{
+    const float r2d = 57.29577951308232f;
+    const float T = (float)(now_us - a->int_start_us) * 1e-6f;
+    float d[3], len, up_lev[3], up_now[3], travel_w[3], travel_s[3], toe[3], toe_w[3], uh, s_fw,
+        s_left, e_ic, e_now, h0, h1, turn;
+    if (!a->integrating || T <= 0.0f)
+        return;
+    d[0] = a->ip[0] - 0.5f * a->iv[0] * T;
+    d[1] = a->ip[1] - 0.5f * a->iv[1] * T;
+    d[2] = a->ip[2] - 0.5f * a->iv[2] * T;
+    len = sqrtf(d[0] * d[0] + d[1] * d[1]);
+    ic->stride_length_m = len;
+    if (a->max_z_t_us > a->int_start_us) {
+        const float tm = (float)(a->max_z_t_us - a->int_start_us) * 1e-6f;
+        ic->clearance_m = a->max_z_m - 0.5f * a->iv[2] * tm * tm / T;
+        if (ic->clearance_m < 0.0f)
+            ic->clearance_m = 0.0f;
+    } else {
+        ic->clearance_m = 0.0f;
+    }
+    up_of(a->q_lev, up_lev);
+    up_of(a->iq, up_now);
+    /* Travel direction in the sensor frame of the stance the swing started from. */
+    travel_w[0] = len > 1e-6f ? d[0] / len : 1.0f;
+    travel_w[1] = len > 1e-6f ? d[1] / len : 0.0f;
+    travel_w[2] = 0.0f;
+    bstep__quat_rotate_inv(a->q_lev, travel_w, travel_s);
+    if (!toe_flat(a, up_lev, travel_s, toe))
+        return;
+    /* Auto mounting: the first strides are assumed forward (the walker is told to start with ten
+     * steps forward); their mean travel direction in the sensor frame is the toe axis. */
+    if (!a->toe_known && len >= a->cfg.in_place_m) {
+        float n;
+        a->calib_sum[0] += travel_s[0];
+        a->calib_sum[1] += travel_s[1];
+        a->calib_sum[2] += travel_s[2];
+        a->calib_n++;
+        n = sqrtf(a->calib_sum[0] * a->calib_sum[0] + a->calib_sum[1] * a->calib_sum[1] +
+                  a->calib_sum[2] * a->calib_sum[2]);
+        if (a->calib_n >= a->cfg.toe_calibration_strides) {
+            /* Mean resultant length of unit vectors spread by +-x degrees is about cos(x). */
+            if (n / (float)a->calib_n >= cosf(a->cfg.toe_calibration_spread_deg / r2d)) {
+                a->toe_s[0] = a->calib_sum[0] / n;
+                a->toe_s[1] = a->calib_sum[1] / n;
+                a->toe_s[2] = a->calib_sum[2] / n;
+                a->toe_known = 1;
+            } else {
+                a->calib_sum[0] = a->calib_sum[1] = a->calib_sum[2] = 0.0f;
+                a->calib_n = 0;
+            }
+        }
+    }
+    /* Direction: the stride vector against the toe axis, both horizontal, same frame. */
+    bstep__quat_rotate(a->q_lev, toe, toe_w);
+    uh = sqrtf(toe_w[0] * toe_w[0] + toe_w[1] * toe_w[1]);
+    if (uh > 1e-6f && len >= a->cfg.in_place_m) {
+        s_fw = (d[0] * toe_w[0] + d[1] * toe_w[1]) / (len * uh);
+        s_left = (-d[0] * toe_w[1] + d[1] * toe_w[0]) / (len * uh); /* left = up x toe */
+        if (s_fw > a->cfg.direction_cos)
+            ic->direction = BSTEP_DIRECTION_FORWARD;
+        else if (s_fw < -a->cfg.direction_cos)
+            ic->direction = BSTEP_DIRECTION_BACKWARD;
+        else
+            ic->direction =
+                s_left > 0.0f ? BSTEP_DIRECTION_SIDEWAYS_LEFT : BSTEP_DIRECTION_SIDEWAYS_RIGHT;
+    } else if (len < a->cfg.in_place_m) {
+        ic->direction = BSTEP_DIRECTION_IN_PLACE;
+    }
+    /* Strike angle: toe-axis elevation at contact relative to the flat foot now (toes up +). */
+    {
+        const float *up_ic = hist_up_at(a, ic->t_us);
+        float si = toe[0] * up_ic[0] + toe[1] * up_ic[1] + toe[2] * up_ic[2];
+        float sn = toe[0] * up_now[0] + toe[1] * up_now[1] + toe[2] * up_now[2];
+        si = si > 1.0f ? 1.0f : (si < -1.0f ? -1.0f : si);
+        sn = sn > 1.0f ? 1.0f : (sn < -1.0f ? -1.0f : sn);
+        e_ic = asinf(si) * r2d;
+        e_now = asinf(sn) * r2d;
+        ic->strike_angle_deg = e_ic - e_now;
+        ic->strike = ic->strike_angle_deg < -a->cfg.strike_flat_deg  ? BSTEP_STRIKE_TOE
+                     : ic->strike_angle_deg > a->cfg.strike_flat_deg ? BSTEP_STRIKE_HEEL
+                                                                     : BSTEP_STRIKE_FLAT;
+    }
+    /* Turn: heading change of the toe axis over the stride. */
+    h0 = bstep__quat_heading(a->q_lev, toe);
+    h1 = bstep__quat_heading(a->iq, toe);
+    turn = (h1 - h0) * r2d;
+    while (turn > 180.0f)
+        turn -= 360.0f;
+    while (turn < -180.0f)
+        turn += 360.0f;
+    ic->turn_deg = turn;
+}
+
 static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
 {
     const float *w = s->gyro_dps, *f = s->accel_mps2;
     const float gn = sqrtf(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
     const bstep_time_us win_us = (bstep_time_us)(a->cfg.stance_window_s * 1e6f);
+    const int has_gyro = (s->flags & BSTEP_SAMPLE_HAS_GYRO) != 0;
     float jerk = 0.0f;
-    uint32_t oldest;
+    uint32_t oldest, slot;
 
+    if (has_gyro)
+        foot_integrate(a, s);
     if (a->have_prev_a && s->t_us > a->prev_a_t_us) {
         const float dx = f[0] - a->prev_a[0], dy = f[1] - a->prev_a[1], dz = f[2] - a->prev_a[2];
         jerk = sqrtf(dx * dx + dy * dy + dz * dz) / ((float)(s->t_us - a->prev_a_t_us) * 1e-6f);
@@ -339,15 +530,24 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
         a->win_sum -= a->hist_g[a->hist_head];
         a->win_n--;
     }
-    a->hist_t_us[a->hist_head] = s->t_us;
-    a->hist_j[a->hist_head] = jerk;
-    a->hist_g[a->hist_head] = gn;
+    slot = a->hist_head;
+    a->hist_t_us[slot] = s->t_us;
+    a->hist_j[slot] = jerk;
+    a->hist_g[slot] = gn;
+    if (a->integrating) {
+        up_of(a->iq, a->hist_up[slot]);
+    } else {
+        const float n = sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]);
+        a->hist_up[slot][0] = n > 0.0f ? f[0] / n : 0.0f;
+        a->hist_up[slot][1] = n > 0.0f ? f[1] / n : 0.0f;
+        a->hist_up[slot][2] = n > 0.0f ? f[2] / n : 1.0f;
+    }
     a->hist_head = (a->hist_head + 1u) % BSTEP_ANALYZER_HISTORY;
     if (a->hist_count < BSTEP_ANALYZER_HISTORY)
         a->hist_count++;
     a->last_gyro_dps = gn;
 
-    if (!(s->flags & BSTEP_SAMPLE_HAS_GYRO))
+    if (!has_gyro)
         return; /* stance detection needs the gyroscope */
 
     /* Moving mean of the gyro norm over the last stance_window_s. */
@@ -379,6 +579,8 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
         if (!a->in_stance) {
             a->in_stance = 1;
             a->still_start_us = a->hist_t_us[oldest];
+            a->stance_acc[0] = a->stance_acc[1] = a->stance_acc[2] = 0.0f;
+            a->stance_acc_n = 0;
             if (a->have_swing &&
                 (float)(a->still_start_us - a->swing_start_us) * 1e-6f >= a->cfg.min_swing_s &&
                 a->swing_peak_dps >= a->cfg.min_swing_gyro_dps) {
@@ -399,13 +601,19 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
                 fc.foot = ic.foot;
                 if (a->have_ic && (float)(ic_t - a->last_ic_us) * 1e-6f <= a->cfg.max_bout_pause_s)
                     ic.stride_time_s = (float)(ic_t - a->last_ic_us) * 1e-6f;
+                foot_stride(a, &ic, s->t_us);
                 a->last_ic_us = ic_t;
                 a->have_ic = 1;
                 bout_event(a, &fc);
                 bout_event(a, &ic);
             }
             a->have_swing = 0;
+            a->integrating = 0;
         }
+        a->stance_acc[0] += f[0];
+        a->stance_acc[1] += f[1];
+        a->stance_acc[2] += f[2];
+        a->stance_acc_n++;
     } else if (a->in_stance && gn >= a->cfg.stance_gyro_dps && gn >= a->still_thr_dps) {
         /* Stance ended: the foot left the ground at the last still sample before this rise. */
         uint32_t k;
@@ -420,6 +628,22 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
         a->swing_start_us = t_off;
         a->have_swing = 1;
         a->swing_peak_dps = gn;
+        /* Start integrating from the levelled stance: zero velocity, zero position. */
+        if (a->stance_acc_n > 0) {
+            const float n = (float)a->stance_acc_n;
+            const float m[3] = {a->stance_acc[0] / n, a->stance_acc[1] / n, a->stance_acc[2] / n};
+            bstep__quat_from_up(m, a->q_lev);
+            memcpy(a->iq, a->q_lev, sizeof(a->iq));
+            a->g_local = sqrtf(m[0] * m[0] + m[1] * m[1] + m[2] * m[2]);
+            a->iv[0] = a->iv[1] = a->iv[2] = 0.0f;
+            a->ip[0] = a->ip[1] = a->ip[2] = 0.0f;
+            a->max_z_m = 0.0f;
+            a->max_z_t_us = s->t_us;
+            a->int_start_us = s->t_us;
+            a->int_last_us = s->t_us;
+            a->integrating = 1;
+            foot_integrate(a, s); /* no-op for dt = 0; keeps the order explicit */
+        }
     } else if (!a->in_stance && gn > a->swing_peak_dps) {
         a->swing_peak_dps = gn;
     }
