@@ -149,8 +149,10 @@ typedef struct {
     float stance_acc[3];
     uint32_t stance_acc_n;
     int integrating;
-    float q_lev[4]; /* levelled stance orientation at the start of the swing, yaw 0 */
-    float iq[4];    /* integrated orientation */
+    float q_lev[4];   /* levelled stance orientation at the start of the swing, yaw 0 */
+    float up_flat[3]; /* up in the sensor frame with the foot flat (stance mean) */
+    int have_iq;
+    float iq[4]; /* integrated orientation */
     float iv[3], ip[3];
     float g_local; /* |mean stance acceleration|, m/s^2 */
     float max_z_m;
