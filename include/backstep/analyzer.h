@@ -146,8 +146,10 @@ typedef struct {
     bstep_time_us last_ic_us;
     int have_ic;
     /* foot: zero-velocity-aided strapdown integration of each swing */
-    float stance_acc[3];
+    float stance_acc[3]; /* quiet stance samples */
     uint32_t stance_acc_n;
+    float stance_all[3]; /* every stance sample (fallback when none is quiet: running) */
+    uint32_t stance_all_n;
     int integrating;
     float q_lev[4];   /* levelled stance orientation at the start of the swing, yaw 0 */
     float up_flat[3]; /* up in the sensor frame with the foot flat (stance mean) */

@@ -155,6 +155,8 @@ static void reset_detectors(bstep_analyzer *a)
     a->win_n = 0;
     a->stance_acc[0] = a->stance_acc[1] = a->stance_acc[2] = 0.0f;
     a->stance_acc_n = 0;
+    a->stance_all[0] = a->stance_all[1] = a->stance_all[2] = 0.0f;
+    a->stance_all_n = 0;
     a->integrating = 0;
     a->have_iq = 0;
     a->last_gyro_dps = 0.0f;
@@ -618,6 +620,8 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
             a->still_start_us = a->hist_t_us[oldest];
             a->stance_acc[0] = a->stance_acc[1] = a->stance_acc[2] = 0.0f;
             a->stance_acc_n = 0;
+            a->stance_all[0] = a->stance_all[1] = a->stance_all[2] = 0.0f;
+            a->stance_all_n = 0;
             if (a->have_swing &&
                 (float)(a->still_start_us - a->swing_start_us) * 1e-6f >= a->cfg.min_swing_s &&
                 a->swing_peak_dps >= a->cfg.min_swing_gyro_dps) {
@@ -649,6 +653,10 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
         }
         /* Gravity and the flat-foot attitude from the quiet part of the stance only: samples
          * right after the landing still carry the impact and would bias gravity upwards. */
+        a->stance_all[0] += f[0];
+        a->stance_all[1] += f[1];
+        a->stance_all[2] += f[2];
+        a->stance_all_n++;
         if (gn < 0.5f * a->cfg.stance_gyro_dps && jerk < 100.0f) {
             a->stance_acc[0] += f[0];
             a->stance_acc[1] += f[1];
@@ -670,9 +678,11 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
         a->have_swing = 1;
         a->swing_peak_dps = gn;
         /* Start integrating from the levelled stance: zero velocity, zero position. */
-        if (a->stance_acc_n > 0 && a->have_iq) {
-            const float n = (float)a->stance_acc_n;
-            const float m[3] = {a->stance_acc[0] / n, a->stance_acc[1] / n, a->stance_acc[2] / n};
+        if ((a->stance_acc_n >= 3u || a->stance_all_n > 0u) && a->have_iq) {
+            const int quiet = a->stance_acc_n >= 3u;
+            const float *sum = quiet ? a->stance_acc : a->stance_all;
+            const float n = (float)(quiet ? a->stance_acc_n : a->stance_all_n);
+            const float m[3] = {sum[0] / n, sum[1] / n, sum[2] / n};
             a->g_local = sqrtf(m[0] * m[0] + m[1] * m[1] + m[2] * m[2]);
             a->up_flat[0] = m[0] / a->g_local;
             a->up_flat[1] = m[1] / a->g_local;
