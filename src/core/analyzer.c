@@ -651,13 +651,16 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
             a->have_swing = 0;
             a->integrating = 0;
         }
-        /* Gravity and the flat-foot attitude from the quiet part of the stance only: samples
-         * right after the landing still carry the impact and would bias gravity upwards. */
+        /* Gravity and the flat-foot attitude from the quiet part of the stance only (rotating
+         * slower than 25 deg/s, reading within 1 m/s^2 of 1 g): samples right after the landing
+         * still carry the impact and biased gravity upwards by 0.4-0.6 m/s^2. */
         a->stance_all[0] += f[0];
         a->stance_all[1] += f[1];
         a->stance_all[2] += f[2];
         a->stance_all_n++;
-        if (gn < 0.5f * a->cfg.stance_gyro_dps && jerk < 100.0f) {
+        if (gn < 0.5f * a->cfg.stance_gyro_dps &&
+            fabsf(sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]) - BSTEP_STANDARD_GRAVITY_MPS2) <
+                1.0f) {
             a->stance_acc[0] += f[0];
             a->stance_acc[1] += f[1];
             a->stance_acc[2] += f[2];
