@@ -35,6 +35,8 @@
 typedef struct {
     char activity[32];
     uint64_t ref, det, tp, segs, swings_ref, swings_det;
+    uint64_t n_dist;
+    double sum_abs_dist_err, max_abs_dist_err; /* relative, per segment */
 } activity_score;
 
 typedef struct {
@@ -46,6 +48,18 @@ typedef struct {
     double max_count_err;
     activity_score act[MAX_ACTIVITIES];
     int n_act;
+    /* stride length against per-stride truth */
+    uint64_t n_len, n_len_turn;
+    double sum_abs_len, sum_len, sum_abs_len_turn;
+    /* direction against segment labels */
+    uint64_t bw_in, bw_in_backward, bw_out, bw_out_backward, dir_expect, dir_expect_ok;
+    /* per-step truth (simulator) */
+    uint64_t step_dir_n, step_dir_ok, step_strike_n, step_strike_ok;
+    /* strike pattern of detected strides */
+    uint64_t fw_n, fw_heel, bw_n, bw_toe;
+    /* backward distance per file */
+    uint64_t n_bw_dist;
+    double sum_bw_dist_err, max_bw_dist_err;
 } group_score;
 
 typedef struct {
@@ -225,6 +239,135 @@ static int score_file(group_score *g, const bstep__truth *t, const bstep__analys
     return BSTEP_OK;
 }
 
+/* The direction a truth activity implies, or UNKNOWN (turn, stand, fall, unlabelled). */
+static bstep_direction expected_direction(const char *activity)
+{
+    if (strstr(activity, "backward") != NULL)
+        return BSTEP_DIRECTION_BACKWARD;
+    if (strcmp(activity, "side-left") == 0)
+        return BSTEP_DIRECTION_SIDEWAYS_LEFT;
+    if (strcmp(activity, "side-right") == 0)
+        return BSTEP_DIRECTION_SIDEWAYS_RIGHT;
+    if (strncmp(activity, "walk", 4) == 0 || strcmp(activity, "jog") == 0 ||
+        strcmp(activity, "run") == 0 || strcmp(activity, "sprint") == 0)
+        return BSTEP_DIRECTION_FORWARD;
+    return BSTEP_DIRECTION_UNKNOWN;
+}
+
+/* Gait quantities beyond contacts: stride length, direction, strike, distance. */
+static void score_gait(group_score *g, const bstep__truth *t, const bstep__analysis *a)
+{
+    size_t i, k;
+    double bw_truth = 0.0, bw_det = 0.0;
+    int bw_segments = 0;
+    /* Stride length and per-step truth: the detected contact nearest (<= 100 ms) each truth one. */
+    for (i = 0; i < t->n_strides; i++) {
+        const bstep__step_row *best = NULL;
+        double bd = MATCH_S;
+        for (k = 0; k < a->n_steps; k++) {
+            const double dt = fabs(a->steps[k].ic_s - t->stride_ic_s[i]);
+            if (dt <= bd) {
+                bd = dt;
+                best = &a->steps[k];
+            }
+        }
+        if (best == NULL)
+            continue;
+        if (isfinite(t->stride_length_m[i]) && isfinite(best->stride_length_m)) {
+            const double e = best->stride_length_m - t->stride_length_m[i];
+            if (t->stride_turning[i]) {
+                g->n_len_turn++;
+                g->sum_abs_len_turn += fabs(e);
+            } else {
+                g->n_len++;
+                g->sum_abs_len += fabs(e);
+                g->sum_len += e;
+            }
+        }
+        if (t->stride_direction[i][0]) {
+            bstep_direction d;
+            g->step_dir_n++;
+            if (bstep_direction_parse(t->stride_direction[i], &d) == BSTEP_OK &&
+                d == best->direction)
+                g->step_dir_ok++;
+        }
+        if (t->stride_strike[i][0]) {
+            bstep_strike st;
+            g->step_strike_n++;
+            if (bstep_strike_parse(t->stride_strike[i], &st) == BSTEP_OK && st == best->strike)
+                g->step_strike_ok++;
+        }
+    }
+    /* Strike pattern of the detected strides. */
+    for (k = 0; k < a->n_steps; k++) {
+        const bstep__step_row *r = &a->steps[k];
+        if (r->direction == BSTEP_DIRECTION_FORWARD && r->strike != BSTEP_STRIKE_UNKNOWN) {
+            g->fw_n++;
+            g->fw_heel += r->strike == BSTEP_STRIKE_HEEL;
+        } else if (r->direction == BSTEP_DIRECTION_BACKWARD && r->strike != BSTEP_STRIKE_UNKNOWN) {
+            g->bw_n++;
+            g->bw_toe += r->strike == BSTEP_STRIKE_TOE;
+        }
+    }
+    /* Direction and distance against the labelled segments. */
+    for (i = 0; i < t->n_segments; i++) {
+        const bstep__truth_segment *sg = &t->segments[i];
+        const bstep_direction want = expected_direction(sg->activity);
+        const int is_bw = want == BSTEP_DIRECTION_BACKWARD;
+        double dist = 0.0;
+        int have_len = 0;
+        for (k = 0; k < a->n_steps; k++) {
+            const bstep__step_row *r = &a->steps[k];
+            if (r->ic_s < sg->start_s || r->ic_s >= sg->end_s)
+                continue;
+            if (r->direction != BSTEP_DIRECTION_UNKNOWN) {
+                if (is_bw) {
+                    g->bw_in++;
+                    g->bw_in_backward += r->direction == BSTEP_DIRECTION_BACKWARD;
+                } else {
+                    g->bw_out++;
+                    g->bw_out_backward += r->direction == BSTEP_DIRECTION_BACKWARD;
+                }
+                if (want != BSTEP_DIRECTION_UNKNOWN) {
+                    g->dir_expect++;
+                    g->dir_expect_ok += r->direction == want;
+                }
+            }
+            if (isfinite(r->stride_length_m)) {
+                dist += r->stride_length_m;
+                have_len = 1;
+            }
+        }
+        if (have_len && isfinite(sg->distance_m) && sg->distance_m > 0.0) {
+            activity_score *as = activity(g, sg->activity[0] ? sg->activity : "unlabelled");
+            const double rel = fabs(dist - sg->distance_m) / sg->distance_m;
+            if (as != NULL) {
+                as->n_dist++;
+                as->sum_abs_dist_err += rel;
+                if (rel > as->max_abs_dist_err)
+                    as->max_abs_dist_err = rel;
+            }
+        }
+        if (is_bw && isfinite(sg->distance_m)) {
+            bw_truth += sg->distance_m;
+            bw_det += dist;
+            bw_segments++;
+        }
+    }
+    if (bw_segments > 0 && bw_truth > 0.0) {
+        const double rel = fabs(bw_det - bw_truth) / bw_truth;
+        g->n_bw_dist++;
+        g->sum_bw_dist_err += rel;
+        if (rel > g->max_bw_dist_err)
+            g->max_bw_dist_err = rel;
+    }
+}
+
+static double pct(uint64_t a, uint64_t b)
+{
+    return b ? 100.0 * (double)a / (double)b : ((double)NAN);
+}
+
 static double f1(uint64_t tp, uint64_t ref, uint64_t det)
 {
     return ref + det > 0 ? 2.0 * (double)tp / (double)(ref + det) : ((double)NAN);
@@ -241,11 +384,19 @@ static void help(void)
         "within 100 ms. Per dataset folder and placement it prints: files, reference contacts,\n"
         "detected contacts, precision, recall, F1, mean absolute timing error of matched "
         "contacts,\n"
-        "mean and worst per-file step-count error, then the same per truth activity segment.\n\n"
+        "mean and worst per-file step-count error, then the same per truth activity segment;\n"
+        "where the truth allows: stride-length error, direction inside and outside backward\n"
+        "segments, agreement with segment labels and per-step truth, strike pattern, and\n"
+        "distance per segment.\n\n"
         "Options:\n"
         "  --min-f1 X              fail (exit 1) if a group's F1 is below X (0..1)\n"
         "  --max-timing-ms X       fail if a group's timing error exceeds X ms\n"
         "  --max-count-error-pct X fail if a file's step-count error exceeds X %%\n"
+        "  --max-stride-error-cm X fail if the stride-length error exceeds X cm\n"
+        "  --min-backward-inside-pct X   fail if fewer than X %% of the strides inside\n"
+        "                          backward segments are labelled backward\n"
+        "  --max-backward-outside-pct X  fail if more than X %% of the strides elsewhere are\n"
+        "                          labelled backward\n"
         "  --only P                score only files whose placement starts with P\n"
         "                          (e.g. foot, lower-back)\n"
         "  --verbose               one line per file on standard error\n"
@@ -260,7 +411,8 @@ int bstep_cmd_validate(int argc, char **argv)
     bstep__opts o;
     const char *dirs[256];
     size_t ndirs = 0, di;
-    double min_f1 = -1.0, max_timing_ms = -1.0, max_count_pct = -1.0;
+    double min_f1 = -1.0, max_timing_ms = -1.0, max_count_pct = -1.0, max_stride_cm = -1.0,
+           min_bw_in_pct = -1.0, max_bw_out_pct = -1.0;
     const char *only = NULL;
     int verbose = 0, ng = 0, gi, fail = 0, input_errors = 0, tty = isatty(2);
     group_score *groups = calloc(MAX_GROUPS, sizeof(group_score));
@@ -297,14 +449,23 @@ int bstep_cmd_validate(int argc, char **argv)
             (strcmp(o.name, "max-timing-ms") == 0 &&
              bstep__parse_double(cmd, o.name, v, 0.0, 1e6, &max_timing_ms) != 0) ||
             (strcmp(o.name, "max-count-error-pct") == 0 &&
-             bstep__parse_double(cmd, o.name, v, 0.0, 1e6, &max_count_pct) != 0)) {
+             bstep__parse_double(cmd, o.name, v, 0.0, 1e6, &max_count_pct) != 0) ||
+            (strcmp(o.name, "max-stride-error-cm") == 0 &&
+             bstep__parse_double(cmd, o.name, v, 0.0, 1e6, &max_stride_cm) != 0) ||
+            (strcmp(o.name, "min-backward-inside-pct") == 0 &&
+             bstep__parse_double(cmd, o.name, v, 0.0, 100.0, &min_bw_in_pct) != 0) ||
+            (strcmp(o.name, "max-backward-outside-pct") == 0 &&
+             bstep__parse_double(cmd, o.name, v, 0.0, 100.0, &max_bw_out_pct) != 0)) {
             free(groups);
             return BSTEP_EXIT_USAGE;
         }
         if (strcmp(o.name, "only") == 0)
             only = v;
         else if (strcmp(o.name, "min-f1") != 0 && strcmp(o.name, "max-timing-ms") != 0 &&
-                 strcmp(o.name, "max-count-error-pct") != 0) {
+                 strcmp(o.name, "max-count-error-pct") != 0 &&
+                 strcmp(o.name, "max-stride-error-cm") != 0 &&
+                 strcmp(o.name, "min-backward-inside-pct") != 0 &&
+                 strcmp(o.name, "max-backward-outside-pct") != 0) {
             free(groups);
             return bstep__usage_error(cmd, "unknown option --%s", o.name);
         }
@@ -387,6 +548,7 @@ int bstep_cmd_validate(int argc, char **argv)
                 input_errors++;
             } else if (g != NULL) {
                 score_file(g, &t, &a, verbose, names[k]);
+                score_gait(g, &t, &a);
             }
             bstep__analysis_free(&a);
             bstep__truth_free(&t);
@@ -415,6 +577,11 @@ int bstep_cmd_validate(int argc, char **argv)
                g->failed ? "  (some files failed)" : "");
         for (a = 0; a < g->n_act; a++) {
             const activity_score *s = &g->act[a];
+            if (s->n_dist > 0)
+                printf("  %-32s distance error per segment: mean %.1f %%, worst %.1f %% (%llu "
+                       "segments)\n",
+                       s->activity, 100.0 * s->sum_abs_dist_err / (double)s->n_dist,
+                       100.0 * s->max_abs_dist_err, (unsigned long long)s->n_dist);
             if (s->ref > 0)
                 printf("  %-32s %5llu %7llu %7llu %6s %6.3f %6.3f\n", s->activity,
                        (unsigned long long)s->segs, (unsigned long long)s->ref,
@@ -424,6 +591,62 @@ int bstep_cmd_validate(int argc, char **argv)
                 printf("  %-32s %5llu segments: %llu strides detected, %llu swings annotated\n",
                        s->activity, (unsigned long long)s->segs, (unsigned long long)s->swings_det,
                        (unsigned long long)s->swings_ref);
+        }
+        if (g->n_len > 0)
+            printf("  stride length: %llu strides, MAE %.1f cm, bias %+.1f cm",
+                   (unsigned long long)g->n_len, 100.0 * g->sum_abs_len / (double)g->n_len,
+                   100.0 * g->sum_len / (double)g->n_len);
+        if (g->n_len_turn > 0)
+            printf("; turning strides: %llu, MAE %.1f cm", (unsigned long long)g->n_len_turn,
+                   100.0 * g->sum_abs_len_turn / (double)g->n_len_turn);
+        if (g->n_len > 0 || g->n_len_turn > 0)
+            printf("\n");
+        if (g->bw_in > 0)
+            printf("  direction: inside backward segments %llu/%llu (%.1f %%) backward; elsewhere "
+                   "%llu/%llu (%.1f %%) backward\n",
+                   (unsigned long long)g->bw_in_backward, (unsigned long long)g->bw_in,
+                   pct(g->bw_in_backward, g->bw_in), (unsigned long long)g->bw_out_backward,
+                   (unsigned long long)g->bw_out, pct(g->bw_out_backward, g->bw_out));
+        if (g->dir_expect > 0)
+            printf("  direction agrees with the segment label for %llu/%llu strides (%.1f %%)\n",
+                   (unsigned long long)g->dir_expect_ok, (unsigned long long)g->dir_expect,
+                   pct(g->dir_expect_ok, g->dir_expect));
+        if (g->step_dir_n > 0)
+            printf("  direction per step (truth): %llu/%llu (%.1f %%)\n",
+                   (unsigned long long)g->step_dir_ok, (unsigned long long)g->step_dir_n,
+                   pct(g->step_dir_ok, g->step_dir_n));
+        if (g->step_strike_n > 0)
+            printf("  strike class per step (truth): %llu/%llu (%.1f %%)\n",
+                   (unsigned long long)g->step_strike_ok, (unsigned long long)g->step_strike_n,
+                   pct(g->step_strike_ok, g->step_strike_n));
+        if (g->fw_n > 0 || g->bw_n > 0)
+            printf("  strike: forward strides heel-first %llu/%llu (%.1f %%); backward strides "
+                   "toe-first %llu/%llu (%.1f %%)\n",
+                   (unsigned long long)g->fw_heel, (unsigned long long)g->fw_n,
+                   pct(g->fw_heel, g->fw_n), (unsigned long long)g->bw_toe,
+                   (unsigned long long)g->bw_n, pct(g->bw_toe, g->bw_n));
+        if (g->n_bw_dist > 0)
+            printf("  backward distance per file: mean error %.1f %%, worst %.1f %% (%llu files)\n",
+                   100.0 * g->sum_bw_dist_err / (double)g->n_bw_dist, 100.0 * g->max_bw_dist_err,
+                   (unsigned long long)g->n_bw_dist);
+        if (g->n_len > 0 && max_stride_cm >= 0.0 &&
+            !(100.0 * g->sum_abs_len / (double)g->n_len <= max_stride_cm)) {
+            printf("FAIL %s: stride length error %.1f cm > %.1f cm\n", g->name,
+                   100.0 * g->sum_abs_len / (double)g->n_len, max_stride_cm);
+            fail = 1;
+        }
+        if (g->bw_in > 0 && min_bw_in_pct >= 0.0 &&
+            !(pct(g->bw_in_backward, g->bw_in) >= min_bw_in_pct)) {
+            printf("FAIL %s: %.1f %% of strides in backward segments labelled backward < %.1f %%\n",
+                   g->name, pct(g->bw_in_backward, g->bw_in), min_bw_in_pct);
+            fail = 1;
+        }
+        if (g->bw_out > 0 && max_bw_out_pct >= 0.0 &&
+            !(pct(g->bw_out_backward, g->bw_out) <= max_bw_out_pct)) {
+            printf("FAIL %s: %.1f %% of strides outside backward segments labelled backward > %.1f "
+                   "%%\n",
+                   g->name, pct(g->bw_out_backward, g->bw_out), max_bw_out_pct);
+            fail = 1;
         }
         if (g->ref > 0 && min_f1 >= 0.0 && !(F1 >= min_f1)) {
             printf("FAIL %s: F1 %.3f < %.3f\n", g->name, F1, min_f1);

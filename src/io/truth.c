@@ -195,7 +195,7 @@ static int parse(const cJSON *root, bstep__truth *t, const char *path, char *err
         }
         t->n_missing = i;
     }
-    /* Stride lengths: gaitmap "strides" [{ic_s, length_m}] or simulator "steps". */
+    /* Per-stride truth: gaitmap "strides" or simulator "steps". */
     seg = cJSON_GetObjectItemCaseSensitive(root, "strides");
     if (!cJSON_IsArray(seg))
         seg = cJSON_GetObjectItemCaseSensitive(root, "steps");
@@ -203,18 +203,25 @@ static int parse(const cJSON *root, bstep__truth *t, const char *path, char *err
         size_t n = (size_t)cJSON_GetArraySize(seg), i = 0;
         t->stride_ic_s = malloc(n * sizeof(double));
         t->stride_length_m = malloc(n * sizeof(double));
-        if (t->stride_ic_s == NULL || t->stride_length_m == NULL)
+        t->stride_direction = calloc(n, sizeof(*t->stride_direction));
+        t->stride_strike = calloc(n, sizeof(*t->stride_strike));
+        t->stride_turning = calloc(n, 1);
+        if (t->stride_ic_s == NULL || t->stride_length_m == NULL || t->stride_direction == NULL ||
+            t->stride_strike == NULL || t->stride_turning == NULL)
             return BSTEP_ENOMEM;
         cJSON_ArrayForEach(it, seg)
         {
-            double ic = opt_number(it, "ic_s", ((double)NAN));
-            double len =
-                opt_number(it, "length_m", opt_number(it, "stride_length_m", ((double)NAN)));
-            if (isfinite(ic) && isfinite(len)) {
-                t->stride_ic_s[i] = ic;
-                t->stride_length_m[i] = len;
-                i++;
-            }
+            const double ic = opt_number(it, "next_ic_s", opt_number(it, "ic_s", (double)NAN));
+            const cJSON *turning = cJSON_GetObjectItemCaseSensitive(it, "turning");
+            if (!isfinite(ic))
+                continue;
+            t->stride_ic_s[i] = ic;
+            t->stride_length_m[i] =
+                opt_number(it, "length_m", opt_number(it, "stride_length_m", (double)NAN));
+            opt_string(it, "direction", t->stride_direction[i], sizeof(t->stride_direction[0]));
+            opt_string(it, "strike", t->stride_strike[i], sizeof(t->stride_strike[0]));
+            t->stride_turning[i] = (unsigned char)cJSON_IsTrue(turning);
+            i++;
         }
         t->n_strides = i;
     }
@@ -269,6 +276,9 @@ void bstep__truth_free(bstep__truth *t)
     free(t->missing_s);
     free(t->stride_ic_s);
     free(t->stride_length_m);
+    free(t->stride_direction);
+    free(t->stride_strike);
+    free(t->stride_turning);
     memset(t, 0, sizeof(*t));
     t->step_count = -1;
 }

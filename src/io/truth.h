@@ -30,8 +30,13 @@ typedef struct {
     double window_s[2];     /* event_window_s */
     double (*missing_s)[2]; /* events_missing_in_s */
     size_t n_missing;
-    double *stride_ic_s; /* strides[].ic_s and length_m (gaitmap), or steps (simulate) */
+    /* Per-stride truth: gaitmap "strides" (anchored at next_ic_s, the contact that ends the
+     * stride) or the simulator's "steps" (anchored at ic_s). Unknown fields are NAN / "". */
+    double *stride_ic_s;
     double *stride_length_m;
+    char (*stride_direction)[16];
+    char (*stride_strike)[8];
+    unsigned char *stride_turning;
     size_t n_strides;
 } bstep__truth;
 
