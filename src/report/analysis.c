@@ -41,6 +41,40 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     return BSTEP_OK;
 }
 
+/* Activity of a finished bout from its strides: the majority direction, and running when the
+ * stance takes less than 40 % of the stride (walking always has double support, so each foot's
+ * stance is over 50 % of the stride; running has a flight phase: Novacheck, Gait Posture 1998). */
+static const char *bout_activity(const bstep__analysis *a, const bstep__bout_row *b)
+{
+    size_t i, n = 0, fw = 0, bw = 0, sl = 0, sr = 0, duty_n = 0;
+    double duty_sum = 0.0;
+    int run;
+    for (i = 0; i < a->n_steps; i++) {
+        const bstep__step_row *r = &a->steps[i];
+        if (r->ic_s < b->start_s || r->ic_s > b->end_s)
+            continue;
+        n++;
+        fw += r->direction == BSTEP_DIRECTION_FORWARD;
+        bw += r->direction == BSTEP_DIRECTION_BACKWARD;
+        sl += r->direction == BSTEP_DIRECTION_SIDEWAYS_LEFT;
+        sr += r->direction == BSTEP_DIRECTION_SIDEWAYS_RIGHT;
+        if (isfinite(r->fc_s) && isfinite(r->stride_time_s) && r->stride_time_s > 0.0) {
+            duty_sum += (r->fc_s - r->ic_s) / r->stride_time_s;
+            duty_n++;
+        }
+    }
+    run = duty_n >= 2 && duty_sum / (double)duty_n < 0.4;
+    if (n == 0 || fw + bw + sl + sr == 0)
+        return run ? "run" : "walk";
+    if (bw * 2 > n)
+        return run ? "run-backward" : "walk-backward";
+    if (sl * 2 > n)
+        return "side-left";
+    if (sr * 2 > n)
+        return "side-right";
+    return run ? "run" : "walk";
+}
+
 static double rel_s(const bstep__analysis *a, bstep_time_us t)
 {
     return (double)(t - a->t0_us) * 1e-6;
@@ -75,8 +109,11 @@ static int take_event(bstep__analysis *a, bstep_summary *sum, const bstep_event 
         break;
     }
     case BSTEP_EVENT_BOUT_END:
-        if (a->n_bouts > 0)
-            a->bouts[a->n_bouts - 1].end_s = rel_s(a, e->t_us);
+        if (a->n_bouts > 0) {
+            bstep__bout_row *b = &a->bouts[a->n_bouts - 1];
+            b->end_s = rel_s(a, e->t_us);
+            b->activity = bout_activity(a, b);
+        }
         break;
     case BSTEP_EVENT_INITIAL_CONTACT: {
         bstep__step_row *s;
