@@ -363,6 +363,15 @@ static void score_gait(group_score *g, const bstep__truth *t, const bstep__analy
     }
 }
 
+/* A number, or "-" where it does not apply. */
+static void fmt(char *buf, size_t cap, double v, int decimals)
+{
+    if (isfinite(v))
+        snprintf(buf, cap, "%.*f", decimals, v);
+    else
+        snprintf(buf, cap, "-");
+}
+
 static double pct(uint64_t a, uint64_t b)
 {
     return b ? 100.0 * (double)a / (double)b : ((double)NAN);
@@ -538,7 +547,7 @@ int bstep_cmd_validate(int argc, char **argv)
                 bstep__truth_free(&t);
                 continue;
             }
-            snprintf(gname, sizeof(gname), "%s %s", dsname, pname);
+            snprintf(gname, sizeof(gname), "%s %s", dsname, t.placement[0] ? t.placement : pname);
             g = group(groups, &ng, gname);
             snprintf(rpath, sizeof(rpath), "%s/%s", dirs[di], t.recording);
             if (bstep__analyze_file(rpath, &opt, &a, err, sizeof(err)) != BSTEP_OK) {
@@ -566,15 +575,24 @@ int bstep_cmd_validate(int argc, char **argv)
         const group_score *g = &groups[gi];
         const double prec = g->det ? (double)g->tp / (double)g->det : ((double)NAN);
         const double rec = g->ref ? (double)g->tp / (double)g->ref : ((double)NAN);
-        const double F1 = f1(g->tp, g->ref, g->det);
+        const double F1 = g->ref ? f1(g->tp, g->ref, g->det) : (double)NAN;
         const double mae = g->tp ? 1000.0 * g->sum_abs_dt / (double)g->tp : ((double)NAN);
         const double cnt =
             g->n_count_err ? 100.0 * g->sum_count_err / (double)g->n_count_err : ((double)NAN);
         int a;
-        printf("%-34s %5llu %7llu %7llu %6.3f %6.3f %6.3f %9.1f %9.2f %9.2f%s\n", g->name,
-               (unsigned long long)g->files, (unsigned long long)g->ref, (unsigned long long)g->det,
-               prec, rec, F1, mae, cnt, 100.0 * g->max_count_err,
-               g->failed ? "  (some files failed)" : "");
+        {
+            char cp[16], cr[16], cf[16], cm[16], cc[16], cw[16];
+            fmt(cp, sizeof(cp), prec, 3);
+            fmt(cr, sizeof(cr), rec, 3);
+            fmt(cf, sizeof(cf), F1, 3);
+            fmt(cm, sizeof(cm), mae, 1);
+            fmt(cc, sizeof(cc), cnt, 2);
+            fmt(cw, sizeof(cw), g->n_count_err ? 100.0 * g->max_count_err : (double)NAN, 2);
+            printf("%-34s %5llu %7llu %7llu %6s %6s %6s %9s %9s %9s%s\n", g->name,
+                   (unsigned long long)g->files, (unsigned long long)g->ref,
+                   (unsigned long long)g->det, g->ref ? cp : "-", cr, cf, cm, cc, cw,
+                   g->failed ? "  (some files failed)" : "");
+        }
         for (a = 0; a < g->n_act; a++) {
             const activity_score *s = &g->act[a];
             if (s->n_dist > 0)
@@ -619,12 +637,14 @@ int bstep_cmd_validate(int argc, char **argv)
             printf("  strike class per step (truth): %llu/%llu (%.1f %%)\n",
                    (unsigned long long)g->step_strike_ok, (unsigned long long)g->step_strike_n,
                    pct(g->step_strike_ok, g->step_strike_n));
-        if (g->fw_n > 0 || g->bw_n > 0)
-            printf("  strike: forward strides heel-first %llu/%llu (%.1f %%); backward strides "
-                   "toe-first %llu/%llu (%.1f %%)\n",
+        if (g->fw_n > 0)
+            printf("  strike: forward strides heel-first %llu/%llu (%.1f %%)\n",
                    (unsigned long long)g->fw_heel, (unsigned long long)g->fw_n,
-                   pct(g->fw_heel, g->fw_n), (unsigned long long)g->bw_toe,
-                   (unsigned long long)g->bw_n, pct(g->bw_toe, g->bw_n));
+                   pct(g->fw_heel, g->fw_n));
+        if (g->bw_n > 0)
+            printf("  strike: backward strides toe-first %llu/%llu (%.1f %%)\n",
+                   (unsigned long long)g->bw_toe, (unsigned long long)g->bw_n,
+                   pct(g->bw_toe, g->bw_n));
         if (g->n_bw_dist > 0)
             printf("  backward distance per file: mean error %.1f %%, worst %.1f %% (%llu files)\n",
                    100.0 * g->sum_bw_dist_err / (double)g->n_bw_dist, 100.0 * g->max_bw_dist_err,

@@ -228,6 +228,53 @@ static int parse(const cJSON *root, bstep__truth *t, const char *path, char *err
     return BSTEP_OK;
 }
 
+/* Python's json module writes NaN, Infinity and -Infinity, which JSON (RFC 8259) does not have;
+ * truth files written that way are accepted with those values read as unknown (null). Strings are
+ * left alone. Returns a new buffer (caller frees) or NULL when out of memory. */
+static char *python_json_to_json(const char *in, long len, long *out_len)
+{
+    char *out = malloc((size_t)len * 2 + 1);
+    long i = 0, o = 0;
+    int in_str = 0;
+    if (out == NULL)
+        return NULL;
+    while (i < len) {
+        const char c = in[i];
+        if (in_str) {
+            out[o++] = c;
+            if (c == '\\' && i + 1 < len)
+                out[o++] = in[++i];
+            else if (c == '"')
+                in_str = 0;
+            i++;
+            continue;
+        }
+        if (c == '"') {
+            in_str = 1;
+        } else if (strncmp(in + i, "NaN", 3) == 0 && len - i >= 3) {
+            memcpy(out + o, "null", 4);
+            o += 4;
+            i += 3;
+            continue;
+        } else if (len - i >= 9 && strncmp(in + i, "-Infinity", 9) == 0) {
+            memcpy(out + o, "null", 4);
+            o += 4;
+            i += 9;
+            continue;
+        } else if (len - i >= 8 && strncmp(in + i, "Infinity", 8) == 0) {
+            memcpy(out + o, "null", 4);
+            o += 4;
+            i += 8;
+            continue;
+        }
+        out[o++] = c;
+        i++;
+    }
+    out[o] = '\0';
+    *out_len = o;
+    return out;
+}
+
 int bstep__truth_load(const char *path, bstep__truth *t, char *err, size_t err_len)
 {
     long len = 0;
@@ -239,6 +286,15 @@ int bstep__truth_load(const char *path, bstep__truth *t, char *err, size_t err_l
     text = slurp(path, &len, err, err_len, &status);
     if (text == NULL)
         return status;
+    {
+        char *clean = python_json_to_json(text, len, &len);
+        free(text);
+        if (clean == NULL) {
+            snprintf(err, err_len, "%s: out of memory", path);
+            return BSTEP_ENOMEM;
+        }
+        text = clean;
+    }
     root = cJSON_ParseWithLength(text, (size_t)len);
     if (root == NULL) {
         const char *where = cJSON_GetErrorPtr();
