@@ -114,6 +114,11 @@ check "validate" "$BIN" validate "$TMP" --min-f1 0.95 --max-timing-ms 20
 contains "validate table has the dataset" "$TMP/out" "lower-back"
 expect_exit "validate threshold fails" 1 "$BIN" validate "$TMP" --max-timing-ms 0
 expect_exit "validate bad option" 2 "$BIN" validate "$TMP" --min-f1 2
+# Truth files written by Python may hold NaN: read as unknown, not rejected.
+mkdir -p "$TMP/pynan" && cp "$TMP/walk.csv" "$TMP/pynan/" &&
+  sed 's/"sample_rate_hz": 100,/"sample_rate_hz": 100, "subject": {"height_m": NaN, "note": "NaN in a string"},/' \
+    "$TMP/walk.truth.json" >"$TMP/pynan/walk.truth.json"
+check "validate truth with NaN" "$BIN" validate "$TMP/pynan" --min-f1 0.95
 mkdir -p "$TMP/broken" && echo '{"recording": 5' >"$TMP/broken/x.truth.json"
 expect_exit "validate broken truth" 3 "$BIN" validate "$TMP/broken"
 contains "broken truth named" "$TMP/err" "x.truth.json"
