@@ -277,7 +277,7 @@ bstep_format bstep__detect_text(const char *data, size_t len)
     l1 = nl ? (size_t)(nl - data) : len;
     if (starts_with_ci(data, l1, "time,seconds_elapsed"))
         return BSTEP_FORMAT_SENSORLOGGER;
-    if (starts_with_ci(data, l1, "time") && mem_find(data, l1, "acc_x") != NULL)
+    if (mem_find(data, l1, "time") != NULL && mem_find(data, l1, "acc_x") != NULL)
         return BSTEP_FORMAT_CSV;
     if (starts_with_ci(data, l1, "Acquisition frequency") || starts_with_ci(data, l1, "//") ||
         mem_find(data, len, "Acc_X") != NULL)
