@@ -1,6 +1,6 @@
 /*
- * Bounded line reader (see linereader.h). The buffer holds max_line bytes of the current line
- * plus one read chunk; when no newline is found the unconsumed tail is moved to the front and
+ * Bounded line reader (see linereader.h). The buffer starts at 16 KiB and doubles while a line
+ * does not fit, up to max_line bytes of the current line plus one read chunk; when no newline is found the unconsumed tail is moved to the front and
  * more is read. "scanned" remembers how far the current line was already searched, so a long
  * line is scanned once (linear time), and the line cap is checked before every read.
  */
@@ -90,7 +90,8 @@ int bstep__lr_init(bstep__linereader *lr, bstep__source src, size_t max_line)
     memset(lr, 0, sizeof *lr);
     lr->src = src;
     lr->max_line = max_line;
-    lr->size = max_line + BSTEP__READ_CHUNK;
+    lr->limit = max_line + BSTEP__READ_CHUNK;
+    lr->size = lr->limit < BSTEP__LR_INITIAL ? lr->limit : BSTEP__LR_INITIAL;
     lr->buf = malloc(lr->size + 1);
     lr->first = 1;
     if (lr->buf == NULL) {
@@ -121,6 +122,15 @@ static long fill(bstep__linereader *lr)
         memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
         lr->end -= lr->start;
         lr->start = 0;
+    }
+    if (lr->end >= lr->size && lr->size < lr->limit) {
+        /* a long line: grow, doubling, never beyond the line cap plus one chunk */
+        size_t nsize = lr->size * 2 < lr->limit ? lr->size * 2 : lr->limit;
+        char *nbuf = realloc(lr->buf, nsize + 1);
+        if (nbuf == NULL)
+            return -1;
+        lr->buf = nbuf;
+        lr->size = nsize;
     }
     if (lr->end >= lr->size)
         return 0;

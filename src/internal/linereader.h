@@ -1,8 +1,8 @@
 /*
  * Bounded, buffered line reader and field splitter for the text readers.
  *
- * One buffer of BSTEP__LINE_MAX + BSTEP__READ_CHUNK bytes is allocated at init and never grows:
- * a line longer than BSTEP__LINE_MAX is an error as soon as that many bytes without a newline
+ * One buffer, 16 KiB at first, grows (doubling) only while a line does not fit, and never beyond
+ * BSTEP__LINE_MAX + BSTEP__READ_CHUNK bytes: a line longer than BSTEP__LINE_MAX is an error as soon as that many bytes without a newline
  * have been seen (the rest of the input is not read), so one endless line cannot exhaust
  * memory. Lines are returned in place, NUL-terminated, without "\n" or "\r\n"; a UTF-8 byte
  * order mark at the start of the first line is removed.
@@ -15,7 +15,9 @@
 
 /** Longest accepted line, bytes (without the line end). */
 #define BSTEP__LINE_MAX (64 * 1024)
-/** Bytes requested per read. */
+/** First buffer size. */
+#define BSTEP__LR_INITIAL (16 * 1024)
+/** Bytes requested per read (at most). */
 #define BSTEP__READ_CHUNK (64 * 1024)
 
 /** A byte source: read() returns bytes read, 0 at the end, -1 on error. */
@@ -32,6 +34,7 @@ typedef struct {
     bstep__source src;
     char *buf;
     size_t size;     /* usable bytes in buf (one more is allocated for a final NUL) */
+    size_t limit;    /* largest size: max_line + BSTEP__READ_CHUNK */
     size_t max_line; /* line cap */
     size_t start;    /* first unconsumed byte */
     size_t end;      /* end of the data read */
@@ -45,7 +48,7 @@ typedef struct {
 int bstep__lr_init(bstep__linereader *lr, bstep__source src, size_t max_line);
 /** @brief Free the buffer and close the source. Safe on a zeroed struct. */
 void bstep__lr_free(bstep__linereader *lr);
-/** @brief Next line. @return 1 (line, len), 0 end of input, BSTEP__LR_TOO_LONG, BSTEP__LR_IO. */
+/** @brief Next line (valid until the next call). @return 1 (line, len), 0 end of input, BSTEP__LR_TOO_LONG, BSTEP__LR_IO. */
 int bstep__lr_next(bstep__linereader *lr, char **line, size_t *len);
 /**
  * @brief Look at the first bytes without consuming them (format detection).
