@@ -93,16 +93,21 @@ static size_t index_at(const run_t *r, double t_s)
     return i;
 }
 
-/* Middle of the quiet (|gyro| < 0.5 deg/s) run of samples that follows time t_s. */
+/* Middle of the first quiet (|gyro| < 0.5 deg/s for at least 0.1 s: foot flat) run of samples
+ * after time t_s. */
 static size_t quiet_mid_after(const run_t *r, double t_s)
 {
     size_t i = index_at(r, t_s), a, b;
-    while (i < r->n && norm3(r->s[i].gyro_dps) >= 0.5)
-        i++;
-    a = i;
-    while (i < r->n && norm3(r->s[i].gyro_dps) < 0.5)
-        i++;
-    b = i;
+    for (;;) {
+        while (i < r->n && norm3(r->s[i].gyro_dps) >= 0.5)
+            i++;
+        a = i;
+        while (i < r->n && norm3(r->s[i].gyro_dps) < 0.5)
+            i++;
+        b = i;
+        if (b >= r->n || (double)(r->s[b - 1].t_us - r->s[a].t_us) * 1e-6 >= 0.1)
+            break;
+    }
     return (a + b) / 2;
 }
 

@@ -4,9 +4,9 @@
  * The walker is a set of smooth analytic trajectories planned a few seconds ahead:
  *
  * - Feet. Each stance k of a foot has a ground pose (heel point, yaw) and four phases: contact
- *   (the sole angle theta goes from the strike angle theta_ic to 0 as theta_ic (1 - tau)^3 while
- *   the foot pivots about the toe when theta_ic < 0, about the heel otherwise), flat stance (the
- *   foot does not move: zero velocity), release (theta goes 0 -> theta_off as theta_off tau^3,
+ *   (the sole angle theta goes from the strike angle theta_ic to 0 along a minimum-jerk ramp
+ *   while the foot pivots about the toe when theta_ic < 0, about the heel otherwise), flat stance (the
+ *   foot does not move: zero velocity), release (theta goes 0 -> theta_off along a minimum-jerk ramp,
  *   pivoting about the toe when theta_off < 0: forward push-off, heel rises first; about the heel
  *   when theta_off > 0: backward walking, the toes lift and the heel leaves last) and swing (quintic
  *   Hermite interpolation of heel position, sole angle and yaw between the exact position, velocity
@@ -94,6 +94,20 @@ static double mj(double u)
     if (u >= 1.0)
         return 1.0;
     return u * u * u * (10.0 - 15.0 * u + 6.0 * u * u);
+}
+
+static double mj_d(double u)
+{
+    if (u <= 0.0 || u >= 1.0)
+        return 0.0;
+    return 30.0 * u * u * (1.0 - u) * (1.0 - u);
+}
+
+static double mj_dd(double u)
+{
+    if (u <= 0.0 || u >= 1.0)
+        return 0.0;
+    return 60.0 * u - 180.0 * u * u + 120.0 * u * u * u;
 }
 
 /* Bump 0 -> 1 -> 0 on [0, 1] with zero slope and curvature at both ends. */
@@ -187,17 +201,18 @@ static void stance_state(const bstep_sim *g, const stance *s, double t, double t
         const double a = s->ic_angle_deg * DEG;
         T = s->t_flat_s - s->ic_s;
         tau = clampd((t - s->ic_s) / T, 0.0, 1.0);
-        th[0] = a * (1 - tau) * (1 - tau) * (1 - tau);
-        th[1] = -3.0 * a * (1 - tau) * (1 - tau) / T;
-        th[2] = 6.0 * a * (1 - tau) / (T * T);
+        /* minimum-jerk roll to flat: zero rate and angular acceleration at both ends */
+        th[0] = a * (1.0 - mj(tau));
+        th[1] = -a * mj_d(tau) / T;
+        th[2] = -a * mj_dd(tau) / (T * T);
         pivot_toe = a < 0.0;
     } else if (t >= s->t_rel_s && s->off_angle_deg != 0.0) {
         const double a = s->off_angle_deg * DEG;
         T = s->fc_s - s->t_rel_s;
         tau = clampd((t - s->t_rel_s) / T, 0.0, 1.0);
-        th[0] = a * tau * tau * tau;
-        th[1] = 3.0 * a * tau * tau / T;
-        th[2] = 6.0 * a * tau / (T * T);
+        th[0] = a * mj(tau);
+        th[1] = a * mj_d(tau) / T;
+        th[2] = a * mj_dd(tau) / (T * T);
         pivot_toe = a < 0.0;
     }
     if (pivot_toe) {
@@ -546,7 +561,7 @@ static void segment_params(bstep_sim *g, const bstep_sim_segment *S)
             const double wr = (side ? 0.0040 : (bw ? 0.0045 : 0.0064)) * hs;
             cad = clampd(sqrt(60.0 * v / wr), 40.0, 135.0);
         }
-        g->stance_frac = side ? 0.66 : clampd((bw ? 0.67 : 0.62) - 0.04 * (v - 1.0), 0.56, 0.76);
+        g->stance_frac = side ? 0.66 : clampd((bw ? 0.69 : 0.65) - 0.04 * (v - 1.0), 0.56, 0.78);
     } else {
         if (cad <= 0.0)
             cad = S->kind == BSTEP_SIM_JOG ? 160.0 : 172.0;
@@ -574,7 +589,7 @@ static double strike_angle(const bstep_sim *g, const bstep_sim_segment *S, int f
     else if (fault)
         a = 10.0;
     else if (st == BSTEP_STRIKE_TOE)
-        a = S->kind == BSTEP_SIM_WALK ? -14.0 : -10.0;
+        a = S->kind == BSTEP_SIM_WALK ? -20.0 : -12.0;
     else if (st == BSTEP_STRIKE_HEEL)
         a = S->kind == BSTEP_SIM_WALK ? 18.0 + 4.0 * (S->speed_mps - 1.2) : 12.0;
     else
@@ -646,7 +661,7 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
     prev->fc_s = t_ic - T_swing;
     if (prev->fc_s < prev->t_flat_s + 0.02)
         prev->fc_s = prev->t_flat_s + 0.02;
-    T_rel = (bw ? 0.13 : (run ? 0.12 : 0.22)) * T_stride;
+    T_rel = (bw ? 0.13 : (run ? 0.12 : 0.17)) * T_stride;
     if (prev->fc_s - T_rel < prev->t_flat_s)
         T_rel = prev->fc_s - prev->t_flat_s;
     prev->t_rel_s = prev->fc_s - T_rel;
@@ -654,9 +669,9 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
         S->direction == BSTEP_DIRECTION_SIDEWAYS_RIGHT || closing)
         prev->off_angle_deg = closing ? (bw ? 8.0 : -15.0) : 0.0;
     else if (bw)
-        prev->off_angle_deg = run ? 25.0 : 16.0 + 6.0 * S->speed_mps;
+        prev->off_angle_deg = run ? 30.0 : 24.0 + 6.0 * S->speed_mps;
     else
-        prev->off_angle_deg = run ? -75.0 : -(40.0 + 14.0 * (S->speed_mps - 1.0));
+        prev->off_angle_deg = run ? -75.0 : -(50.0 + 10.0 * (S->speed_mps - 1.0));
     T_swing = t_ic - prev->fc_s;
 
     /* the path and the new foot placement */
@@ -676,7 +691,7 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
     }
     s->ic_angle_deg = strike_angle(g, S, fault, g->rng_gait, &strike);
     s->strike = strike;
-    T_load = (bw ? 0.10 : 0.08) * T_stride;
+    T_load = (bw ? 0.06 : 0.08) * T_stride;
     if (run)
         T_load = 0.05 * T_stride;
     s->t_flat_s = t_ic + T_load;
@@ -690,11 +705,11 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
         /* impact size (peak, m/s^2) at the foot; the trunk sees trunk_impact_scale of it */
         double imp;
         if (strike == BSTEP_STRIKE_TOE)
-            imp = 10.0 + 8.0 * S->speed_mps;
+            imp = 20.0 + 40.0 * S->speed_mps;
         else if (strike == BSTEP_STRIKE_HEEL)
-            imp = 14.0 + 16.0 * S->speed_mps;
+            imp = 30.0 + 30.0 * S->speed_mps;
         else
-            imp = 18.0 + 16.0 * S->speed_mps;
+            imp = 30.0 + 35.0 * S->speed_mps;
         if (stumble_phase == 1)
             imp *= 2.5;
         else if (stumble_phase == 2)
