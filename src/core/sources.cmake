@@ -5,6 +5,7 @@ set(BSTEP_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/ahrs.c
   ${CMAKE_CURRENT_LIST_DIR}/analyzer.c
   ${CMAKE_CURRENT_LIST_DIR}/summary.c
+  ${CMAKE_CURRENT_LIST_DIR}/energy.c
 )
 # Simulator (issue 3): gait model and IMU signal synthesis, also pure.
 include(${CMAKE_CURRENT_LIST_DIR}/sim/sources.cmake OPTIONAL)
