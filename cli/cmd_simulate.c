@@ -19,7 +19,8 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
+    fprintf(
+        f,
         "Usage: backstep simulate [OPTIONS]\n"
         "       backstep simulate --scenario-set DIR [--rate HZ] [--seed N]\n\n"
         "Writes a physically grounded synthetic IMU recording and its exact truth.\n\n"
@@ -134,21 +135,36 @@ static int parse_noise(const char *spec, bstep_sim_noise *n)
         v = strtod(eq + 1, &end);
         if (end == eq + 1 || *end != '\0' || errno != 0 || !(v >= 0.0))
             return -1;
-        if (strcmp(p, "acc") == 0) n->accel_noise_mps2 = v;
-        else if (strcmp(p, "gyro") == 0) n->gyro_noise_dps = v;
-        else if (strcmp(p, "acc-bias") == 0) n->accel_bias_mps2 = v;
-        else if (strcmp(p, "gyro-bias") == 0) n->gyro_bias_dps = v;
-        else if (strcmp(p, "acc-drift") == 0) n->accel_drift_mps2_rs = v;
-        else if (strcmp(p, "gyro-drift") == 0) n->gyro_drift_dps_rs = v;
-        else if (strcmp(p, "scale") == 0) n->scale_error_pct = v;
-        else if (strcmp(p, "acc-range") == 0) n->accel_range_mps2 = v;
-        else if (strcmp(p, "gyro-range") == 0) n->gyro_range_dps = v;
-        else if (strcmp(p, "jitter") == 0) n->jitter_pct = v;
-        else if (strcmp(p, "loss") == 0) n->packet_loss_pct = v;
-        else if (strcmp(p, "burst") == 0 && v >= 1 && v <= 10000) n->packet_loss_max_burst = (int)v;
-        else if (strcmp(p, "acc-res") == 0) n->accel_resolution_mps2 = v;
-        else if (strcmp(p, "gyro-res") == 0) n->gyro_resolution_dps = v;
-        else return -1;
+        if (strcmp(p, "acc") == 0)
+            n->accel_noise_mps2 = v;
+        else if (strcmp(p, "gyro") == 0)
+            n->gyro_noise_dps = v;
+        else if (strcmp(p, "acc-bias") == 0)
+            n->accel_bias_mps2 = v;
+        else if (strcmp(p, "gyro-bias") == 0)
+            n->gyro_bias_dps = v;
+        else if (strcmp(p, "acc-drift") == 0)
+            n->accel_drift_mps2_rs = v;
+        else if (strcmp(p, "gyro-drift") == 0)
+            n->gyro_drift_dps_rs = v;
+        else if (strcmp(p, "scale") == 0)
+            n->scale_error_pct = v;
+        else if (strcmp(p, "acc-range") == 0)
+            n->accel_range_mps2 = v;
+        else if (strcmp(p, "gyro-range") == 0)
+            n->gyro_range_dps = v;
+        else if (strcmp(p, "jitter") == 0)
+            n->jitter_pct = v;
+        else if (strcmp(p, "loss") == 0)
+            n->packet_loss_pct = v;
+        else if (strcmp(p, "burst") == 0 && v >= 1 && v <= 10000)
+            n->packet_loss_max_burst = (int)v;
+        else if (strcmp(p, "acc-res") == 0)
+            n->accel_resolution_mps2 = v;
+        else if (strcmp(p, "gyro-res") == 0)
+            n->gyro_resolution_dps = v;
+        else
+            return -1;
     }
     return 0;
 }
@@ -289,50 +305,122 @@ typedef struct {
 } set_entry;
 
 static const set_entry scenario_set[] = {
-    {"s01_foot_fw_bw_toe", BSTEP_SIM_AT_FOOT, BSTEP_FOOT_RIGHT, BSTEP_AXIS_POS_X, BSTEP_AXIS_POS_Z,
-     {0, 0, 0}, "none", 100,
+    {"s01_foot_fw_bw_toe",
+     BSTEP_SIM_AT_FOOT,
+     BSTEP_FOOT_RIGHT,
+     BSTEP_AXIS_POS_X,
+     BSTEP_AXIS_POS_Z,
+     {0, 0, 0},
+     "none",
+     100,
      "stand 5s\nwalk forward 10 strides speed=1.2\nturn 180\n"
      "walk backward 40s speed=0.7 strike=toe\nstand 3s\n"},
-    {"s02_foot_bw_slow_turned", BSTEP_SIM_AT_FOOT, BSTEP_FOOT_LEFT, BSTEP_AXIS_NEG_X,
-     BSTEP_AXIS_POS_Z, {0, 0, 0}, "imu", 100,
+    {"s02_foot_bw_slow_turned",
+     BSTEP_SIM_AT_FOOT,
+     BSTEP_FOOT_LEFT,
+     BSTEP_AXIS_NEG_X,
+     BSTEP_AXIS_POS_Z,
+     {0, 0, 0},
+     "imu",
+     100,
      "stand 5s\nwalk forward 8 strides speed=1.0\nturn 180\n"
      "walk backward 40s speed=0.3\nstand 3s\n"},
-    {"s03_foot_bw_heel_strike", BSTEP_SIM_AT_FOOT, BSTEP_FOOT_RIGHT, BSTEP_AXIS_POS_Y,
-     BSTEP_AXIS_POS_Z, {0, 0, 0}, "imu", 100,
+    {"s03_foot_bw_heel_strike",
+     BSTEP_SIM_AT_FOOT,
+     BSTEP_FOOT_RIGHT,
+     BSTEP_AXIS_POS_Y,
+     BSTEP_AXIS_POS_Z,
+     {0, 0, 0},
+     "imu",
+     100,
      "stand 4s\nwalk forward 8 strides speed=1.4\nturn -180\n"
      "walk backward 30s speed=0.9 strike=heel\nstand 3s\n"},
-    {"s04_foot_fast_lossy", BSTEP_SIM_AT_FOOT, BSTEP_FOOT_RIGHT, BSTEP_AXIS_POS_X,
-     BSTEP_AXIS_POS_Z, {0, 0, 0}, "acc=0.03,gyro=0.2,loss=0.5,burst=4,jitter=3", 100,
+    {"s04_foot_fast_lossy",
+     BSTEP_SIM_AT_FOOT,
+     BSTEP_FOOT_RIGHT,
+     BSTEP_AXIS_POS_X,
+     BSTEP_AXIS_POS_Z,
+     {0, 0, 0},
+     "acc=0.03,gyro=0.2,loss=0.5,burst=4,jitter=3",
+     100,
      "stand 4s\nwalk forward 20s speed=1.8\nturn 180\n"
      "walk backward 30s speed=1.2 heel-faults=3\nstand 3s\n"},
-    {"s05_foot_flat_upside_down", BSTEP_SIM_AT_FOOT, BSTEP_FOOT_LEFT, BSTEP_AXIS_POS_X,
-     BSTEP_AXIS_NEG_Z, {0, 0, 0}, "imu", 100,
+    {"s05_foot_flat_upside_down",
+     BSTEP_SIM_AT_FOOT,
+     BSTEP_FOOT_LEFT,
+     BSTEP_AXIS_POS_X,
+     BSTEP_AXIS_NEG_Z,
+     {0, 0, 0},
+     "imu",
+     100,
      "stand 4s\nwalk forward 8 strides speed=1.1\nturn 180\n"
      "walk backward 30s speed=0.5 strike=flat\nstand 3s\n"},
-    {"s06_lowerback_fw_bw", BSTEP_SIM_AT_LOWER_BACK, BSTEP_FOOT_RIGHT, BSTEP_AXIS_POS_X,
-     BSTEP_AXIS_POS_Z, {0, 0, 0}, "imu", 100,
+    {"s06_lowerback_fw_bw",
+     BSTEP_SIM_AT_LOWER_BACK,
+     BSTEP_FOOT_RIGHT,
+     BSTEP_AXIS_POS_X,
+     BSTEP_AXIS_POS_Z,
+     {0, 0, 0},
+     "imu",
+     100,
      "stand 5s\nwalk forward 20s speed=1.3\nturn 180\nwalk backward 40s speed=0.8\nstand 3s\n"},
-    {"s07_lowerback_phone_slow", BSTEP_SIM_AT_LOWER_BACK, BSTEP_FOOT_RIGHT, BSTEP_AXIS_NEG_Z,
-     BSTEP_AXIS_POS_Y, {0, 0, 10}, "phone", 100,
+    {"s07_lowerback_phone_slow",
+     BSTEP_SIM_AT_LOWER_BACK,
+     BSTEP_FOOT_RIGHT,
+     BSTEP_AXIS_NEG_Z,
+     BSTEP_AXIS_POS_Y,
+     {0, 0, 10},
+     "phone",
+     100,
      "stand 5s\nwalk forward 20s speed=1.0\nturn 180\n"
      "walk backward 40s speed=0.4 look-backs=2\nstand 3s\n"},
-    {"s08_pocket_fw_bw", BSTEP_SIM_AT_THIGH, BSTEP_FOOT_RIGHT, BSTEP_AXIS_POS_Z, BSTEP_AXIS_POS_Y,
-     {0, 0, 0}, "phone", 100,
+    {"s08_pocket_fw_bw",
+     BSTEP_SIM_AT_THIGH,
+     BSTEP_FOOT_RIGHT,
+     BSTEP_AXIS_POS_Z,
+     BSTEP_AXIS_POS_Y,
+     {0, 0, 0},
+     "phone",
+     100,
      "stand 5s\nwalk forward 20s speed=1.2\nturn 180\nwalk backward 40s speed=0.7\nstand 3s\n"},
-    {"s09_foot_jog", BSTEP_SIM_AT_FOOT, BSTEP_FOOT_RIGHT, BSTEP_AXIS_POS_X, BSTEP_AXIS_POS_Z,
-     {0, 0, 0}, "imu", 200,
+    {"s09_foot_jog",
+     BSTEP_SIM_AT_FOOT,
+     BSTEP_FOOT_RIGHT,
+     BSTEP_AXIS_POS_X,
+     BSTEP_AXIS_POS_Z,
+     {0, 0, 0},
+     "imu",
+     200,
      "stand 4s\nwalk forward 10 strides speed=1.3\njog forward 20s speed=2.6\n"
      "walk forward 6 strides speed=1.2\nturn 180\njog backward 15s speed=1.6\nstand 3s\n"},
-    {"s10_foot_stumble_fall", BSTEP_SIM_AT_FOOT, BSTEP_FOOT_RIGHT, BSTEP_AXIS_POS_X,
-     BSTEP_AXIS_POS_Z, {0, 0, 0}, "imu", 100,
+    {"s10_foot_stumble_fall",
+     BSTEP_SIM_AT_FOOT,
+     BSTEP_FOOT_RIGHT,
+     BSTEP_AXIS_POS_X,
+     BSTEP_AXIS_POS_Z,
+     {0, 0, 0},
+     "imu",
+     100,
      "stand 4s\nwalk forward 8 strides speed=1.2\nturn 180\n"
      "walk backward 30s speed=0.6 stumbles=2\nfall backward 5s\n"},
-    {"s11_foot_sideways", BSTEP_SIM_AT_FOOT, BSTEP_FOOT_LEFT, BSTEP_AXIS_POS_X, BSTEP_AXIS_POS_Z,
-     {0, 0, 0}, "imu", 100,
+    {"s11_foot_sideways",
+     BSTEP_SIM_AT_FOOT,
+     BSTEP_FOOT_LEFT,
+     BSTEP_AXIS_POS_X,
+     BSTEP_AXIS_POS_Z,
+     {0, 0, 0},
+     "imu",
+     100,
      "stand 4s\nwalk forward 8 strides speed=1.2\nwalk left 15s speed=0.5\nstand 2s\n"
      "walk right 15s speed=0.5\nstand 3s\n"},
-    {"s12_foot_clipping_200hz", BSTEP_SIM_AT_FOOT, BSTEP_FOOT_RIGHT, BSTEP_AXIS_POS_X,
-     BSTEP_AXIS_POS_Z, {0, 0, 20}, "acc=0.02,gyro=0.1,acc-range=39.2,gyro-range=500", 200,
+    {"s12_foot_clipping_200hz",
+     BSTEP_SIM_AT_FOOT,
+     BSTEP_FOOT_RIGHT,
+     BSTEP_AXIS_POS_X,
+     BSTEP_AXIS_POS_Z,
+     {0, 0, 20},
+     "acc=0.02,gyro=0.1,acc-range=39.2,gyro-range=500",
+     200,
      "stand 4s\nwalk forward 10 strides speed=1.5\nturn 180\n"
      "walk backward 25s speed=1.0\nstand 3s\n"},
 };
@@ -353,8 +441,7 @@ static int run_set(const char *dir, const sim_job *base)
     size_t i;
     char out[4096], truth[4096], scen[4096];
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "backstep simulate: %s: cannot create folder: %s\n", dir,
-                strerror(errno));
+        fprintf(stderr, "backstep simulate: %s: cannot create folder: %s\n", dir, strerror(errno));
         return BSTEP_EXIT_INPUT;
     }
     for (i = 0; i < sizeof(scenario_set) / sizeof(scenario_set[0]); i++) {
@@ -369,7 +456,8 @@ static int run_set(const char *dir, const sim_job *base)
         job->cfg.side = s->side;
         job->cfg.sample_rate_hz = s->rate_hz;
         job->cfg.seed = base->cfg.seed + i;
-        if (set_mounting(job, s->front, s->up, s->rot) != 0 || parse_noise(s->noise, &job->cfg.noise) != 0 ||
+        if (set_mounting(job, s->front, s->up, s->rot) != 0 ||
+            parse_noise(s->noise, &job->cfg.noise) != 0 ||
             bstep_sim_scenario_parse(s->scenario, &job->sc, err, sizeof(err)) != BSTEP_OK) {
             fprintf(stderr, "backstep simulate: internal scenario %s is invalid\n", s->name);
             free(job);

@@ -90,20 +90,20 @@ typedef enum {
 
 /** Sensor imperfections. All zero = an ideal sensor. */
 typedef struct {
-    double accel_noise_mps2;     /**< white noise SD per sample, >= 0 */
-    double gyro_noise_dps;       /**< white noise SD per sample, >= 0 */
-    double accel_bias_mps2;      /**< constant bias, each axis drawn uniformly in +-value */
-    double gyro_bias_dps;        /**< constant bias, each axis drawn uniformly in +-value */
-    double accel_drift_mps2_rs;  /**< bias random walk, m/s^2 per sqrt(s) */
-    double gyro_drift_dps_rs;    /**< bias random walk, deg/s per sqrt(s) */
-    double scale_error_pct;      /**< per-axis scale factor drawn uniformly in 1 +- value/100 */
-    double accel_range_mps2;     /**< clipping limit, 0 = none (e.g. 156.9 for 16 g) */
-    double gyro_range_dps;       /**< clipping limit, 0 = none (e.g. 2000) */
-    double jitter_pct;           /**< SD of the sampling instant, % of the period, 0..30 */
-    double packet_loss_pct;      /**< chance that a packet (burst) starts at a sample, 0..50 */
-    int packet_loss_max_burst;   /**< longest burst of dropped samples, >= 1 */
-    double accel_resolution_mps2;/**< quantisation step, 0 = none */
-    double gyro_resolution_dps;  /**< quantisation step, 0 = none */
+    double accel_noise_mps2;      /**< white noise SD per sample, >= 0 */
+    double gyro_noise_dps;        /**< white noise SD per sample, >= 0 */
+    double accel_bias_mps2;       /**< constant bias, each axis drawn uniformly in +-value */
+    double gyro_bias_dps;         /**< constant bias, each axis drawn uniformly in +-value */
+    double accel_drift_mps2_rs;   /**< bias random walk, m/s^2 per sqrt(s) */
+    double gyro_drift_dps_rs;     /**< bias random walk, deg/s per sqrt(s) */
+    double scale_error_pct;       /**< per-axis scale factor drawn uniformly in 1 +- value/100 */
+    double accel_range_mps2;      /**< clipping limit, 0 = none (e.g. 156.9 for 16 g) */
+    double gyro_range_dps;        /**< clipping limit, 0 = none (e.g. 2000) */
+    double jitter_pct;            /**< SD of the sampling instant, % of the period, 0..30 */
+    double packet_loss_pct;       /**< chance that a packet (burst) starts at a sample, 0..50 */
+    int packet_loss_max_burst;    /**< longest burst of dropped samples, >= 1 */
+    double accel_resolution_mps2; /**< quantisation step, 0 = none */
+    double gyro_resolution_dps;   /**< quantisation step, 0 = none */
 } bstep_sim_noise;
 
 /** Generator settings. Copy bstep_sim_default_settings and override. */
@@ -113,13 +113,13 @@ typedef struct {
     double leg_length_m;   /**< hip joint to floor, 0 = 0.53 x height; else 0.35 .. 0.65 x height */
     double sample_rate_hz; /**< 10 .. 4000 */
     bstep_sim_site site;
-    bstep_foot side;       /**< foot, heel, shank, thigh, hand: LEFT or RIGHT */
+    bstep_foot side; /**< foot, heel, shank, thigh, hand: LEFT or RIGHT */
     /** Mounting: row i is the sensor's axis i expressed in the segment frame (orthonormal,
      *  right-handed). Identity = sensor aligned with the segment (x front/toes, y left, z up). */
     double mounting[3][3];
     bstep_sim_noise noise;
-    uint64_t seed;         /**< gait variability and sensor noise; same seed = same output */
-    double t0_s;           /**< time of the first sample, >= 0 */
+    uint64_t seed; /**< gait variability and sensor noise; same seed = same output */
+    double t0_s;   /**< time of the first sample, >= 0 */
 } bstep_sim_settings;
 
 BSTEP_API extern const bstep_sim_settings bstep_sim_default_settings;
@@ -137,20 +137,20 @@ typedef enum {
 /** One truth event. Fields not meaningful for the type are 0. */
 typedef struct {
     bstep_sim_event_type type;
-    double t_s;               /**< event time (STEP: initial contact; SEGMENT: start) */
+    double t_s; /**< event time (STEP: initial contact; SEGMENT: start) */
     /* STEP */
-    double ic_s, fc_s;        /**< initial and final contact of this foot */
+    double ic_s, fc_s; /**< initial and final contact of this foot */
     bstep_foot foot;
     bstep_direction direction;
     bstep_strike strike;
-    double strike_angle_deg;  /**< sole angle at IC, + toes up */
-    double stride_length_m;   /**< horizontal heel displacement since this foot's last stance */
-    double position_m[2];     /**< heel position (world x, y) during this stance */
-    int stumble;              /**< 1 for the perturbed step of a stumble */
+    double strike_angle_deg; /**< sole angle at IC, + toes up */
+    double stride_length_m;  /**< horizontal heel displacement since this foot's last stance */
+    double position_m[2];    /**< heel position (world x, y) during this stance */
+    int stumble;             /**< 1 for the perturbed step of a stumble */
     /* SEGMENT */
     double end_s;
     bstep_sim_kind kind;
-    double distance_m;        /**< path length walked during the segment */
+    double distance_m; /**< path length walked during the segment */
     size_t segment_index;
     /* DROPPED */
     uint32_t count;
@@ -159,18 +159,18 @@ typedef struct {
 /** True state of the sensor at the last generated sample (for tests and tools). */
 typedef struct {
     double t_s;
-    double position_m[3];      /**< sensor position, world */
-    double velocity_mps[3];    /**< sensor velocity, world */
-    double accel_world_mps2[3];/**< sensor acceleration (kinematic, no gravity), world */
-    double rot[3][3];          /**< sensor-to-world rotation: world = rot * sensor */
-    double accel_mps2[3];      /**< ideal specific force, sensor frame (before sensor effects) */
-    double gyro_dps[3];        /**< ideal angular rate, sensor frame */
-    double sole_angle_deg;     /**< foot pitch, + toes up (feet; 0 for other sites) */
+    double position_m[3];       /**< sensor position, world */
+    double velocity_mps[3];     /**< sensor velocity, world */
+    double accel_world_mps2[3]; /**< sensor acceleration (kinematic, no gravity), world */
+    double rot[3][3];           /**< sensor-to-world rotation: world = rot * sensor */
+    double accel_mps2[3];       /**< ideal specific force, sensor frame (before sensor effects) */
+    double gyro_dps[3];         /**< ideal angular rate, sensor frame */
+    double sole_angle_deg;      /**< foot pitch, + toes up (feet; 0 for other sites) */
 } bstep_sim_truth_state;
 
 #define BSTEP_SIM_MAX_STANCES 16
-#define BSTEP_SIM_MAX_KNOTS 32
-#define BSTEP_SIM_MAX_EVENTS 256
+#define BSTEP_SIM_MAX_KNOTS   32
+#define BSTEP_SIM_MAX_EVENTS  256
 
 /** Generator. All members are private. */
 typedef struct {
@@ -205,7 +205,7 @@ typedef struct {
     } st[2][BSTEP_SIM_MAX_STANCES];
     size_t st_n[2];
     struct bstep__sim_knot {
-        double t_s, xyz[3], vel[3], yaw_rad, yaw_rate, pitch_deg, amp_m, twist_deg, impact_mps2;
+        double t_s, xyz[3], vel[3], yaw_rad, yaw_rate, pitch_deg, amp_m, osc_yaw_deg, roll_rate_dps;
         int fall;
     } kn[BSTEP_SIM_MAX_KNOTS];
     size_t kn_n;

@@ -26,10 +26,11 @@ typedef struct bstep_rec_writer bstep_rec_writer;
 
 /** Options of a recording writer. */
 typedef struct {
-    bstep_format format;   /**< CSV, XSENS or SENSORLOGGER */
-    int decimals;          /**< decimals of acc/gyro values, 1..9 (CSV default 5) */
-    double sample_rate_hz; /**< nominal rate written by the Xsens header and Sensor Logger metadata */
-    long long epoch_ns;    /**< Sensor Logger: UTC epoch of t = 0, nanoseconds (e.g. 1.7e18) */
+    bstep_format format; /**< CSV, XSENS or SENSORLOGGER */
+    int decimals;        /**< decimals of acc/gyro values, 1..9 (CSV default 5) */
+    double
+        sample_rate_hz; /**< nominal rate written by the Xsens header and Sensor Logger metadata */
+    long long epoch_ns; /**< Sensor Logger: UTC epoch of t = 0, nanoseconds (e.g. 1.7e18) */
 } bstep_rec_writer_options;
 
 /**
@@ -41,8 +42,7 @@ typedef struct {
  *         BSTEP_ENOMEM.
  */
 BSTEP_API int bstep_rec_writer_open(bstep_rec_writer **out, const char *path,
-                                    const bstep_rec_writer_options *opt, char *err,
-                                    size_t err_len);
+                                    const bstep_rec_writer_options *opt, char *err, size_t err_len);
 /** @brief Write samples in time order. Xsens packet counters follow t_us / period, so samples
  *  dropped before the writer show as counter jumps. @return BSTEP_OK or BSTEP_EIO. */
 BSTEP_API int bstep_rec_writer_write(bstep_rec_writer *w, const bstep_imu_sample *s, size_t n);
@@ -51,17 +51,17 @@ BSTEP_API int bstep_rec_writer_close(bstep_rec_writer *w);
 
 /** Everything a truth file holds besides the events. */
 typedef struct {
-    const char *recording;      /**< file name of the recording (no directory) */
-    const char *placement;      /**< "foot-right", "lower-back", ... */
+    const char *recording; /**< file name of the recording (no directory) */
+    const char *placement; /**< "foot-right", "lower-back", ... */
     double sample_rate_hz;
     unsigned long long seed;
     double height_m, mass_kg;
-    const char *scenario_text;  /**< written as "scenario" (may be NULL) */
-    const char *site;           /**< simulator site name ("foot", "thigh", ...) */
-    const char *mounting;       /**< mounting description (may be NULL) */
-    int foot_only;              /**< 1: initial/final contacts of the sensor's foot only */
-    bstep_foot sensor_foot;     /**< the foot carrying the sensor (foot_only) */
-    size_t dropped_samples;     /**< packet loss, samples */
+    const char *scenario_text; /**< written as "scenario" (may be NULL) */
+    const char *site;          /**< simulator site name ("foot", "thigh", ...) */
+    const char *mounting;      /**< mounting description (may be NULL) */
+    int foot_only;             /**< 1: initial/final contacts of the sensor's foot only */
+    bstep_foot sensor_foot;    /**< the foot carrying the sensor (foot_only) */
+    size_t dropped_samples;    /**< packet loss, samples */
 } bstep_truth_info;
 
 /**
@@ -70,8 +70,7 @@ typedef struct {
  * @return BSTEP_OK, BSTEP_EIO (message in err), BSTEP_ENOMEM.
  */
 BSTEP_API int bstep_truth_write(const char *path, const bstep_truth_info *info,
-                                const bstep_sim_event *ev, size_t n_ev, char *err,
-                                size_t err_len);
+                                const bstep_sim_event *ev, size_t n_ev, char *err, size_t err_len);
 
 #ifdef __cplusplus
 }

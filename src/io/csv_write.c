@@ -91,12 +91,11 @@ int bstep_rec_writer_write(bstep_rec_writer *w, const bstep_imu_sample *s, size_
         case BSTEP_FORMAT_CSV: {
             /* t_us >= 0 in simulated data; print seconds exactly from integer microseconds */
             const long long t = (long long)x->t_us;
-            rc = fprintf(w->f[0], "%s%lld.%06lld,%.*f,%.*f,%.*f,%.*f,%.*f,%.*f\n",
-                         t < 0 ? "-" : "", (t < 0 ? -t : t) / 1000000LL,
-                         (t < 0 ? -t : t) % 1000000LL, d, (double)x->accel_mps2[0], d,
-                         (double)x->accel_mps2[1], d, (double)x->accel_mps2[2], d,
-                         (double)x->gyro_dps[0], d, (double)x->gyro_dps[1], d,
-                         (double)x->gyro_dps[2]) < 0
+            rc = fprintf(w->f[0], "%s%lld.%06lld,%.*f,%.*f,%.*f,%.*f,%.*f,%.*f\n", t < 0 ? "-" : "",
+                         (t < 0 ? -t : t) / 1000000LL, (t < 0 ? -t : t) % 1000000LL, d,
+                         (double)x->accel_mps2[0], d, (double)x->accel_mps2[1], d,
+                         (double)x->accel_mps2[2], d, (double)x->gyro_dps[0], d,
+                         (double)x->gyro_dps[1], d, (double)x->gyro_dps[2]) < 0
                      ? -1
                      : 0;
             break;

@@ -45,8 +45,7 @@ int bstep__sl_open(const char *dir, FILE *files[2], char *err, size_t err_len)
     return 0;
 }
 
-int bstep__sl_write_row(FILE *files[2], long long epoch_ns, const bstep_imu_sample *s,
-                        int decimals)
+int bstep__sl_write_row(FILE *files[2], long long epoch_ns, const bstep_imu_sample *s, int decimals)
 {
     const double r = 3.14159265358979323846 / 180.0;
     const long long t_ns = epoch_ns + (long long)s->t_us * 1000LL;
@@ -56,8 +55,8 @@ int bstep__sl_write_row(FILE *files[2], long long epoch_ns, const bstep_imu_samp
                 (double)s->accel_mps2[0]) < 0)
         return -1;
     if (fprintf(files[1], "%lld,%.6f,%.*f,%.*f,%.*f\n", t_ns, el, decimals + 1,
-                (double)s->gyro_dps[2] * r, decimals + 1, (double)s->gyro_dps[1] * r,
-                decimals + 1, (double)s->gyro_dps[0] * r) < 0)
+                (double)s->gyro_dps[2] * r, decimals + 1, (double)s->gyro_dps[1] * r, decimals + 1,
+                (double)s->gyro_dps[0] * r) < 0)
         return -1;
     return 0;
 }

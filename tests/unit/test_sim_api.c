@@ -358,9 +358,9 @@ BSTEP_TEST(scenario_parser)
     BSTEP_ASSERT_EQ(bstep_sim_scenario_parse("stand 5s\nhop 3s\n", &sc, err, sizeof(err)),
                     BSTEP_EINVAL);
     BSTEP_ASSERT_STR_CONTAINS(err, "line 2");
-    BSTEP_ASSERT_EQ(bstep_sim_scenario_parse("walk forward 10s speed=fast\n", &sc, err,
-                                             sizeof(err)),
-                    BSTEP_EINVAL);
+    BSTEP_ASSERT_EQ(
+        bstep_sim_scenario_parse("walk forward 10s speed=fast\n", &sc, err, sizeof(err)),
+        BSTEP_EINVAL);
     BSTEP_ASSERT_EQ(bstep_sim_scenario_parse("stumble\n", &sc, err, sizeof(err)), BSTEP_EINVAL);
     BSTEP_ASSERT_EQ(bstep_sim_scenario_parse("# nothing\n", &sc, err, sizeof(err)), BSTEP_EINVAL);
     BSTEP_ASSERT_EQ(bstep_sim_scenario_parse("walk forward 10\n", &sc, err, sizeof(err)),
@@ -478,8 +478,8 @@ BSTEP_TEST(mounting_helpers)
         bstep_sim_scenario sc = parse("stand 1s\n");
         bstep_sim_settings c = bstep_sim_default_settings;
         bstep_imu_sample s;
-        BSTEP_ASSERT_OK(bstep_sim_mounting_from_axes(BSTEP_AXIS_POS_Y, BSTEP_AXIS_NEG_X,
-                                                     c.mounting));
+        BSTEP_ASSERT_OK(
+            bstep_sim_mounting_from_axes(BSTEP_AXIS_POS_Y, BSTEP_AXIS_NEG_X, c.mounting));
         BSTEP_ASSERT_OK(bstep_sim_init(&g1, &c, &sc));
         BSTEP_ASSERT(bstep_sim_next(&g1, &s));
         BSTEP_ASSERT_NEAR(s.accel_mps2[0], -9.80665, 1e-5);

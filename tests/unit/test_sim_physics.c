@@ -12,7 +12,7 @@
 #include "backstep/sim.h"
 #include "harness.h"
 
-#define G0 9.80665
+#define G0  9.80665
 #define D2R (3.14159265358979323846 / 180.0)
 
 typedef struct {
@@ -82,7 +82,8 @@ static bstep_sim_settings base_cfg(bstep_sim_site site, double rate)
 
 static double norm3(const float v[3])
 {
-    return sqrt((double)v[0] * (double)v[0] + (double)v[1] * (double)v[1] + (double)v[2] * (double)v[2]);
+    return sqrt((double)v[0] * (double)v[0] + (double)v[1] * (double)v[1] +
+                (double)v[2] * (double)v[2]);
 }
 
 static size_t index_at(const run_t *r, double t_s)
@@ -111,7 +112,8 @@ static size_t quiet_mid_after(const run_t *r, double t_s)
     return (a + b) / 2;
 }
 
-/* World-frame, gravity-free acceleration of sample i from its specific force and the orientation. */
+/* World-frame, gravity-free acceleration of sample i from its specific force and the orientation.
+ */
 static void world_acc(const run_t *r, size_t i, double a[3])
 {
     int k;
@@ -228,7 +230,7 @@ static double rot_angle_between(double A[3][3], double B[3][3])
 
 BSTEP_TEST(gyro_integration_reproduces_orientation)
 {
-    static const bstep_sim_site sites[] = {BSTEP_SIM_AT_FOOT, BSTEP_SIM_AT_SHANK,
+    static const bstep_sim_site sites[] = {BSTEP_SIM_AT_FOOT,  BSTEP_SIM_AT_SHANK,
                                            BSTEP_SIM_AT_THIGH, BSTEP_SIM_AT_LOWER_BACK,
                                            BSTEP_SIM_AT_CHEST, BSTEP_SIM_AT_HAND};
     size_t s;

@@ -23,7 +23,10 @@ void bstep__sim_rng_seed(uint64_t s[4], uint64_t seed)
         s[i] = splitmix64(&x);
 }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
 
 uint64_t bstep__sim_rng_u64(uint64_t s[4])
 {

@@ -56,7 +56,7 @@ const char *bstep_sim_activity_name(const bstep_sim_segment *s)
     return "unknown";
 }
 
-static const char *const site_names[] = {"foot", "heel", "shank", "thigh",
+static const char *const site_names[] = {"foot",       "heel",  "shank", "thigh",
                                          "lower-back", "chest", "hand"};
 
 const char *bstep_sim_site_name(bstep_sim_site s)
@@ -91,13 +91,26 @@ static int axis_vec(bstep_axis a, double v[3])
 {
     v[0] = v[1] = v[2] = 0.0;
     switch (a) {
-    case BSTEP_AXIS_POS_X: v[0] = 1; return 1;
-    case BSTEP_AXIS_NEG_X: v[0] = -1; return 1;
-    case BSTEP_AXIS_POS_Y: v[1] = 1; return 1;
-    case BSTEP_AXIS_NEG_Y: v[1] = -1; return 1;
-    case BSTEP_AXIS_POS_Z: v[2] = 1; return 1;
-    case BSTEP_AXIS_NEG_Z: v[2] = -1; return 1;
-    default: return 0;
+    case BSTEP_AXIS_POS_X:
+        v[0] = 1;
+        return 1;
+    case BSTEP_AXIS_NEG_X:
+        v[0] = -1;
+        return 1;
+    case BSTEP_AXIS_POS_Y:
+        v[1] = 1;
+        return 1;
+    case BSTEP_AXIS_NEG_Y:
+        v[1] = -1;
+        return 1;
+    case BSTEP_AXIS_POS_Z:
+        v[2] = 1;
+        return 1;
+    case BSTEP_AXIS_NEG_Z:
+        v[2] = -1;
+        return 1;
+    default:
+        return 0;
     }
 }
 
@@ -158,7 +171,10 @@ void bstep_sim_mounting_rotate(double m[3][3], double rx_deg, double ry_deg, dou
 
 /* ---- parser ------------------------------------------------------------------------------ */
 
-static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
 
 /* Parse a decimal number at s; returns characters consumed (0 if none). */
 static size_t parse_num(const char *s, size_t n, double *out)
@@ -213,8 +229,7 @@ static int word_is(const char *w, size_t n, const char *lit)
     return strlen(lit) == n && memcmp(w, lit, n) == 0;
 }
 
-static void set_err(char *err, size_t err_len, int line, const char *msg, const char *w,
-                    size_t wn)
+static void set_err(char *err, size_t err_len, int line, const char *msg, const char *w, size_t wn)
 {
     size_t p = 0, i;
     char num[16];
@@ -272,9 +287,9 @@ static int parse_line(const char *s, size_t n, bstep_sim_scenario *sc, int line,
         return BSTEP_OK;
     if (word_is(w[0], wl[0], "stumble") || word_is(w[0], wl[0], "look-back")) {
         size_t j = sc->n;
-        while (j > 0 && !(sc->seg[j - 1].kind == BSTEP_SIM_WALK ||
-                          sc->seg[j - 1].kind == BSTEP_SIM_JOG ||
-                          sc->seg[j - 1].kind == BSTEP_SIM_RUN))
+        while (j > 0 &&
+               !(sc->seg[j - 1].kind == BSTEP_SIM_WALK || sc->seg[j - 1].kind == BSTEP_SIM_JOG ||
+                 sc->seg[j - 1].kind == BSTEP_SIM_RUN))
             j--;
         if (j == 0) {
             set_err(err, err_len, line, "no walking segment before", w[0], wl[0]);
@@ -317,8 +332,8 @@ static int parse_line(const char *s, size_t n, bstep_sim_scenario *sc, int line,
             seg.direction = BSTEP_DIRECTION_SIDEWAYS_LEFT;
         else if (word_is(a, an, "right") || word_is(a, an, "sideways-right"))
             seg.direction = BSTEP_DIRECTION_SIDEWAYS_RIGHT;
-        else if (word_is(a, an, "steps") || word_is(a, an, "step") ||
-                 word_is(a, an, "strides") || word_is(a, an, "stride")) {
+        else if (word_is(a, an, "steps") || word_is(a, an, "step") || word_is(a, an, "strides") ||
+                 word_is(a, an, "stride")) {
             set_err(err, err_len, line, "a count must come before", a, an);
             return BSTEP_EINVAL;
         } else if (eq == NULL && (used = parse_num(a, an, &x)) > 0) {
@@ -367,7 +382,7 @@ static int parse_line(const char *s, size_t n, bstep_sim_scenario *sc, int line,
                 continue;
             }
             used = parse_num(v, vn, &x);
-            if (used == 0 || (used != vn && !(vn - used == 1 && v[used] == 's')) ) {
+            if (used == 0 || (used != vn && !(vn - used == 1 && v[used] == 's'))) {
                 set_err(err, err_len, line, "bad number in", a, an);
                 return BSTEP_EINVAL;
             }

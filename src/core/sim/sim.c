@@ -5,22 +5,22 @@
  *
  * - Feet. Each stance k of a foot has a ground pose (heel point, yaw) and four phases: contact
  *   (the sole angle theta goes from the strike angle theta_ic to 0 along a minimum-jerk ramp
- *   while the foot pivots about the toe when theta_ic < 0, about the heel otherwise), flat stance (the
- *   foot does not move: zero velocity), release (theta goes 0 -> theta_off along a minimum-jerk ramp,
- *   pivoting about the toe when theta_off < 0: forward push-off, heel rises first; about the heel
- *   when theta_off > 0: backward walking, the toes lift and the heel leaves last) and swing (quintic
- *   Hermite interpolation of heel position, sole angle and yaw between the exact position, velocity
- *   and acceleration at final contact and at the next initial contact, plus a clearance bump
+ *   while the foot pivots about the toe when theta_ic < 0, about the heel otherwise), flat stance
+ * (the foot does not move: zero velocity), release (theta goes 0 -> theta_off along a minimum-jerk
+ * ramp, pivoting about the toe when theta_off < 0: forward push-off, heel rises first; about the
+ * heel when theta_off > 0: backward walking, the toes lift and the heel leaves last) and swing
+ * (quintic Hermite interpolation of heel position, sole angle and yaw between the exact position,
+ * velocity and acceleration at final contact and at the next initial contact, plus a clearance bump
  *   64 u^3 (1 - u)^3). The whole foot trajectory is therefore C2. Backward walking is not a sign
- *   flip: it uses toe contact (theta_ic < 0), heel-down loading, heel-pivot release, a backward swing,
- *   a shorter step at the same cadence and a longer stance (Winter, Pluck & Yang 1989; Laufer 2005;
- *   reference/algorithms.md section 13).
+ *   flip: it uses toe contact (theta_ic < 0), heel-down loading, heel-pivot release, a backward
+ * swing, a shorter step at the same cadence and a longer stance (Winter, Pluck & Yang 1989; Laufer
+ * 2005; reference/algorithms.md section 13).
  * - Pelvis (centre of mass). Knots at each initial contact (walking) or mid-stance (running) carry
  *   position, velocity and heading; between knots a quintic Hermite gives a C2 path. Walking knots
  *   carry a speed (1 + k) v (fastest at the lowest point) and a height -A (cos term, highest at mid
- *   stance): the inverted-pendulum exchange of kinetic and potential energy, which, walked backward,
- *   is the time reversal of forward walking (algorithms.md section 7). Running knots sit at mid
- *   stance with speed (1 - k) v and the lowest height (spring-mass). Lateral sway comes from knot
+ *   stance): the inverted-pendulum exchange of kinetic and potential energy, which, walked
+ * backward, is the time reversal of forward walking (algorithms.md section 7). Running knots sit at
+ * mid stance with speed (1 - k) v and the lowest height (spring-mass). Lateral sway comes from knot
  *   velocities alternating toward the stance foot. Trunk pitch (lean), heading (turns) and a
  *   look-back twist (a 2.4 s yaw bump) ride on the same knots.
  * - Thigh and shank: two-link inverse kinematics between the hip (pelvis +- half the hip width) and
@@ -42,12 +42,12 @@
 #include "backstep/sim.h"
 #include "sim_internal.h"
 
-#define PI BSTEP__SIM_PI
-#define DEG BSTEP__SIM_DEG
-#define GRAV BSTEP__SIM_G
+#define PI          BSTEP__SIM_PI
+#define DEG         BSTEP__SIM_DEG
+#define GRAV        BSTEP__SIM_G
 #define LOOKAHEAD_S 4.0
-#define FD_H_S 1e-3
-#define NO_TIME 1e30
+#define FD_H_S      1e-3
+#define NO_TIME     1e30
 
 typedef struct bstep__sim_stance stance;
 typedef struct bstep__sim_knot knot;
@@ -55,12 +55,12 @@ typedef struct bstep__sim_knot knot;
 /* Stance direction codes stored in stance.direction: 0 = not a step (initial stance). */
 
 const bstep_sim_settings bstep_sim_default_settings = {
-    1.75,                       /* height_m */
-    75.0,                       /* mass_kg */
-    0.0,                        /* leg_length_m: 0.53 x height */
-    100.0,                      /* sample_rate_hz */
-    BSTEP_SIM_AT_FOOT,          /* site */
-    BSTEP_FOOT_RIGHT,           /* side */
+    1.75,              /* height_m */
+    75.0,              /* mass_kg */
+    0.0,               /* leg_length_m: 0.53 x height */
+    100.0,             /* sample_rate_hz */
+    BSTEP_SIM_AT_FOOT, /* site */
+    BSTEP_FOOT_RIGHT,  /* side */
     {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}},
     {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1, 0.0, 0.0},
     1,   /* seed */
@@ -118,7 +118,10 @@ static double bump(double u)
     return 64.0 * u * u * u * (1.0 - u) * (1.0 - u) * (1.0 - u);
 }
 
-static double clampd(double x, double lo, double hi) { return x < lo ? lo : (x > hi ? hi : x); }
+static double clampd(double x, double lo, double hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
 
 /* R = Rz(yaw) Ry(pitch) Rx(roll). */
 static void rot_zyx(double yaw, double pitch, double roll, double R[3][3])
@@ -185,7 +188,10 @@ int bstep_sim_pop_event(bstep_sim *g, bstep_sim_event *ev)
     return 1;
 }
 
-size_t bstep_sim_events_lost(const bstep_sim *g) { return g ? g->ev_lost : 0; }
+size_t bstep_sim_events_lost(const bstep_sim *g)
+{
+    return g ? g->ev_lost : 0;
+}
 
 /* ---- feet -------------------------------------------------------------------------------- */
 
@@ -299,7 +305,7 @@ static void foot_impact(const bstep_sim *g, int f, double t, double freq, double
 
 typedef struct {
     double p[3];
-    double yaw, pitch, twist;
+    double yaw, pitch, twist, osc_yaw, roll;
 } trunk_pose;
 
 static void pelvis_pose(const bstep_sim *g, double t, trunk_pose *tp)
@@ -315,6 +321,8 @@ static void pelvis_pose(const bstep_sim *g, double t, trunk_pose *tp)
         tp->p[2] -= a->amp_m;
         tp->yaw = a->yaw_rad;
         tp->pitch = a->pitch_deg * DEG;
+        tp->osc_yaw = a->osc_yaw_deg * DEG;
+        tp->roll = 0.0;
     } else {
         const knot *a = &g->kn[k], *b = &g->kn[k + 1];
         const double T = b->t_s - a->t_s, u = (t - a->t_s) / T;
@@ -324,6 +332,9 @@ static void pelvis_pose(const bstep_sim *g, double t, trunk_pose *tp)
         tp->p[2] -= amp * cos(2.0 * PI * u);
         tp->yaw = herm5(a->yaw_rad, a->yaw_rate, 0, b->yaw_rad, b->yaw_rate, 0, T, u);
         tp->pitch = herm5(a->pitch_deg, 0, 0, b->pitch_deg, 0, 0, T, u) * DEG;
+        /* pelvic rotation (peaks at contact) and obliquity (peaks mid-step), alternating */
+        tp->osc_yaw = herm5(a->osc_yaw_deg, 0, 0, b->osc_yaw_deg, 0, 0, T, u) * DEG;
+        tp->roll = herm5(0, a->roll_rate_dps, 0, 0, b->roll_rate_dps, 0, T, u) * DEG;
         /* small pitch oscillation at step frequency, in phase with the height */
         tp->pitch += 0.6 * DEG * (amp / 0.02) * cos(2.0 * PI * u);
     }
@@ -386,7 +397,8 @@ static void site_pose(const bstep_sim *g, double t, double p[3], double R[3][3],
         trunk_impact(g, t, off);
         if (site == BSTEP_SIM_AT_LOWER_BACK || site == BSTEP_SIM_AT_CHEST) {
             const int chest = site == BSTEP_SIM_AT_CHEST;
-            rot_zyx(tp.yaw + tp.twist * (chest ? 1.0 : 0.35), tp.pitch, 0.0, R);
+            rot_zyx(tp.yaw + tp.twist * (chest ? 1.0 : 0.35) + tp.osc_yaw * (chest ? -0.6 : 1.0),
+                    tp.pitch, tp.roll * (chest ? 0.5 : 1.0), R);
             r[0] = chest ? 0.11 * scale : -0.11 * scale;
             r[1] = 0.0;
             r[2] = chest ? 0.21 * H : 0.04 * scale;
@@ -421,9 +433,10 @@ static void site_pose(const bstep_sim *g, double t, double p[3], double R[3][3],
             }
             D = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
             Dc = D;
-            if (D > 0.97 * (thigh + shank)) {
+            if (D > 0.95 * (thigh + shank)) {
+                /* soft limit: the knee never locks straight (C-infinity, approaches S) */
                 const double S = thigh + shank;
-                Dc = S - 0.03 * S * exp(-(D - 0.97 * S) / (0.03 * S));
+                Dc = S - 0.05 * S * exp(-(D - 0.95 * S) / (0.05 * S));
             }
             for (i = 0; i < 3; i++)
                 dn[i] = d[i] / D;
@@ -518,6 +531,8 @@ static knot *add_knot(bstep_sim *g, double t)
     k->t_s = t;
     k->vel[0] = k->vel[1] = k->vel[2] = 0.0;
     k->yaw_rate = 0.0;
+    k->osc_yaw_deg = 0.0;
+    k->roll_rate_dps = 0.0;
     k->fall = 0;
     if (t > g->plan_t_s)
         g->plan_t_s = t;
@@ -539,7 +554,10 @@ static stance *add_stance(bstep_sim *g, int f)
     return s;
 }
 
-static double hs_scale(const bstep_sim *g) { return g->cfg.height_m / 1.75; }
+static double hs_scale(const bstep_sim *g)
+{
+    return g->cfg.height_m / 1.75;
+}
 
 static int is_gait(bstep_sim_kind k)
 {
@@ -571,8 +589,8 @@ static void segment_params(bstep_sim *g, const bstep_sim_segment *S)
     g->step_length_m = v * g->step_time_s;
 }
 
-static double strike_angle(const bstep_sim *g, const bstep_sim_segment *S, int fault,
-                           uint64_t *rng, int *strike_out)
+static double strike_angle(const bstep_sim *g, const bstep_sim_segment *S, int fault, uint64_t *rng,
+                           int *strike_out)
 {
     bstep_strike st = S->strike;
     double a;
@@ -747,6 +765,9 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
         k->vel[0] += -sh * lat_v;
         k->vel[1] += ch * lat_v;
         k->yaw_rad = g->heading_rad;
+        /* pelvic rotation: the side of the leading foot forward at its contact */
+        k->osc_yaw_deg = closing ? 0.0 : (f == 0 ? -1.0 : 1.0) * (run ? 6.0 : 4.0);
+        k->roll_rate_dps = closing ? 0.0 : (f == 0 ? -1.0 : 1.0) * 3.0 / (0.3125 * T);
         if (run)
             amp = 0.035;
         else {
@@ -759,7 +780,6 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
     g->last_ic_s = t_ic;
     g->next_foot = 1 - f;
 }
-
 
 /* Settle: a knot with zero velocity after a closing step. */
 static void plan_settle(bstep_sim *g)
@@ -930,8 +950,7 @@ static void plan_one(bstep_sim *g)
             plan_step(g, S, 0, phase, spread_hit(i, n, S->heel_faults, 1));
             g->seg_steps_done++;
         } else {
-            const int next_gait =
-                g->seg_i + 1 < g->sc.n && is_gait(g->sc.seg[g->seg_i + 1].kind);
+            const int next_gait = g->seg_i + 1 < g->sc.n && is_gait(g->sc.seg[g->seg_i + 1].kind);
             if (!next_gait) {
                 plan_step(g, S, 1, 0, 0);
                 plan_settle(g);
@@ -941,7 +960,8 @@ static void plan_one(bstep_sim *g)
         break;
     }
     case BSTEP_SIM_TURN: {
-        const int n = (int)ceil(fabs(S->turn_deg) / 45.0) < 2 ? 2 : (int)ceil(fabs(S->turn_deg) / 45.0);
+        const int n =
+            (int)ceil(fabs(S->turn_deg) / 45.0) < 2 ? 2 : (int)ceil(fabs(S->turn_deg) / 45.0);
         const double T = S->duration_s > 0.0 ? S->duration_s / n : 0.6;
         if (g->seg_steps_done < n) {
             plan_turn_step(g, S->turn_deg * DEG / n, T);
@@ -964,7 +984,10 @@ static void plan_one(bstep_sim *g)
 
 /* ---- init -------------------------------------------------------------------------------- */
 
-static int finite_in(double x, double lo, double hi) { return isfinite(x) && x >= lo && x <= hi; }
+static int finite_in(double x, double lo, double hi)
+{
+    return isfinite(x) && x >= lo && x <= hi;
+}
 
 static int check_segment(const bstep_sim_segment *s)
 {
@@ -972,16 +995,14 @@ static int check_segment(const bstep_sim_segment *s)
     case BSTEP_SIM_STAND:
         return finite_in(s->duration_s, 0.01, 86400.0);
     case BSTEP_SIM_FALL:
-        return finite_in(s->duration_s, 0.0, 86400.0) &&
-               (s->direction == BSTEP_DIRECTION_FORWARD ||
-                s->direction == BSTEP_DIRECTION_BACKWARD);
+        return finite_in(s->duration_s, 0.0, 86400.0) && (s->direction == BSTEP_DIRECTION_FORWARD ||
+                                                          s->direction == BSTEP_DIRECTION_BACKWARD);
     case BSTEP_SIM_TURN:
         return finite_in(fabs(s->turn_deg), 1.0, 1080.0) && finite_in(s->duration_s, 0.0, 60.0);
     case BSTEP_SIM_WALK:
     case BSTEP_SIM_JOG:
     case BSTEP_SIM_RUN:
-        if (!(s->direction == BSTEP_DIRECTION_FORWARD ||
-              s->direction == BSTEP_DIRECTION_BACKWARD ||
+        if (!(s->direction == BSTEP_DIRECTION_FORWARD || s->direction == BSTEP_DIRECTION_BACKWARD ||
               s->direction == BSTEP_DIRECTION_SIDEWAYS_LEFT ||
               s->direction == BSTEP_DIRECTION_SIDEWAYS_RIGHT))
             return 0;
@@ -989,7 +1010,8 @@ static int check_segment(const bstep_sim_segment *s)
             return 0;
         if (s->cadence_spm > 0.0 && s->cadence_spm < 30.0)
             return 0;
-        if (s->steps < 0 || s->steps > 100000 || (s->steps == 0 && !finite_in(s->duration_s, 0.5, 86400.0)))
+        if (s->steps < 0 || s->steps > 100000 ||
+            (s->steps == 0 && !finite_in(s->duration_s, 0.5, 86400.0)))
             return 0;
         if (s->strike_angle_set && !finite_in(s->strike_angle_deg, -45.0, 45.0))
             return 0;
@@ -1066,7 +1088,7 @@ int bstep_sim_init(bstep_sim *g, const bstep_sim_settings *cfg, const bstep_sim_
     g->leg_m = cfg->leg_length_m > 0.0 ? cfg->leg_length_m : 0.53 * cfg->height_m;
     g->foot_len_m = 0.152 * cfg->height_m * 0.85; /* heel to the ball/toe contact point */
     g->stance_width_m = 0.10 * cfg->height_m / 1.75 + 0.05;
-    g->z0_m = 0.96 * g->leg_m;
+    g->z0_m = 0.93 * g->leg_m;
     g->period_s = 1.0 / cfg->sample_rate_hz;
     g->trunk_impact_scale = 0.12;
     g->fall_impact_s = -NO_TIME;
@@ -1171,10 +1193,10 @@ static void emit_due(bstep_sim *g, double t, int final)
 static void compute_truth(bstep_sim *g, double t)
 {
     double P[5][3], R[5][3][3], sole = 0.0, dummy, a[3], v[3], Rd[3][3], W[3][3], w[3], fs[3],
-                               fsens[3], wsens[3];
+                                fsens[3], wsens[3];
     const double h = FD_H_S, c[5] = {1.0, -8.0, 0.0, 8.0, -1.0},
                  c2[5] = {-1.0, 16.0, -30.0, 16.0, -1.0};
-    double (*M)[3] = g->cfg.mounting;
+    double(*M)[3] = g->cfg.mounting;
     int j, i, m, n;
     for (j = 0; j < 5; j++)
         site_pose(g, t + (j - 2) * h, P[j], R[j], j == 2 ? &sole : &dummy);
@@ -1261,8 +1283,8 @@ int bstep_sim_next(bstep_sim *g, bstep_imu_sample *out)
         } else if (nz->packet_loss_pct > 0.0 && g->sample_i > 1 &&
                    bstep__sim_rng_unit(g->rng_loss) < nz->packet_loss_pct / 100.0) {
             bstep_sim_event ev;
-            const uint32_t burst =
-                1u + (uint32_t)(bstep__sim_rng_u64(g->rng_loss) % (uint64_t)nz->packet_loss_max_burst);
+            const uint32_t burst = 1u + (uint32_t)(bstep__sim_rng_u64(g->rng_loss) %
+                                                   (uint64_t)nz->packet_loss_max_burst);
             memset(&ev, 0, sizeof(ev));
             ev.type = BSTEP_SIM_EV_DROPPED;
             ev.t_s = t;

@@ -4,9 +4,9 @@
 
 #include <stdint.h>
 
-#define BSTEP__SIM_PI 3.14159265358979323846
+#define BSTEP__SIM_PI  3.14159265358979323846
 #define BSTEP__SIM_DEG (BSTEP__SIM_PI / 180.0)
-#define BSTEP__SIM_G 9.80665
+#define BSTEP__SIM_G   9.80665
 
 /** Seed a xoshiro256** state from one 64-bit seed through splitmix64. */
 void bstep__sim_rng_seed(uint64_t s[4], uint64_t seed);
