@@ -128,6 +128,9 @@ typedef struct {
     double v0[3], v1[3];
 } bstep__interp;
 
+/** Nanoseconds to microseconds, rounded half away from zero (no overflow). */
+int64_t bstep__ns_to_us(int64_t ns);
+
 /** Longest bracket to interpolate across, ns. */
 #define BSTEP__INTERP_MAX_NS 100000000LL
 

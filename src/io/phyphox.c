@@ -49,11 +49,6 @@ static void ph_close(void *impl)
     free(st);
 }
 
-static int64_t ns_to_us(int64_t ns)
-{
-    return ns >= 0 ? (ns + 500) / 1000 : -((-ns + 500) / 1000);
-}
-
 static int ph_next(bstep_reader *r, void *impl, bstep_imu_sample *s)
 {
     ph_state *st = impl;
@@ -82,9 +77,20 @@ static int ph_next(bstep_reader *r, void *impl, bstep_imu_sample *s)
             size_t i = 0;
             while (i + 1 < st->nstarts && st->start_exp_ns[i + 1] <= t)
                 i++;
-            t = st->start_sys_ns[i] + (t - st->start_exp_ns[i]);
+            if (st->start_exp_ns[i] <= t) {
+                /* t - exp >= 0 fits uint64 exactly; the sum must stay in int64 */
+                uint64_t d = (uint64_t)t - (uint64_t)st->start_exp_ns[i];
+                if (d > (uint64_t)INT64_MAX ||
+                    st->start_sys_ns[i] > INT64_MAX - (int64_t)d)
+                    return bstep__reader_fail(r, BSTEP_EFORMAT,
+                                              "%s:%llu: time out of range after adding the "
+                                              "start time of meta/time.csv",
+                                              st->acc.name,
+                                              (unsigned long long)st->acc.lr.line_no);
+                t = st->start_sys_ns[i] + (int64_t)d;
+            }
         }
-        s->t_us = ns_to_us(t);
+        s->t_us = bstep__ns_to_us(t);
         for (k = 0; k < 3; k++) {
             s->accel_mps2[k] = (float)st->acc.v[k];
             s->gyro_dps[k] = (float)w[k];

@@ -699,6 +699,13 @@ static void mark_clipped(bstep_reader *r, bstep_imu_sample *s)
     }
 }
 
+/* b - a for b > a, saturated to INT64_MAX (computed in uint64: no signed overflow). */
+static int64_t interval(bstep_time_us a, bstep_time_us b)
+{
+    uint64_t d = (uint64_t)b - (uint64_t)a;
+    return d > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)d;
+}
+
 static void push(bstep_reader *r, bstep_imu_sample *s)
 {
     int i;
@@ -727,7 +734,7 @@ static void push(bstep_reader *r, bstep_imu_sample *s)
     s->flags |= r->carry_flags;
     r->carry_flags = 0;
     if (r->have_in && !r->period_known) {
-        r->warm[r->nwarm++] = s->t_us - r->last_in_t;
+        r->warm[r->nwarm++] = interval(r->last_in_t, s->t_us);
         if (r->nwarm == WARM)
             finish_warmup(r);
     }
@@ -765,7 +772,7 @@ static void pop(bstep_reader *r, bstep_imu_sample *out)
     r->head = (r->head + 1) % RING;
     r->count--;
     if (r->have_out) {
-        int64_t dt = out->t_us - r->last_out_t;
+        int64_t dt = interval(r->last_out_t, out->t_us);
         int gap = (out->flags & BSTEP_SAMPLE_GAP_BEFORE) != 0;
         hist_add(r, dt);
         if (!gap && r->period_us > 0.0 && (double)dt > 1.5 * r->period_us)

@@ -186,9 +186,11 @@ int bstep__interp_at(bstep_reader *r, bstep__interp *ip, int64_t t_ns, double ou
         memcpy(out, ip->v1, 3 * sizeof out[0]);
         return 1;
     }
+    /* differences in uint64: exact for ordered int64 values, no signed overflow */
     if (ip->n == 2 && ip->t0 <= t_ns && t_ns <= ip->t1 &&
-        ip->t1 - ip->t0 <= BSTEP__INTERP_MAX_NS) {
-        double w = (double)(t_ns - ip->t0) / (double)(ip->t1 - ip->t0);
+        (uint64_t)ip->t1 - (uint64_t)ip->t0 <= (uint64_t)BSTEP__INTERP_MAX_NS) {
+        double w = (double)((uint64_t)t_ns - (uint64_t)ip->t0) /
+                   (double)((uint64_t)ip->t1 - (uint64_t)ip->t0);
         for (k = 0; k < 3; k++)
             out[k] = ip->v0[k] + w * (ip->v1[k] - ip->v0[k]);
         return 1;
@@ -217,9 +219,14 @@ static void sl_close(void *impl)
     free(st);
 }
 
-static int64_t ns_to_us(int64_t ns)
+int64_t bstep__ns_to_us(int64_t ns)
 {
-    return ns >= 0 ? (ns + 500) / 1000 : -((-ns + 500) / 1000);
+    int64_t q = ns / 1000, rem = ns % 1000;
+    if (rem >= 500)
+        q++;
+    else if (rem <= -500)
+        q--;
+    return q;
 }
 
 static int sl_next(bstep_reader *r, void *impl, bstep_imu_sample *s)
@@ -250,7 +257,7 @@ static int sl_next(bstep_reader *r, void *impl, bstep_imu_sample *s)
                 continue;
             }
         }
-        s->t_us = ns_to_us(st->acc.t_ns);
+        s->t_us = bstep__ns_to_us(st->acc.t_ns);
         for (k = 0; k < 3; k++) {
             s->accel_mps2[k] = (float)(st->sign * (st->acc.v[k] + g[k]));
             s->gyro_dps[k] = (float)w[k];

@@ -32,6 +32,8 @@
 #define RAD_TO_DEG (180.0 / 3.14159265358979323846)
 #define WRAP16 65536LL
 #define NOT_COUNTER 10
+/* Largest counter span: keeps the time in microseconds far inside int64 at rates >= 0.01 Hz. */
+#define MAX_TICKS 10000000000000LL
 #define WRAP_MARGIN 1024LL
 
 enum { X_PC, X_STF, X_AX, X_AY, X_AZ, X_GX, X_GY, X_GZ, X_N };
@@ -153,6 +155,12 @@ static int next_row(bstep_reader *r, void *impl, bstep_imu_sample *s)
             st->unwrapped += d;
         }
         st->prev_raw = raw;
+        if (st->unwrapped - st->first > MAX_TICKS)
+            return bstep__reader_fail(r, BSTEP_EFORMAT,
+                                      "%s:%llu:%zu: field '%s': time out of range", st->name, ln,
+                                      tc + 1,
+                                      st->col[X_PC] != SIZE_MAX ? col_names[X_PC]
+                                                                : col_names[X_STF]);
         if (st->col[X_PC] != SIZE_MAX)
             s->t_us = (int64_t)llround((double)(st->unwrapped - st->first) * 1e6 / st->rate_hz);
         else
@@ -317,7 +325,7 @@ int bstep__xsens_open(bstep_reader *r, bstep__linereader *lr, const char *name)
                                 name, ln);
         goto fail;
     }
-    if (st->col[X_PC] != SIZE_MAX && !(st->rate_hz > 0.0 && st->rate_hz <= 100000.0)) {
+    if (st->col[X_PC] != SIZE_MAX && !(st->rate_hz >= 0.01 && st->rate_hz <= 100000.0)) {
         rc = bstep__reader_fail(r, BSTEP_EFORMAT,
                                 "%s: no sampling rate before the header (expected a line like "
                                 "'Acquisition frequency: 100 Hz')",

@@ -85,6 +85,18 @@ BSTEP_TEST(time_units_and_exact_epochs)
     BSTEP_ASSERT_EQ(res.s[1].t_us, 1698501144411774LL);
 }
 
+BSTEP_TEST(extreme_times)
+{
+    const char *p = io_write("extreme.csv", "time (us),acc_x (g),acc_y (g),acc_z (g)\n"
+                                            "-9223372036854775807,0,0,1\n"
+                                            "9223372036854775807,0,0,1\n");
+    io_read_all(p, BSTEP_FORMAT_AUTO, 4096, &res);
+    BSTEP_ASSERT_OK(res.read_rc);
+    BSTEP_ASSERT_EQ(res.n, 2);
+    BSTEP_ASSERT_EQ(res.s[1].t_us, INT64_MAX);
+    BSTEP_ASSERT_GE(res.q.sample_rate_hz, 0.0);
+}
+
 BSTEP_TEST(accelerometer_only)
 {
     const char *p = io_write("acconly.csv", "time (s),acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2)\n"
@@ -337,7 +349,8 @@ BSTEP_TEST(stdin_and_endless_line)
 }
 
 BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(units_are_converted), BSTEP_TEST_ENTRY(columns_by_name_bom_crlf_extras),
-                BSTEP_TEST_ENTRY(time_units_and_exact_epochs), BSTEP_TEST_ENTRY(accelerometer_only),
+                BSTEP_TEST_ENTRY(time_units_and_exact_epochs), BSTEP_TEST_ENTRY(extreme_times),
+                BSTEP_TEST_ENTRY(accelerometer_only),
                 BSTEP_TEST_ENTRY(gaps_duplicates_backward_nonfinite),
                 BSTEP_TEST_ENTRY(clipping_rule), BSTEP_TEST_ENTRY(split_reads_are_identical),
                 BSTEP_TEST_ENTRY(error_names_file_line_column_field), BSTEP_TEST_ENTRY(bad_headers),

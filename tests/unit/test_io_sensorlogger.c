@@ -191,7 +191,31 @@ BSTEP_TEST(errors_name_the_entry)
     BSTEP_ASSERT_STR_CONTAINS(res.err, "no TotalAcceleration.csv or Accelerometer.csv");
 }
 
-BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(folder_total_acceleration_and_gyro),
+/* Times at both ends of int64: intervals and brackets must not overflow (UBSan build). */
+BSTEP_TEST(extreme_times)
+{
+    io_mkdir("sl8");
+    io_write("sl8/TotalAcceleration.csv", "time,seconds_elapsed,z,y,x\n"
+                                          "-9000000000000000000,0,1,2,3\n"
+                                          "9000000000000000000,0,1,2,3\n"
+                                          "9000000000000000001,0,1,2,3\n");
+    io_write("sl8/Gyroscope.csv", "time,seconds_elapsed,z,y,x\n"
+                                  "-9100000000000000000,0,1,2,3\n"
+                                  "9100000000000000000,0,1,2,3\n");
+    io_read_all(io_path("sl8"), BSTEP_FORMAT_AUTO, 4096, &res);
+    BSTEP_ASSERT_OK(res.read_rc);
+    BSTEP_ASSERT_EQ(res.n, 0); /* every bracket is far wider than 0.1 s */
+    BSTEP_ASSERT_EQ(res.q.dropped_rows, 3);
+    io_write("sl8/Gyroscope.csv", "time,seconds_elapsed,z,y,x\n");
+    remove(io_path("sl8/Gyroscope.csv"));
+    io_read_all(io_path("sl8"), BSTEP_FORMAT_AUTO, 4096, &res);
+    BSTEP_ASSERT_OK(res.read_rc);
+    BSTEP_ASSERT_EQ(res.n, 2); /* the last two round to the same microsecond */
+    BSTEP_ASSERT_EQ(res.s[0].t_us, -9000000000000000LL);
+    BSTEP_ASSERT_EQ(res.q.duplicate_timestamps, 1);
+}
+
+BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(extreme_times), BSTEP_TEST_ENTRY(folder_total_acceleration_and_gyro),
                 BSTEP_TEST_ENTRY(accelerometer_plus_gravity_and_ios_signs),
                 BSTEP_TEST_ENTRY(accelerometer_alone_is_flagged),
                 BSTEP_TEST_ENTRY(duplicates_and_long_gyro_hole), BSTEP_TEST_ENTRY(zip_equals_folder),
