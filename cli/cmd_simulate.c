@@ -5,6 +5,7 @@
  * library (include/backstep/sim.h); this file only parses options and writes files.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,17 @@ static int run_job(sim_job *job, const char *out_path, const char *truth_path)
         ti.mounting = job->mounting_desc;
         ti.foot_only = job->cfg.site == BSTEP_SIM_AT_FOOT || job->cfg.site == BSTEP_SIM_AT_HEEL;
         ti.sensor_foot = job->cfg.side;
+        {
+            /* segment front (x) in sensor axes = first column of the mounting; nearest axis */
+            int k, best = 0;
+            static const char *const names[3][2] = {{"+x", "-x"}, {"+y", "-y"}, {"+z", "-z"}};
+            for (k = 0; k < 3; k++) {
+                ti.front_vector[k] = job->cfg.mounting[k][0];
+                if (fabs(ti.front_vector[k]) > fabs(ti.front_vector[best]))
+                    best = k;
+            }
+            ti.front_axis = names[best][ti.front_vector[best] < 0.0];
+        }
         rc = bstep_truth_write(truth_path, &ti, ev, n_ev, err, sizeof(err));
         if (rc != BSTEP_OK)
             fprintf(stderr, "backstep simulate: %s\n", err);

@@ -62,6 +62,8 @@ typedef struct {
     int foot_only;             /**< 1: initial/final contacts of the sensor's foot only */
     bstep_foot sensor_foot;    /**< the foot carrying the sensor (foot_only) */
     size_t dropped_samples;    /**< packet loss, samples */
+    const char *front_axis;    /**< signed sensor axis nearest the toes/front ("+x"), or NULL */
+    double front_vector[3];    /**< exact toe/front direction in sensor axes */
 } bstep_truth_info;
 
 /**

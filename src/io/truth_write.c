@@ -209,6 +209,16 @@ int bstep_truth_write(const char *path, const bstep_truth_info *info, const bste
     bstep__jsonw_key(&w, "dropped_samples");
     bstep__jsonw_int(&w, (int64_t)dropped);
 
+    if (info->front_axis != NULL) {
+        const int foot = info->foot_only;
+        bstep__jsonw_key(&w, foot ? "toe_axis" : "front_axis");
+        bstep__jsonw_string(&w, info->front_axis);
+        bstep__jsonw_key(&w, foot ? "toe_vector" : "front_vector");
+        bstep__jsonw_array_begin(&w);
+        for (i = 0; i < 3; i++)
+            bstep__jsonw_number(&w, info->front_vector[i], 4);
+        bstep__jsonw_array_end(&w);
+    }
     bstep__jsonw_key(&w, "simulator");
     bstep__jsonw_object_begin(&w);
     bstep__jsonw_key(&w, "model_version");
