@@ -80,7 +80,8 @@ placement=$("$JQ" "$TMP/walk.json" get placement)
 [ "$placement" = '"lower-back"' ] && ok "placement in json" || bad "placement ($placement)"
 
 check "analyze from stdin" "$BIN" analyze --placement lower-back --format json - <"$TMP/walk.csv"
-check "stdin json valid" "$JQ" "$TMP/out" has summary.steps
+cp "$TMP/out" "$TMP/stdin.json"
+check "stdin json valid" "$JQ" "$TMP/stdin.json" has summary.steps
 check "analyze auto placement" "$BIN" analyze --format json "$TMP/walk.csv"
 placement=$("$JQ" "$TMP/out" get placement)
 [ "$placement" = '"lower-back"' ] && ok "auto placement (no fast rotation) is lower back" || bad "auto placement ($placement)"
@@ -112,7 +113,13 @@ if [ "$rc" -eq 3 ] && [ $((end - start)) -lt 60 ]; then ok "10 GB single line fa
 # validate: perfect detection on the generated walk, thresholds pass and fail as asked.
 check "validate" "$BIN" validate "$TMP" --min-f1 0.95 --max-timing-ms 20
 contains "validate table has the dataset" "$TMP/out" "lower-back"
-expect_exit "validate threshold fails" 1 "$BIN" validate "$TMP" --max-timing-ms 0
+# The same walk against a truth shifted by 50 ms: the timing threshold must fail.
+mkdir -p "$TMP/shifted" && cp "$TMP/walk.csv" "$TMP/shifted/" &&
+  awk 'BEGIN { printf "{\"recording\": \"walk.csv\", \"placement\": \"lower-back\", \"initial_contacts_s\": [";
+    n = 0; for (t = 3.55; t <= 32.55; t += 0.5) { printf "%s%.2f", (n++ ? ", " : ""), t } print "]}" }' \
+    >"$TMP/shifted/walk.truth.json"
+expect_exit "validate threshold fails" 1 "$BIN" validate "$TMP/shifted" --max-timing-ms 20
+contains "validate names the failed threshold" "$TMP/out" "FAIL"
 expect_exit "validate bad option" 2 "$BIN" validate "$TMP" --min-f1 2
 # Truth files written by Python may hold NaN: read as unknown, not rejected.
 mkdir -p "$TMP/pynan" && cp "$TMP/walk.csv" "$TMP/pynan/" &&
