@@ -21,9 +21,12 @@
  *
  * Clipping rule. An axis is "at full scale" when |value| is within 0.1 % of a standard sensor
  * range: 2, 4, 8 or 16 g for acceleration, 250, 500, 1000 or 2000 deg/s for angular rate. When
- * the same axis is at the same full scale with the same sign in two consecutive samples, both
- * samples get BSTEP_SAMPLE_CLIPPED (and every further sample of the run); clipped_samples counts
- * the flagged samples. A single sample at full scale is not flagged (a real peak passes through).
+ * the same axis is at the same full scale with the same sign in two consecutive samples and the
+ * value is held (the two differ by at most 0.01 % of the range), both samples get
+ * BSTEP_SAMPLE_CLIPPED (and every further sample of the run); clipped_samples counts the flagged
+ * samples. A single sample at full scale is not flagged (a real peak passes through), nor is a
+ * fast-sampled signal sweeping through the level (at 800 Hz consecutive samples can both lie
+ * within 0.1 % of 250 deg/s while still changing).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -673,20 +676,24 @@ static const float acc_levels[4] = {2.0f * BSTEP_STANDARD_GRAVITY_MPS2,
                                     16.0f * BSTEP_STANDARD_GRAVITY_MPS2};
 static const float gyr_levels[4] = {250.0f, 500.0f, 1000.0f, 2000.0f};
 
+/* Both values at the same full scale and held (equal within 0.01 % of the range). */
+static int held_at_full_scale(float a, float b, const float *levels)
+{
+    int la = full_scale(a, levels);
+    return la != 0 && la == full_scale(b, levels) &&
+           fabsf(a - b) <= 0.0001f * levels[(la < 0 ? -la : la) - 1];
+}
+
 static int clipped_pair(const bstep_imu_sample *a, const bstep_imu_sample *b)
 {
     int i;
-    for (i = 0; i < 3; i++) {
-        int la = full_scale(a->accel_mps2[i], acc_levels);
-        if (la != 0 && la == full_scale(b->accel_mps2[i], acc_levels))
+    for (i = 0; i < 3; i++)
+        if (held_at_full_scale(a->accel_mps2[i], b->accel_mps2[i], acc_levels))
             return 1;
-    }
     if ((a->flags & b->flags & BSTEP_SAMPLE_HAS_GYRO) != 0) {
-        for (i = 0; i < 3; i++) {
-            int la = full_scale(a->gyro_dps[i], gyr_levels);
-            if (la != 0 && la == full_scale(b->gyro_dps[i], gyr_levels))
+        for (i = 0; i < 3; i++)
+            if (held_at_full_scale(a->gyro_dps[i], b->gyro_dps[i], gyr_levels))
                 return 1;
-        }
     }
     return 0;
 }

@@ -153,11 +153,14 @@ BSTEP_TEST(clipping_rule)
                                          "0.00,0,0,1,0,0,0\n"
                                          "0.01,16,0,1,0,0,0\n"      /* single: not clipped */
                                          "0.02,0,0,1,0,0,0\n"
-                                         "0.03,0,-7.999,1,0,0,0\n"  /* pair at -8 g */
+                                         "0.03,0,-8.0001,1,0,0,0\n" /* held at -8 g */
                                          "0.04,0,-8.0,1,0,0,0\n"
                                          "0.05,0,0,1,0,2000,0\n"    /* pair at 2000 deg/s */
-                                         "0.06,0,0,1,0,1999.5,0\n"
-                                         "0.07,0,0,1,0,-2000,0\n"); /* sign change: no */
+                                         "0.06,0,0,1,0,1999.9,0\n"
+                                         "0.07,0,0,1,0,-2000,0\n"   /* sign change: no */
+                                         "0.08,0,0,1,0,0,0\n"
+                                         "0.09,0,0,1,249.9,0,0\n"   /* sweeping: no */
+                                         "0.10,0,0,1,250.1,0,0\n");
     io_read_all(p, BSTEP_FORMAT_AUTO, 4096, &res);
     BSTEP_ASSERT_OK(res.read_rc);
     BSTEP_ASSERT_EQ(res.q.clipped_samples, 4);
@@ -167,6 +170,7 @@ BSTEP_TEST(clipping_rule)
     BSTEP_ASSERT(res.s[5].flags & BSTEP_SAMPLE_CLIPPED);
     BSTEP_ASSERT(res.s[6].flags & BSTEP_SAMPLE_CLIPPED);
     BSTEP_ASSERT_EQ(res.s[7].flags & BSTEP_SAMPLE_CLIPPED, 0);
+    BSTEP_ASSERT_EQ(res.s[10].flags & BSTEP_SAMPLE_CLIPPED, 0);
 }
 
 BSTEP_TEST(split_reads_are_identical)
