@@ -67,6 +67,7 @@ typedef struct {
                                       0.1 (scales stillness with walking speed) */
     float stance_gyro_max_dps;   /**< upper bound of the relative threshold, deg/s; 200 */
     float stance_window_s;       /**< window of that mean, s; 0.1 */
+    float stance_accel_mps2;     /**< ... and the mean | |a| - g | below this, m/s^2; 3 */
     float ic_search_before_s;    /**< IC searched from this long before stance start to the
                                       moment stance is confirmed, s; 0.25 */
     float ic_impact_fraction;    /**< the landing is the first jerk peak above this share of the
@@ -127,6 +128,7 @@ typedef struct {
     bstep_time_us hist_t_us[BSTEP_ANALYZER_HISTORY];
     float hist_j[BSTEP_ANALYZER_HISTORY];
     float hist_g[BSTEP_ANALYZER_HISTORY];
+    float hist_ad[BSTEP_ANALYZER_HISTORY]; /* | |a| - g |, m/s^2 */
     uint32_t hist_head;
     uint32_t hist_count;
     /* foot */
@@ -134,8 +136,9 @@ typedef struct {
     float prev_a[3];
     bstep_time_us prev_a_t_us;
     int have_prev_a;
-    float win_sum;  /* sum of gyro norms in the stance window */
-    uint32_t win_n; /* samples in it (the newest win_n entries of the ring) */
+    float win_sum;    /* sum of gyro norms in the stance window */
+    float win_ad_sum; /* sum of | |a| - g | in the stance window */
+    uint32_t win_n;   /* samples in it (the newest win_n entries of the ring) */
     float last_gyro_dps;
     float still_thr_dps;
     int in_stance;

@@ -58,6 +58,7 @@ const bstep_analyzer_settings bstep_analyzer_default_settings = {
     .stance_swing_fraction = 0.1f,
     .stance_gyro_max_dps = 200.0f,
     .stance_window_s = 0.1f,
+    .stance_accel_mps2 = 3.0f,
     .ic_search_before_s = 0.25f,
     .ic_impact_fraction = 0.5f,
     .ic_onset_fraction = 0.25f,
@@ -105,16 +106,17 @@ static int settings_valid(const bstep_analyzer_settings *c)
         c->front_axis > BSTEP_AXIS_NEG_Z)
         return 0;
     if (!pos_finite(c->stance_gyro_dps) || !pos_finite(c->stance_window_s) ||
-        !pos_finite(c->ic_search_before_s) || !pos_finite(c->min_swing_s) ||
-        !pos_finite(c->min_swing_gyro_dps) || !(c->ic_onset_fraction > 0.0f) ||
-        !(c->ic_onset_fraction <= 1.0f) || !(c->ic_impact_fraction >= c->ic_onset_fraction) ||
-        !(c->ic_impact_fraction <= 1.0f) || !(c->stance_swing_fraction >= 0.0f) ||
-        !(c->stance_swing_fraction < 1.0f) || !(c->stance_gyro_max_dps >= c->stance_gyro_dps) ||
-        !isfinite(c->stance_gyro_max_dps) || !(c->direction_cos > 0.0f) ||
-        !(c->direction_cos < 1.0f) || !(c->in_place_m >= 0.0f) || !isfinite(c->in_place_m) ||
-        !(c->strike_flat_deg >= 0.0f) || !(c->strike_flat_deg < 45.0f) ||
-        c->toe_calibration_strides < 1 || c->toe_calibration_strides > 100 ||
-        !(c->toe_calibration_spread_deg > 0.0f) || !(c->toe_calibration_spread_deg < 90.0f))
+        !pos_finite(c->stance_accel_mps2) || !pos_finite(c->ic_search_before_s) ||
+        !pos_finite(c->min_swing_s) || !pos_finite(c->min_swing_gyro_dps) ||
+        !(c->ic_onset_fraction > 0.0f) || !(c->ic_onset_fraction <= 1.0f) ||
+        !(c->ic_impact_fraction >= c->ic_onset_fraction) || !(c->ic_impact_fraction <= 1.0f) ||
+        !(c->stance_swing_fraction >= 0.0f) || !(c->stance_swing_fraction < 1.0f) ||
+        !(c->stance_gyro_max_dps >= c->stance_gyro_dps) || !isfinite(c->stance_gyro_max_dps) ||
+        !(c->direction_cos > 0.0f) || !(c->direction_cos < 1.0f) || !(c->in_place_m >= 0.0f) ||
+        !isfinite(c->in_place_m) || !(c->strike_flat_deg >= 0.0f) ||
+        !(c->strike_flat_deg < 45.0f) || c->toe_calibration_strides < 1 ||
+        c->toe_calibration_strides > 100 || !(c->toe_calibration_spread_deg > 0.0f) ||
+        !(c->toe_calibration_spread_deg < 90.0f))
         return 0;
     /* The look-back (search window plus the stance window) must fit in the history ring at the
      * nominal rate, with a 25 % margin for sampling jitter. */
@@ -152,6 +154,7 @@ static void reset_detectors(bstep_analyzer *a)
     a->hist_count = 0;
     a->have_prev_a = 0;
     a->win_sum = 0.0f;
+    a->win_ad_sum = 0.0f;
     a->win_n = 0;
     a->stance_acc[0] = a->stance_acc[1] = a->stance_acc[2] = 0.0f;
     a->stance_acc_n = 0;
@@ -567,12 +570,15 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
     /* The ring is full: the entry about to be overwritten may still be in the window. */
     if (a->hist_count == BSTEP_ANALYZER_HISTORY && a->win_n == BSTEP_ANALYZER_HISTORY) {
         a->win_sum -= a->hist_g[a->hist_head];
+        a->win_ad_sum -= a->hist_ad[a->hist_head];
         a->win_n--;
     }
     slot = a->hist_head;
     a->hist_t_us[slot] = s->t_us;
     a->hist_j[slot] = jerk;
     a->hist_g[slot] = gn;
+    a->hist_ad[slot] =
+        fabsf(sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]) - BSTEP_STANDARD_GRAVITY_MPS2);
     if (a->integrating || a->have_iq) {
         up_of(a->iq, a->hist_up[slot]);
     } else {
@@ -591,16 +597,20 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
 
     /* Moving mean of the gyro norm over the last stance_window_s. */
     a->win_sum += gn;
+    a->win_ad_sum += a->hist_ad[slot];
     a->win_n++;
     while (a->win_n > 1u) {
         oldest = ring_at(a, a->win_n - 1u);
         if (s->t_us - a->hist_t_us[oldest] < win_us)
             break;
         a->win_sum -= a->hist_g[oldest];
+        a->win_ad_sum -= a->hist_ad[oldest];
         a->win_n--;
     }
-    if (a->win_n == 1u)
-        a->win_sum = gn; /* no round-off carried over */
+    if (a->win_n == 1u) { /* no round-off carried over */
+        a->win_sum = gn;
+        a->win_ad_sum = a->hist_ad[slot];
+    }
     oldest = ring_at(a, a->win_n - 1u);
 
     /* Stillness threshold: the absolute one, or a share of this swing's peak rate when that is
@@ -614,6 +624,7 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
         a->still_thr_dps = thr;
     }
     if (a->win_sum / (float)a->win_n < a->still_thr_dps &&
+        a->win_ad_sum / (float)a->win_n < a->cfg.stance_accel_mps2 &&
         s->t_us - a->hist_t_us[oldest] >= win_us - win_us / 10) {
         if (!a->in_stance) {
             a->in_stance = 1;
