@@ -18,7 +18,7 @@ target_compile_definitions(test_sim_cli PRIVATE _POSIX_C_SOURCE=200809L)
 # owner; this only checks that the whole chain runs: exit 0 or 1, not a usage/read error).
 if(BSTEP_BUILD_CLI)
   add_test(NAME sim_validate_scenario_set
-    COMMAND sh -c "rm -rf \"$1\" && \"$2\" --scenario-set \"$1\" >/dev/null && \"$3\" validate \"$1\" >/dev/null; rc=$?; [ $rc -le 1 ]"
+    COMMAND sh -c "rm -rf \"$1\" && \"$2\" --scenario-set \"$1\" >/dev/null || exit 9; \"$3\" validate \"$1\" >/dev/null; rc=$?; [ $rc -le 1 ]"
             sh ${CMAKE_CURRENT_BINARY_DIR}/tmp/validate_set $<TARGET_FILE:backstep_simulate>
             $<TARGET_FILE:backstep_cli>)
 endif()
