@@ -4,5 +4,6 @@ set(BSTEP_CLI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/util.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_analyze.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_validate.c
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_energy.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_simulate.c
 )

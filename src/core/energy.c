@@ -152,11 +152,9 @@ const char *bstep_energy_model_source(bstep_energy_model m)
     case BSTEP_ENERGY_MODEL_ACSM_RUN:
         return "ACSM's Guidelines for Exercise Testing and Prescription, 10th ed., Table 6.3";
     case BSTEP_ENERGY_MODEL_BW_WALK:
-        return "backstep's own model: ACSM form fitted to Compendium 2024 codes 17320 (6.0 MET) "
-               "and 17475 (7.8 MET) (Herrmann et al. 2024)";
+        return "backstep's own model: ACSM form fitted to Compendium 2024 codes 17320 and 17475";
     case BSTEP_ENERGY_MODEL_BW_RUN:
-        return "backstep's own model: ACSM running x 1.35 (Wright & Weyand 2001; Rasica et al. "
-               "2020)";
+        return "backstep's own model: ACSM running x 1.35 (Wright & Weyand 2001; Rasica 2020)";
     }
     return "";
 }
