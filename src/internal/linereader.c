@@ -1,8 +1,9 @@
 /*
  * Bounded line reader (see linereader.h). The buffer starts at 16 KiB and doubles while a line
- * does not fit, up to max_line bytes of the current line plus one read chunk; when no newline is found the unconsumed tail is moved to the front and
- * more is read. "scanned" remembers how far the current line was already searched, so a long
- * line is scanned once (linear time), and the line cap is checked before every read.
+ * does not fit, up to max_line bytes of the current line plus one read chunk; when no newline is
+ * found the unconsumed tail is moved to the front and more is read. "scanned" remembers how far the
+ * current line was already searched, so a long line is scanned once (linear time), and the line cap
+ * is checked before every read.
  */
 #include "internal/linereader.h"
 

@@ -2,10 +2,10 @@
  * Bounded, buffered line reader and field splitter for the text readers.
  *
  * One buffer, 16 KiB at first, grows (doubling) only while a line does not fit, and never beyond
- * BSTEP__LINE_MAX + BSTEP__READ_CHUNK bytes: a line longer than BSTEP__LINE_MAX is an error as soon as that many bytes without a newline
- * have been seen (the rest of the input is not read), so one endless line cannot exhaust
- * memory. Lines are returned in place, NUL-terminated, without "\n" or "\r\n"; a UTF-8 byte
- * order mark at the start of the first line is removed.
+ * BSTEP__LINE_MAX + BSTEP__READ_CHUNK bytes: a line longer than BSTEP__LINE_MAX is an error as soon
+ * as that many bytes without a newline have been seen (the rest of the input is not read), so one
+ * endless line cannot exhaust memory. Lines are returned in place, NUL-terminated, without "\n" or
+ * "\r\n"; a UTF-8 byte order mark at the start of the first line is removed.
  */
 #ifndef BSTEP_INTERNAL_LINEREADER_H
 #define BSTEP_INTERNAL_LINEREADER_H
@@ -33,12 +33,12 @@ enum { BSTEP__LR_TOO_LONG = -1, BSTEP__LR_IO = -2 };
 typedef struct {
     bstep__source src;
     char *buf;
-    size_t size;     /* usable bytes in buf (one more is allocated for a final NUL) */
-    size_t limit;    /* largest size: max_line + BSTEP__READ_CHUNK */
-    size_t max_line; /* line cap */
-    size_t start;    /* first unconsumed byte */
-    size_t end;      /* end of the data read */
-    size_t scanned;  /* bytes after start already known to hold no newline */
+    size_t size;      /* usable bytes in buf (one more is allocated for a final NUL) */
+    size_t limit;     /* largest size: max_line + BSTEP__READ_CHUNK */
+    size_t max_line;  /* line cap */
+    size_t start;     /* first unconsumed byte */
+    size_t end;       /* end of the data read */
+    size_t scanned;   /* bytes after start already known to hold no newline */
     uint64_t line_no; /* 1-based number of the line last returned */
     int eof;
     int first;
@@ -48,7 +48,8 @@ typedef struct {
 int bstep__lr_init(bstep__linereader *lr, bstep__source src, size_t max_line);
 /** @brief Free the buffer and close the source. Safe on a zeroed struct. */
 void bstep__lr_free(bstep__linereader *lr);
-/** @brief Next line (valid until the next call). @return 1 (line, len), 0 end of input, BSTEP__LR_TOO_LONG, BSTEP__LR_IO. */
+/** @brief Next line (valid until the next call). @return 1 (line, len), 0 end of input,
+ * BSTEP__LR_TOO_LONG, BSTEP__LR_IO. */
 int bstep__lr_next(bstep__linereader *lr, char **line, size_t *len);
 /**
  * @brief Look at the first bytes without consuming them (format detection).

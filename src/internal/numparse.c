@@ -16,10 +16,10 @@
 
 typedef struct {
     int neg;
-    uint64_t sig;      /* first MAX_DIGITS significant digits */
-    int sticky;        /* nonzero digits dropped after them */
-    long exp10;        /* value = sig * 10^exp10 */
-    int special;       /* 0, 1 = nan, 2 = inf */
+    uint64_t sig; /* first MAX_DIGITS significant digits */
+    int sticky;   /* nonzero digits dropped after them */
+    long exp10;   /* value = sig * 10^exp10 */
+    int special;  /* 0, 1 = nan, 2 = inf */
 } scanned;
 
 static int lower(int c)
@@ -160,7 +160,7 @@ int bstep__num_double(const char *s, size_t len, int allow_comma, double *out)
 }
 
 int bstep__num_fixed(const char *s, size_t len, int allow_comma, int unit_exp10, int out_exp10,
-                       int64_t *out)
+                     int64_t *out)
 {
     scanned sc;
     long shift;

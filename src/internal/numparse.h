@@ -16,9 +16,9 @@
 /** Result codes of the parsers (0 = success). */
 enum {
     BSTEP__NUM_OK = 0,
-    BSTEP__NUM_EMPTY = 1,   /**< no characters */
-    BSTEP__NUM_SYNTAX = 2,  /**< not a number */
-    BSTEP__NUM_RANGE = 3    /**< does not fit the result type */
+    BSTEP__NUM_EMPTY = 1,  /**< no characters */
+    BSTEP__NUM_SYNTAX = 2, /**< not a number */
+    BSTEP__NUM_RANGE = 3   /**< does not fit the result type */
 };
 
 /**
@@ -41,6 +41,6 @@ int bstep__num_double(const char *s, size_t len, int allow_comma, double *out);
  *         BSTEP__NUM_RANGE (outside int64).
  */
 int bstep__num_fixed(const char *s, size_t len, int allow_comma, int unit_exp10, int out_exp10,
-                       int64_t *out);
+                     int64_t *out);
 
 #endif

@@ -19,7 +19,7 @@
 #include "internal/numparse.h"
 #include "io/io_internal.h"
 
-#define MAX_COLS 64
+#define MAX_COLS   64
 #define RAD_TO_DEG (180.0 / 3.14159265358979323846)
 
 enum { C_T, C_AX, C_AY, C_AZ, C_GX, C_GY, C_GZ, C_N };
@@ -89,17 +89,16 @@ static int next_row(bstep_reader *r, void *impl, bstep_imu_sample *s)
             continue;
         n = bstep__split(line, len, ',', st->f, MAX_COLS);
         if (n != st->ncols)
-            return bstep__reader_fail(r, BSTEP_EFORMAT,
-                                      "%s:%llu: %s%zu fields, the header has %zu", st->name, ln,
-                                      n > MAX_COLS ? "more than " : "", n > MAX_COLS ? MAX_COLS : n,
-                                      st->ncols);
+            return bstep__reader_fail(r, BSTEP_EFORMAT, "%s:%llu: %s%zu fields, the header has %zu",
+                                      st->name, ln, n > MAX_COLS ? "more than " : "",
+                                      n > MAX_COLS ? MAX_COLS : n, st->ncols);
         {
             int64_t t;
             size_t c = st->col[C_T];
             int nrc = bstep__num_fixed(st->f[c].p, st->f[c].len, 0, st->time_exp10, -6, &t);
             if (nrc != BSTEP__NUM_OK)
-                return bstep__reader_field_fail(r, st->name, ln, c + 1, st->colname[C_T],
-                                                &st->f[c], nrc);
+                return bstep__reader_field_fail(r, st->name, ln, c + 1, st->colname[C_T], &st->f[c],
+                                                nrc);
             s->t_us = t;
         }
         for (k = C_AX; k <= C_GZ; k++) {
@@ -229,28 +228,28 @@ int bstep__csv_open(bstep_reader *r, bstep__linereader *lr, const char *name)
             }
             break;
         bad_unit:
-            rc = bstep__reader_fail(r, BSTEP_EFORMAT,
-                                    "%s:%llu:%zu: column '%s': unknown unit '%s' (expected %s)",
-                                    name, (unsigned long long)st->lr.line_no, i + 1,
-                                    st->colname[k], text,
-                                    k == C_T    ? "s, ms, us or ns"
-                                    : k <= C_AZ ? "m/s^2 or g"
-                                                : "deg/s or rad/s");
+            rc = bstep__reader_fail(
+                r, BSTEP_EFORMAT, "%s:%llu:%zu: column '%s': unknown unit '%s' (expected %s)", name,
+                (unsigned long long)st->lr.line_no, i + 1, st->colname[k], text,
+                k == C_T    ? "s, ms, us or ns"
+                : k <= C_AZ ? "m/s^2 or g"
+                            : "deg/s or rad/s");
             goto fail;
         }
     }
     for (k = 0; k <= C_AZ; k++) {
         if (st->col[k] == SIZE_MAX) {
-            rc = bstep__reader_fail(r, BSTEP_EFORMAT,
-                                    "%s:%llu: header has no '%s' column (expected 'time (s),"
-                                    "acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2)[,gyr_x (deg/s),...]')",
-                                    name, (unsigned long long)st->lr.line_no, base_names[k]);
+            rc = bstep__reader_fail(
+                r, BSTEP_EFORMAT,
+                "%s:%llu: header has no '%s' column (expected 'time (s),"
+                "acc_x (m/s^2),acc_y (m/s^2),acc_z (m/s^2)[,gyr_x (deg/s),...]')",
+                name, (unsigned long long)st->lr.line_no, base_names[k]);
             goto fail;
         }
     }
     {
-        int ng = (st->col[C_GX] != SIZE_MAX) + (st->col[C_GY] != SIZE_MAX) +
-                 (st->col[C_GZ] != SIZE_MAX);
+        int ng =
+            (st->col[C_GX] != SIZE_MAX) + (st->col[C_GY] != SIZE_MAX) + (st->col[C_GZ] != SIZE_MAX);
         if (ng != 0 && ng != 3) {
             rc = bstep__reader_fail(r, BSTEP_EFORMAT,
                                     "%s:%llu: header has %d of the 3 gyr_x/gyr_y/gyr_z columns",

@@ -54,8 +54,8 @@ int bstep__container_has(bstep__container *c, const char *entry);
  * Open an entry as a byte source. display receives "container/entry" for messages.
  * @return BSTEP_OK, BSTEP_ENOTFOUND, BSTEP_EIO, BSTEP_ENOMEM.
  */
-int bstep__container_open(bstep__container *c, const char *entry, bstep__source *src,
-                          char *display, size_t display_len);
+int bstep__container_open(bstep__container *c, const char *entry, bstep__source *src, char *display,
+                          size_t display_len);
 
 /* Format openers. Each takes ownership of lr/c-borrowed streams; on failure the message is set
  * with bstep__reader_fail and everything it took is released. */
@@ -69,12 +69,11 @@ int bstep__sensorlogger_open_file(bstep_reader *r, bstep__linereader *lr, const 
                                   const char *entry);
 /** Sensor Logger from two in-memory CSVs (fuzzing): TotalAcceleration.csv and Gyroscope.csv
  *  (gyr may be NULL). */
-int bstep__sensorlogger_open_mem(bstep_reader *r, const void *acc, size_t acc_len,
-                                 const void *gyr, size_t gyr_len);
+int bstep__sensorlogger_open_mem(bstep_reader *r, const void *acc, size_t acc_len, const void *gyr,
+                                 size_t gyr_len);
 /** A reader over bstep__sensorlogger_open_mem (fuzzing). */
 int bstep__reader_open_sensorlogger_mem(bstep_reader **out, const void *acc, size_t acc_len,
-                                        const void *gyr, size_t gyr_len, char *err,
-                                        size_t err_len);
+                                        const void *gyr, size_t gyr_len, char *err, size_t err_len);
 
 /**
  * @brief Open a recording held in memory (fuzzing, tests). The data must outlive the reader.
@@ -94,12 +93,12 @@ typedef struct {
     char name[512];
     char sep;
     int allow_comma;
-    int time_exp10;   /* unit of the time column: -9 ns (Sensor Logger), 0 s (phyphox) */
+    int time_exp10; /* unit of the time column: -9 ns (Sensor Logger), 0 s (phyphox) */
     size_t ncols;
-    size_t nval;      /* values per row: 3 (x, y, z) or 6 (acc x, y, z, gyro x, y, z) */
+    size_t nval;          /* values per row: 3 (x, y, z) or 6 (acc x, y, z, gyro x, y, z) */
     size_t col_t, col[6]; /* column of time and of each value */
     char colname[7][64];  /* names for messages: time, then the values */
-    double scale[6];  /* value multiplier to library units */
+    double scale[6];      /* value multiplier to library units */
     /* last row read */
     int64_t t_ns;
     double v[6];
@@ -122,7 +121,7 @@ void bstep__xyz_close(bstep__xyz_stream *s);
 
 typedef struct {
     bstep__xyz_stream *s;
-    int n;             /* rows held: 0, 1 or 2 */
+    int n; /* rows held: 0, 1 or 2 */
     int eof;
     int64_t t0, t1;
     double v0[3], v1[3];

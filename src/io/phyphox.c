@@ -80,13 +80,11 @@ static int ph_next(bstep_reader *r, void *impl, bstep_imu_sample *s)
             if (st->start_exp_ns[i] <= t) {
                 /* t - exp >= 0 fits uint64 exactly; the sum must stay in int64 */
                 uint64_t d = (uint64_t)t - (uint64_t)st->start_exp_ns[i];
-                if (d > (uint64_t)INT64_MAX ||
-                    st->start_sys_ns[i] > INT64_MAX - (int64_t)d)
+                if (d > (uint64_t)INT64_MAX || st->start_sys_ns[i] > INT64_MAX - (int64_t)d)
                     return bstep__reader_fail(r, BSTEP_EFORMAT,
                                               "%s:%llu: time out of range after adding the "
                                               "start time of meta/time.csv",
-                                              st->acc.name,
-                                              (unsigned long long)st->acc.lr.line_no);
+                                              st->acc.name, (unsigned long long)st->acc.lr.line_no);
                 t = st->start_sys_ns[i] + (int64_t)d;
             }
         }
@@ -202,8 +200,9 @@ static int ph_header(bstep_reader *r, bstep__xyz_stream *s, int gyro_file, int *
                                           "m/s^2 or g)",
                                           s->name, i + 1, (int)nm.len, nm.p, text);
             if (acol[axis] != SIZE_MAX)
-                return bstep__reader_fail(r, BSTEP_EFORMAT, "%s:1:%zu: second acceleration %c column",
-                                          s->name, i + 1, 'x' + axis);
+                return bstep__reader_fail(r, BSTEP_EFORMAT,
+                                          "%s:1:%zu: second acceleration %c column", s->name, i + 1,
+                                          'x' + axis);
             acol[axis] = i;
             ascale = sc;
             if (starts_ci(nm.p, nm.len, "linear"))
@@ -352,8 +351,7 @@ static int read_time_meta(bstep_reader *r, bstep__container *c, ph_state *st)
     return BSTEP_OK;
 }
 
-static int open_entry(bstep_reader *r, bstep__container *c, const char *entry,
-                      bstep__xyz_stream *s)
+static int open_entry(bstep_reader *r, bstep__container *c, const char *entry, bstep__xyz_stream *s)
 {
     bstep__source src;
     char disp[1200];

@@ -41,11 +41,11 @@
 
 #include "io/io_internal.h"
 
-#define RING 128
-#define WARM 64
+#define RING            128
+#define WARM            64
 #define HIST_PER_OCTAVE 128
-#define HIST_OCTAVES 28
-#define HIST_BINS (HIST_PER_OCTAVE * HIST_OCTAVES)
+#define HIST_OCTAVES    28
+#define HIST_BINS       (HIST_PER_OCTAVE * HIST_OCTAVES)
 
 _Static_assert(RING > WARM + 2, "the ring must hold the warm-up samples");
 
@@ -85,7 +85,7 @@ struct bstep_reader {
 /* ---------------------------------------------------------------------------------------- */
 /* names */
 
-static const char *const format_names[] = {"auto", "csv",  "sensorlogger", "phyphox",
+static const char *const format_names[] = {"auto",  "csv", "sensorlogger", "phyphox",
                                            "xsens", "fit", "tcx",          "ftms"};
 
 const char *bstep_format_name(bstep_format f)
@@ -188,8 +188,8 @@ static void zip_src_close(void *ctx)
     zip_fclose((zip_file_t *)ctx);
 }
 
-int bstep__container_open(bstep__container *c, const char *entry, bstep__source *src,
-                          char *display, size_t display_len)
+int bstep__container_open(bstep__container *c, const char *entry, bstep__source *src, char *display,
+                          size_t display_len)
 {
     snprintf(display, display_len, "%s/%s", c->path, entry);
     if (c->zip != NULL) {
@@ -496,8 +496,10 @@ int bstep_reader_open(bstep_reader **out, const char *path, bstep_format format,
         close(fd);
         za = zip_open(path, ZIP_RDONLY, &zerr);
         if (za == NULL) {
-            rc = bstep__reader_fail(r, BSTEP_EFORMAT, "%s: not a readable zip archive (libzip "
-                                    "error %d)", path, zerr);
+            rc = bstep__reader_fail(r, BSTEP_EFORMAT,
+                                    "%s: not a readable zip archive (libzip "
+                                    "error %d)",
+                                    path, zerr);
         } else {
             rc = zip_container(r, za, path);
             if (rc == BSTEP_OK)
@@ -555,8 +557,7 @@ int bstep__reader_open_mem(bstep_reader **out, const void *data, size_t len, bst
 }
 
 int bstep__reader_open_sensorlogger_mem(bstep_reader **out, const void *acc, size_t acc_len,
-                                        const void *gyr, size_t gyr_len, char *err,
-                                        size_t err_len)
+                                        const void *gyr, size_t gyr_len, char *err, size_t err_len)
 {
     bstep_reader *r;
     int rc;
@@ -670,10 +671,9 @@ static int full_scale(float v, const float *levels)
     return 0;
 }
 
-static const float acc_levels[4] = {2.0f * BSTEP_STANDARD_GRAVITY_MPS2,
-                                    4.0f * BSTEP_STANDARD_GRAVITY_MPS2,
-                                    8.0f * BSTEP_STANDARD_GRAVITY_MPS2,
-                                    16.0f * BSTEP_STANDARD_GRAVITY_MPS2};
+static const float acc_levels[4] = {
+    2.0f * BSTEP_STANDARD_GRAVITY_MPS2, 4.0f * BSTEP_STANDARD_GRAVITY_MPS2,
+    8.0f * BSTEP_STANDARD_GRAVITY_MPS2, 16.0f * BSTEP_STANDARD_GRAVITY_MPS2};
 static const float gyr_levels[4] = {250.0f, 500.0f, 1000.0f, 2000.0f};
 
 /* Both values at the same full scale and held (equal within 0.01 % of the range). */

@@ -87,8 +87,8 @@ int bstep__xyz_header_sl(bstep_reader *r, bstep__xyz_stream *s, double scale)
             if (field_is(&s->f[i], names[k])) {
                 if (found[k] != SIZE_MAX)
                     return bstep__reader_fail(r, BSTEP_EFORMAT,
-                                              "%s:1:%zu: column '%s' appears twice", s->name,
-                                              i + 1, names[k]);
+                                              "%s:1:%zu: column '%s' appears twice", s->name, i + 1,
+                                              names[k]);
                 found[k] = i;
             }
     for (k = 0; k < 4; k++)
@@ -128,13 +128,12 @@ int bstep__xyz_next(bstep_reader *r, bstep__xyz_stream *s)
             continue;
         n = bstep__split(line, len, s->sep, s->f, BSTEP__XYZ_MAX_COLS);
         if (n != s->ncols)
-            return bstep__reader_fail(r, BSTEP_EFORMAT,
-                                      "%s:%llu: %s%zu fields, the header has %zu", s->name, ln,
-                                      n > BSTEP__XYZ_MAX_COLS ? "more than " : "",
+            return bstep__reader_fail(r, BSTEP_EFORMAT, "%s:%llu: %s%zu fields, the header has %zu",
+                                      s->name, ln, n > BSTEP__XYZ_MAX_COLS ? "more than " : "",
                                       n > BSTEP__XYZ_MAX_COLS ? (size_t)BSTEP__XYZ_MAX_COLS : n,
                                       s->ncols);
-        nrc = bstep__num_fixed(s->f[s->col_t].p, s->f[s->col_t].len, s->allow_comma,
-                                 s->time_exp10, -9, &t);
+        nrc = bstep__num_fixed(s->f[s->col_t].p, s->f[s->col_t].len, s->allow_comma, s->time_exp10,
+                               -9, &t);
         if (nrc != BSTEP__NUM_OK)
             return bstep__reader_field_fail(r, s->name, ln, s->col_t + 1, s->colname[0],
                                             &s->f[s->col_t], nrc);
@@ -429,8 +428,8 @@ int bstep__sensorlogger_open_file(bstep_reader *r, bstep__linereader *lr, const 
     return BSTEP_OK;
 }
 
-int bstep__sensorlogger_open_mem(bstep_reader *r, const void *acc, size_t acc_len,
-                                 const void *gyr, size_t gyr_len)
+int bstep__sensorlogger_open_mem(bstep_reader *r, const void *acc, size_t acc_len, const void *gyr,
+                                 size_t gyr_len)
 {
     sl_state *st = calloc(1, sizeof *st);
     bstep__source src;

@@ -27,13 +27,13 @@
 #include "internal/numparse.h"
 #include "io/io_internal.h"
 
-#define MAX_COLS 128
+#define MAX_COLS     128
 #define MAX_PREAMBLE 1000
-#define RAD_TO_DEG (180.0 / 3.14159265358979323846)
-#define WRAP16 65536LL
-#define NOT_COUNTER 10
+#define RAD_TO_DEG   (180.0 / 3.14159265358979323846)
+#define WRAP16       65536LL
+#define NOT_COUNTER  10
 /* Largest counter span: keeps the time in microseconds far inside int64 at rates >= 0.01 Hz. */
-#define MAX_TICKS 10000000000000LL
+#define MAX_TICKS   10000000000000LL
 #define WRAP_MARGIN 1024LL
 
 enum { X_PC, X_STF, X_AX, X_AY, X_AZ, X_GX, X_GY, X_GZ, X_N };
@@ -103,28 +103,25 @@ static int next_row(bstep_reader *r, void *impl, bstep_imu_sample *s)
             continue;
         n = bstep__split(line, len, st->sep, st->f, MAX_COLS);
         if (n != st->ncols)
-            return bstep__reader_fail(r, BSTEP_EFORMAT,
-                                      "%s:%llu: %s%zu fields, the header has %zu", st->name, ln,
-                                      n > MAX_COLS ? "more than " : "", n > MAX_COLS ? MAX_COLS : n,
-                                      st->ncols);
+            return bstep__reader_fail(r, BSTEP_EFORMAT, "%s:%llu: %s%zu fields, the header has %zu",
+                                      st->name, ln, n > MAX_COLS ? "more than " : "",
+                                      n > MAX_COLS ? MAX_COLS : n, st->ncols);
         tc = st->col[X_PC] != SIZE_MAX ? st->col[X_PC] : st->col[X_STF];
         rc = parse_counter(&st->f[tc], &raw);
         if (rc != BSTEP__NUM_OK) {
             if (rc == NOT_COUNTER) {
                 char text[64];
                 bstep__field_quote(st->f[tc].p, st->f[tc].len, text, sizeof text);
-                return bstep__reader_fail(r, BSTEP_EFORMAT,
-                                          "%s:%llu:%zu: field '%s': not a non-negative integer "
-                                          "counter: '%s'",
-                                          st->name, ln, tc + 1,
-                                          st->col[X_PC] != SIZE_MAX ? col_names[X_PC]
-                                                                    : col_names[X_STF],
-                                          text);
+                return bstep__reader_fail(
+                    r, BSTEP_EFORMAT,
+                    "%s:%llu:%zu: field '%s': not a non-negative integer "
+                    "counter: '%s'",
+                    st->name, ln, tc + 1,
+                    st->col[X_PC] != SIZE_MAX ? col_names[X_PC] : col_names[X_STF], text);
             }
-            return bstep__reader_field_fail(r, st->name, ln, tc + 1,
-                                            st->col[X_PC] != SIZE_MAX ? col_names[X_PC]
-                                                                      : col_names[X_STF],
-                                            &st->f[tc], rc);
+            return bstep__reader_field_fail(
+                r, st->name, ln, tc + 1,
+                st->col[X_PC] != SIZE_MAX ? col_names[X_PC] : col_names[X_STF], &st->f[tc], rc);
         }
         s->flags = 0;
         if (!st->have_first) {
@@ -156,11 +153,9 @@ static int next_row(bstep_reader *r, void *impl, bstep_imu_sample *s)
         }
         st->prev_raw = raw;
         if (st->unwrapped - st->first > MAX_TICKS)
-            return bstep__reader_fail(r, BSTEP_EFORMAT,
-                                      "%s:%llu:%zu: field '%s': time out of range", st->name, ln,
-                                      tc + 1,
-                                      st->col[X_PC] != SIZE_MAX ? col_names[X_PC]
-                                                                : col_names[X_STF]);
+            return bstep__reader_fail(
+                r, BSTEP_EFORMAT, "%s:%llu:%zu: field '%s': time out of range", st->name, ln,
+                tc + 1, st->col[X_PC] != SIZE_MAX ? col_names[X_PC] : col_names[X_STF]);
         if (st->col[X_PC] != SIZE_MAX)
             s->t_us = (int64_t)llround((double)(st->unwrapped - st->first) * 1e6 / st->rate_hz);
         else
@@ -244,10 +239,9 @@ int bstep__xsens_open(bstep_reader *r, bstep__linereader *lr, const char *name)
     for (;;) {
         rc = bstep__lr_next(&st->lr, &line, &len);
         if (rc == 0) {
-            rc = bstep__reader_fail(r, BSTEP_EFORMAT,
-                                    st->lr.line_no == 0 ? "%s: empty file"
-                                                        : "%s: no header line with 'Acc_X'",
-                                    name);
+            rc = bstep__reader_fail(
+                r, BSTEP_EFORMAT,
+                st->lr.line_no == 0 ? "%s: empty file" : "%s: no header line with 'Acc_X'", name);
             goto fail;
         }
         if (rc < 0) {
@@ -261,8 +255,8 @@ int bstep__xsens_open(bstep_reader *r, bstep__linereader *lr, const char *name)
             memchr(line, ':', len) != NULL) {
             double rate = preamble_rate(line, len);
             if (rate < 0.0) {
-                rc = bstep__reader_fail(r, BSTEP_EFORMAT, "%s:%llu: cannot read the rate", name,
-                                        ln);
+                rc =
+                    bstep__reader_fail(r, BSTEP_EFORMAT, "%s:%llu: cannot read the rate", name, ln);
                 goto fail;
             }
             if (rate > 0.0)
@@ -308,8 +302,8 @@ int bstep__xsens_open(bstep_reader *r, bstep__linereader *lr, const char *name)
         }
     }
     {
-        int ng = (st->col[X_GX] != SIZE_MAX) + (st->col[X_GY] != SIZE_MAX) +
-                 (st->col[X_GZ] != SIZE_MAX);
+        int ng =
+            (st->col[X_GX] != SIZE_MAX) + (st->col[X_GY] != SIZE_MAX) + (st->col[X_GZ] != SIZE_MAX);
         if (ng != 0 && ng != 3) {
             rc = bstep__reader_fail(r, BSTEP_EFORMAT,
                                     "%s:%llu: header has %d of the 3 Gyr_X/Gyr_Y/Gyr_Z columns",

@@ -26,8 +26,8 @@ typedef struct {
     bstep_quality q;
 } fuzz_run;
 
-static void fuzz_read(fuzz_open_fn open_fn, const uint8_t *data, size_t size, void *ctx,
-                      size_t cap, fuzz_run *out)
+static void fuzz_read(fuzz_open_fn open_fn, const uint8_t *data, size_t size, void *ctx, size_t cap,
+                      fuzz_run *out)
 {
     static bstep_imu_sample buf[61];
     bstep_reader *r = NULL;
@@ -82,8 +82,7 @@ static void fuzz_check(fuzz_open_fn open_fn, const uint8_t *data, size_t size, v
     fuzz_read(open_fn, data, size, ctx, 61, &b);
     if (a.rc != b.rc)
         abort();
-    if (a.rc == BSTEP_OK && (a.n != b.n || a.hash != b.hash ||
-                             memcmp(&a.q, &b.q, sizeof a.q) != 0))
+    if (a.rc == BSTEP_OK && (a.n != b.n || a.hash != b.hash || memcmp(&a.q, &b.q, sizeof a.q) != 0))
         abort();
 }
 

@@ -10,16 +10,16 @@
 
 static io_result res, res2;
 
-#define G 9.80665
+#define G   9.80665
 #define R2D 57.29577951308232
 
 BSTEP_TEST(units_are_converted)
 {
-    const char *p = io_write("units.csv",
-                             "time (s),acc_x (g),acc_y (g),acc_z (g),gyr_x (rad/s),gyr_y (rad/s),"
-                             "gyr_z (rad/s)\n"
-                             "0.00,1,0.5,-1,1,-0.5,0\n"
-                             "0.01,0,0,2.5e-1,0,0,3.14159265358979\n");
+    const char *p =
+        io_write("units.csv", "time (s),acc_x (g),acc_y (g),acc_z (g),gyr_x (rad/s),gyr_y (rad/s),"
+                              "gyr_z (rad/s)\n"
+                              "0.00,1,0.5,-1,1,-0.5,0\n"
+                              "0.01,0,0,2.5e-1,0,0,3.14159265358979\n");
     io_read_all(p, BSTEP_FORMAT_AUTO, 4096, &res);
     BSTEP_ASSERT_OK(res.read_rc);
     BSTEP_ASSERT_EQ(res.format, BSTEP_FORMAT_CSV);
@@ -41,12 +41,12 @@ BSTEP_TEST(units_are_converted)
 
 BSTEP_TEST(columns_by_name_bom_crlf_extras)
 {
-    const char *p = io_write("order.csv",
-                             "\xEF\xBB\xBFgyr_z (deg/s),hr (bpm),acc_z (m/s^2),time (ms),"
-                             "acc_y (m/s^2),mag_x (uT),gyr_y (deg/s),acc_x (m/s^2),gyr_x (deg/s),"
-                             "speed (m/s),incline (%)\r\n"
-                             "3,,9.5,1000,2,40,6,1,5,,\r\n"
-                             "30,120,19.5,1005,20,40,60,10,50,1.2,3\r\n");
+    const char *p =
+        io_write("order.csv", "\xEF\xBB\xBFgyr_z (deg/s),hr (bpm),acc_z (m/s^2),time (ms),"
+                              "acc_y (m/s^2),mag_x (uT),gyr_y (deg/s),acc_x (m/s^2),gyr_x (deg/s),"
+                              "speed (m/s),incline (%)\r\n"
+                              "3,,9.5,1000,2,40,6,1,5,,\r\n"
+                              "30,120,19.5,1005,20,40,60,10,50,1.2,3\r\n");
     io_read_all(p, BSTEP_FORMAT_AUTO, 4096, &res);
     BSTEP_ASSERT_OK(res.read_rc);
     BSTEP_ASSERT_EQ(res.n, 2);
@@ -151,15 +151,15 @@ BSTEP_TEST(clipping_rule)
     const char *p = io_write("clip.csv", "time (s),acc_x (g),acc_y (g),acc_z (g),gyr_x (deg/s),"
                                          "gyr_y (deg/s),gyr_z (deg/s)\n"
                                          "0.00,0,0,1,0,0,0\n"
-                                         "0.01,16,0,1,0,0,0\n"      /* single: not clipped */
+                                         "0.01,16,0,1,0,0,0\n" /* single: not clipped */
                                          "0.02,0,0,1,0,0,0\n"
                                          "0.03,0,-8.0001,1,0,0,0\n" /* held at -8 g */
                                          "0.04,0,-8.0,1,0,0,0\n"
-                                         "0.05,0,0,1,0,2000,0\n"    /* pair at 2000 deg/s */
+                                         "0.05,0,0,1,0,2000,0\n" /* pair at 2000 deg/s */
                                          "0.06,0,0,1,0,1999.9,0\n"
-                                         "0.07,0,0,1,0,-2000,0\n"   /* sign change: no */
+                                         "0.07,0,0,1,0,-2000,0\n" /* sign change: no */
                                          "0.08,0,0,1,0,0,0\n"
-                                         "0.09,0,0,1,249.9,0,0\n"   /* sweeping: no */
+                                         "0.09,0,0,1,249.9,0,0\n" /* sweeping: no */
                                          "0.10,0,0,1,250.1,0,0\n");
     io_read_all(p, BSTEP_FORMAT_AUTO, 4096, &res);
     BSTEP_ASSERT_OK(res.read_rc);
@@ -188,8 +188,8 @@ BSTEP_TEST(split_reads_are_identical)
                               us / 1000000, us % 1000000, i % 3, i % 1000, (i * 7) % 1000, i % 50,
                               -i % 90, i == 2000 ? "nan" : "0.25");
         if (i % 500 == 0)
-            k += (size_t)snprintf(text + k, sizeof text - k, "%d.%06d,0,0,1,0,0,0\n",
-                                  us / 1000000, us % 1000000);
+            k += (size_t)snprintf(text + k, sizeof text - k, "%d.%06d,0,0,1,0,0,0\n", us / 1000000,
+                                  us % 1000000);
     }
     p = io_write("split.csv", text);
     io_read_all(p, BSTEP_FORMAT_AUTO, 1, &res);
@@ -352,7 +352,8 @@ BSTEP_TEST(stdin_and_endless_line)
     BSTEP_ASSERT_LE(difftime(time(NULL), t0), 10.0);
 }
 
-BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(units_are_converted), BSTEP_TEST_ENTRY(columns_by_name_bom_crlf_extras),
+BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(units_are_converted),
+                BSTEP_TEST_ENTRY(columns_by_name_bom_crlf_extras),
                 BSTEP_TEST_ENTRY(time_units_and_exact_epochs), BSTEP_TEST_ENTRY(extreme_times),
                 BSTEP_TEST_ENTRY(accelerometer_only),
                 BSTEP_TEST_ENTRY(gaps_duplicates_backward_nonfinite),

@@ -143,4 +143,5 @@ BSTEP_TEST(split_quotes_and_trims)
 BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(doubles_exact_and_rejected),
                 BSTEP_TEST_ENTRY(fixed_point_times_are_exact),
                 BSTEP_TEST_ENTRY(line_reader_ends_bom_and_last_line),
-                BSTEP_TEST_ENTRY(line_reader_caps_the_line), BSTEP_TEST_ENTRY(split_quotes_and_trims))
+                BSTEP_TEST_ENTRY(line_reader_caps_the_line),
+                BSTEP_TEST_ENTRY(split_quotes_and_trims))

@@ -110,8 +110,7 @@ BSTEP_TEST(zip_with_gyro_and_time)
                            "\"Gyroscope z (rad/s)\"\n");
     for (i = 0; i < 100; i++) {
         /* acceleration at i / 100 s, gyro 10 ms later; decimal commas */
-        ka += (size_t)snprintf(acc + ka, sizeof acc - ka, "%d,%02d;1,5;0;9,8\n", i / 100,
-                               i % 100);
+        ka += (size_t)snprintf(acc + ka, sizeof acc - ka, "%d,%02d;1,5;0;9,8\n", i / 100, i % 100);
         kg += (size_t)snprintf(gyr + kg, sizeof gyr - kg, "%d,%02d;%d,0E-2;0;0\n", (i + 1) / 100,
                                (i + 1) % 100, i);
     }
@@ -154,7 +153,8 @@ BSTEP_TEST(bad_headers_and_values)
                                    "(m/s^2)\",\"Acceleration z (m/s^2)\"\n"),
                 BSTEP_FORMAT_AUTO, 4096, &res);
     BSTEP_ASSERT_EQ(res.open_rc, BSTEP_EFORMAT);
-    BSTEP_ASSERT_STR_CONTAINS(res.err, "p1.csv:1:2: column 'Acceleration x': unknown unit 'furlong'");
+    BSTEP_ASSERT_STR_CONTAINS(res.err,
+                              "p1.csv:1:2: column 'Acceleration x': unknown unit 'furlong'");
     io_read_all(io_write("p2.csv", "\"Time (s)\",\"Acceleration x (m/s^2)\",\"Acceleration y "
                                    "(m/s^2)\",\"Acceleration z (m/s^2)\"\n0,1,2,3\n1E-2,1,2,3,4\n"),
                 BSTEP_FORMAT_AUTO, 4096, &res);
@@ -164,14 +164,16 @@ BSTEP_TEST(bad_headers_and_values)
                                    "(m/s^2)\",\"Acceleration z (m/s^2)\"\n0,1,2,3\n1,5E-2,1,2\n"),
                 BSTEP_FORMAT_AUTO, 4096, &res);
     BSTEP_ASSERT_OK(res.read_rc);
-    io_read_all(io_write("p4.csv", "\"Time (s)\";\"Acceleration x (m/s^2)\";\"Acceleration y "
-                                   "(m/s^2)\";\"Acceleration z (m/s^2)\"\n0;1;2;3\n1,5;1.2.3;1;2\n"),
+    io_read_all(io_write("p4.csv",
+                         "\"Time (s)\";\"Acceleration x (m/s^2)\";\"Acceleration y "
+                         "(m/s^2)\";\"Acceleration z (m/s^2)\"\n0;1;2;3\n1,5;1.2.3;1;2\n"),
                 BSTEP_FORMAT_AUTO, 4096, &res);
     BSTEP_ASSERT_EQ(res.read_rc, BSTEP_EFORMAT);
     BSTEP_ASSERT_STR_CONTAINS(res.err,
                               "p4.csv:3:2: field 'Acceleration x (m/s^2)': not a number: '1.2.3'");
 }
 
-BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(five_dialects_agree), BSTEP_TEST_ENTRY(linear_acceleration_is_flagged),
+BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(five_dialects_agree),
+                BSTEP_TEST_ENTRY(linear_acceleration_is_flagged),
                 BSTEP_TEST_ENTRY(gyro_in_the_same_file), BSTEP_TEST_ENTRY(zip_with_gyro_and_time),
                 BSTEP_TEST_ENTRY(bad_headers_and_values))

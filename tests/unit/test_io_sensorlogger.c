@@ -7,7 +7,7 @@
 static io_result res, res2;
 
 #define R2D 57.29577951308232
-#define T0 "1698501144"
+#define T0  "1698501144"
 
 /* Accelerometer-like stream at 100 Hz from t0 (ns), n rows; x = i, y = -i, z = 9.5. */
 static const char *stream(char *buf, size_t cap, long long t0, long long step, int n, double xs)
@@ -177,10 +177,12 @@ BSTEP_TEST(zip_equals_folder)
 BSTEP_TEST(errors_name_the_entry)
 {
     io_mkdir("sl6");
-    io_write("sl6/TotalAcceleration.csv", "time,seconds_elapsed,z,y,x\n1000,0,1,2,3\n1001,0,1,x2,3\n");
+    io_write("sl6/TotalAcceleration.csv",
+             "time,seconds_elapsed,z,y,x\n1000,0,1,2,3\n1001,0,1,x2,3\n");
     io_read_all(io_path("sl6"), BSTEP_FORMAT_AUTO, 4096, &res);
     BSTEP_ASSERT_EQ(res.read_rc, BSTEP_EFORMAT);
-    BSTEP_ASSERT_STR_CONTAINS(res.err, "sl6/TotalAcceleration.csv:3:4: field 'y': not a number: 'x2'");
+    BSTEP_ASSERT_STR_CONTAINS(res.err,
+                              "sl6/TotalAcceleration.csv:3:4: field 'y': not a number: 'x2'");
     io_write("sl6/TotalAcceleration.csv", "time,seconds_elapsed,z,y\n");
     io_read_all(io_path("sl6"), BSTEP_FORMAT_SENSORLOGGER, 4096, &res);
     BSTEP_ASSERT_STR_CONTAINS(res.err, "header has no 'x' column");
@@ -215,8 +217,9 @@ BSTEP_TEST(extreme_times)
     BSTEP_ASSERT_EQ(res.q.duplicate_timestamps, 1);
 }
 
-BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(extreme_times), BSTEP_TEST_ENTRY(folder_total_acceleration_and_gyro),
+BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(extreme_times),
+                BSTEP_TEST_ENTRY(folder_total_acceleration_and_gyro),
                 BSTEP_TEST_ENTRY(accelerometer_plus_gravity_and_ios_signs),
                 BSTEP_TEST_ENTRY(accelerometer_alone_is_flagged),
-                BSTEP_TEST_ENTRY(duplicates_and_long_gyro_hole), BSTEP_TEST_ENTRY(zip_equals_folder),
-                BSTEP_TEST_ENTRY(errors_name_the_entry))
+                BSTEP_TEST_ENTRY(duplicates_and_long_gyro_hole),
+                BSTEP_TEST_ENTRY(zip_equals_folder), BSTEP_TEST_ENTRY(errors_name_the_entry))

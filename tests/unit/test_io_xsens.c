@@ -11,8 +11,8 @@
 
 static io_result res, res2;
 
-#define R2D 57.29577951308232
-#define HDR "PacketCounter\tAcc_X\tAcc_Y\tAcc_Z\tGyr_X\tGyr_Y\tGyr_Z\tMag_X\tMag_Y\tMag_Z\n"
+#define R2D  57.29577951308232
+#define HDR  "PacketCounter\tAcc_X\tAcc_Y\tAcc_Z\tGyr_X\tGyr_Y\tGyr_Z\tMag_X\tMag_Y\tMag_Z\n"
 #define RATE "Acquisition frequency: 100 Hz\n"
 
 /* Rows with the given counters; values derived from the counter. */
@@ -90,8 +90,8 @@ BSTEP_TEST(wrap_duplicate_and_rewind)
     p = write_counters("rewind.txt", RATE, rewind, 5);
     io_read_all(p, BSTEP_FORMAT_AUTO, 4096, &res);
     BSTEP_ASSERT_EQ(res.read_rc, BSTEP_EFORMAT);
-    BSTEP_ASSERT_STR_CONTAINS(res.err,
-                              "rewind.txt:6:1: field 'PacketCounter': counter went back from 12 to 5");
+    BSTEP_ASSERT_STR_CONTAINS(
+        res.err, "rewind.txt:6:1: field 'PacketCounter': counter went back from 12 to 5");
 }
 
 BSTEP_TEST(mt_manager_preamble_and_columns)
@@ -137,10 +137,12 @@ BSTEP_TEST(bad_inputs)
         {RATE "Acc_X\tAcc_Y\tAcc_Z\n1\t2\t3\n", "neither 'PacketCounter' nor 'SampleTimeFine'"},
         {RATE "hello world\n", "bad.txt:2: expected 'key: value' lines"},
         {RATE, "no header line with 'Acc_X'"},
-        {RATE HDR "0.0\t1\t2\t3\t4\t5\t6\t7\t8\t9\n1.0\t1\t2\n", "bad.txt:4: 3 fields, the header has 10"},
+        {RATE HDR "0.0\t1\t2\t3\t4\t5\t6\t7\t8\t9\n1.0\t1\t2\n",
+         "bad.txt:4: 3 fields, the header has 10"},
         {RATE HDR "0.0\t1\t2\t3\t4\t5\t6\t7\t8\t9\n1.5\t1\t2\t3\t4\t5\t6\t7\t8\t9\n",
          "bad.txt:4:1: field 'PacketCounter': not a non-negative integer counter: '1.5'"},
-        {RATE HDR "0.0\t1\t2\t3\t4\tabc\t6\t7\t8\t9\n", "bad.txt:3:6: field 'Gyr_Y': not a number: 'abc'"},
+        {RATE HDR "0.0\t1\t2\t3\t4\tabc\t6\t7\t8\t9\n",
+         "bad.txt:3:6: field 'Gyr_Y': not a number: 'abc'"},
         {RATE HDR "0.0\t1\t\t3\t4\t5\t6\t7\t8\t9\n", "bad.txt:3:3: field 'Acc_Y': empty"},
         {"Acquisition frequency: fast\n" HDR, "bad.txt:1: cannot read the rate"},
     };
@@ -173,7 +175,8 @@ BSTEP_TEST(reads_standard_input)
     BSTEP_ASSERT_EQ(res.q.missing_samples, 1);
 }
 
-BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(ipol_layout_values_and_time), BSTEP_TEST_ENTRY(counter_jumps_are_gaps),
+BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(ipol_layout_values_and_time),
+                BSTEP_TEST_ENTRY(counter_jumps_are_gaps),
                 BSTEP_TEST_ENTRY(wrap_duplicate_and_rewind),
                 BSTEP_TEST_ENTRY(mt_manager_preamble_and_columns),
                 BSTEP_TEST_ENTRY(sample_time_fine_and_acc_only), BSTEP_TEST_ENTRY(bad_inputs),
