@@ -18,7 +18,8 @@
  * (xoshiro256**), so the same seed gives the same samples on every machine up to the last bits of
  * libm's sin/cos/exp (the writers print a fixed number of decimals, which hides those).
  *
- * Bytes per instance: sizeof(bstep_sim), about 30 kB (the scenario is copied in).
+ * Bytes per instance: sizeof(bstep_sim), about 50 kB (the scenario and a queue of 256 truth events
+ * are inside).
  */
 #ifndef BACKSTEP_SIM_H
 #define BACKSTEP_SIM_H
