@@ -145,6 +145,9 @@ BSTEP_TEST(zip_with_gyro_and_time)
     BSTEP_ASSERT_EQ(res.s[49].t_us, 1759650010000000LL);
     BSTEP_ASSERT(res.s[49].flags & BSTEP_SAMPLE_GAP_BEFORE);
     BSTEP_ASSERT_EQ(res.q.gaps, 1);
+    io_read_all(io_path("ph.zip"), BSTEP_FORMAT_PHYPHOX, 1, &ref);
+    BSTEP_ASSERT(io_same_samples(&res, &ref));
+    BSTEP_ASSERT(memcmp(&res.q, &ref.q, sizeof res.q) == 0);
 }
 
 BSTEP_TEST(bad_headers_and_values)
