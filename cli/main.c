@@ -9,6 +9,8 @@
 #include "backstep/status.h"
 #include "backstep/version.h"
 #include "cli.h"
+#include "cmd_energy.h"
+#include "cmd_simulate.h"
 
 typedef struct {
     const char *name;
@@ -19,6 +21,8 @@ typedef struct {
 static const command commands[] = {
     {"analyze", bstep_cmd_analyze, "analyse recordings: steps, bouts, cadence, rhythm"},
     {"validate", bstep_cmd_validate, "score the analysis against truth files (*.truth.json)"},
+    {"simulate", bstep_cmd_simulate, "write a synthetic recording with exact truth"},
+    {"energy", bstep_cmd_energy, "energy cost (METs, VO2, kcal) of walking or running"},
 };
 
 static void usage(FILE *f)

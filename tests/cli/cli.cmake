@@ -7,3 +7,8 @@ if(BSTEP_BUILD_CLI)
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_cli.sh $<TARGET_FILE:backstep_cli>
             $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/cli-tmp ${PROJECT_SOURCE_DIR})
 endif()
+if(BSTEP_BUILD_CLI)
+  add_test(NAME cli_energy
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_energy.sh $<TARGET_FILE:backstep_cli>
+            $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/energy-tmp)
+endif()
