@@ -882,16 +882,6 @@ static void start_segment(bstep_sim *g)
             S->steps > 0 ? S->steps : (int)floor(S->duration_s / g->step_time_s + 0.5);
         if (g->seg_steps_total < 2)
             g->seg_steps_total = 2;
-        {
-            const double dur = g->seg_steps_total * g->step_time_s;
-            int j, n = S->look_backs;
-            for (j = 0; j < n; j++) {
-                const int slot = (int)(g->lb_next++ % 8);
-                g->lb_t[slot] = g->plan_t_s + (j + 0.5) * dur / n;
-                g->lb_deg[slot] = (j % 2 == 0 ? 1.0 : -1.0) * 50.0;
-                g->lb_emitted[slot] = 0;
-            }
-        }
     }
 }
 
@@ -948,6 +938,14 @@ static void plan_one(bstep_sim *g)
             else if (i > 0 && spread_hit(i - 1, n, S->stumbles, 2))
                 phase = 2;
             plan_step(g, S, 0, phase, spread_hit(i, n, S->heel_faults, 1));
+            if (spread_hit(i, n, S->look_backs, 1)) {
+                /* a trunk twist centred on this contact, alternately to the left and right */
+                const int slot = (int)(g->lb_next % 8);
+                g->lb_t[slot] = g->last_ic_s;
+                g->lb_deg[slot] = (g->lb_next % 2 == 0 ? 1.0 : -1.0) * 50.0;
+                g->lb_emitted[slot] = 0;
+                g->lb_next++;
+            }
             g->seg_steps_done++;
         } else {
             const int next_gait = g->seg_i + 1 < g->sc.n && is_gait(g->sc.seg[g->seg_i + 1].kind);
