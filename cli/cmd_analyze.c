@@ -1,4 +1,5 @@
 /* backstep analyze: analyse recordings and print the session report (text or JSON). */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,8 @@ static void help(void)
         "  --toe-axis A       foot mounting: where the toes point in the sensor frame,\n"
         "                     +x|-x|+y|-y|+z|-z|auto (default auto)\n"
         "  --front-axis A     trunk/pocket mounting: where the chest points (default auto)\n"
+        "  --mass-kg KG       body mass for the energy estimate, 20..300 (default: 70 kg is\n"
+        "                     assumed and the report says so)\n"
         "  --no-store         do not store the session (storage is not in this version yet, so\n"
         "                     nothing is stored either way)\n"
         "  --db URL           session database (not available in this version)\n"
@@ -45,6 +48,7 @@ int bstep_cmd_analyze(int argc, char **argv)
 
     memset(&opt, 0, sizeof(opt));
     opt.placement = BSTEP_PLACEMENT_AUTO;
+    opt.mass_kg = (double)NAN;
     opt.format = BSTEP_FORMAT_AUTO;
     bstep__opts_init(&o, argc, argv);
     while (bstep__opts_next(&o)) {
@@ -80,6 +84,9 @@ int bstep_cmd_analyze(int argc, char **argv)
                 json = 0;
             else
                 return bstep__usage_error(cmd, "--format: expected text or json, not '%s'", v);
+        } else if (strcmp(o.name, "mass-kg") == 0) {
+            if (bstep__parse_double(cmd, o.name, v, 20.0, 300.0, &opt.mass_kg) != 0)
+                return BSTEP_EXIT_USAGE;
         } else if (strcmp(o.name, "toe-axis") == 0) {
             if (bstep_axis_parse(v, &opt.toe_axis) != BSTEP_OK)
                 return bstep__usage_error(cmd, "--toe-axis: expected +x|-x|+y|-y|+z|-z|auto");

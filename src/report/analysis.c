@@ -154,6 +154,54 @@ static int take_event(bstep__analysis *a, bstep_summary *sum, const bstep_event 
     return BSTEP_OK;
 }
 
+/* Session energy from the bouts (the one model, bstep_energy_session): each bout's measured speed
+ * (distance / duration), its direction and gait; level ground (a treadmill's incline arrives with
+ * the treadmill import). Bouts without a measured speed are left out and their time reported. */
+#define ASSUMED_MASS_KG 70.0
+static void session_energy(bstep__analysis *a, double mass_kg)
+{
+    bstep_energy_segment *seg = calloc(a->n_bouts + 1, sizeof(*seg));
+    bstep_energy_walker w;
+    bstep_energy_session_result r;
+    size_t i, n = 0;
+    a->energy_kcal = a->energy_low_kcal = a->energy_high_kcal = a->met_mean = (double)NAN;
+    a->energy_unknown_s = 0.0;
+    a->energy_mass_assumed = !isfinite(mass_kg);
+    a->energy_mass_kg = a->energy_mass_assumed ? ASSUMED_MASS_KG : mass_kg;
+    if (seg == NULL)
+        return;
+    for (i = 0; i < a->n_bouts; i++) {
+        const bstep__bout_row *b = &a->bouts[i];
+        const double dur = b->end_s - b->start_s;
+        double v = dur > 0.0 && isfinite(b->distance_m) ? b->distance_m / dur : (double)NAN;
+        if (!(dur > 0.0))
+            continue;
+        if (isfinite(v) && v > 10.0)
+            v = (double)NAN; /* not a walk or a run: leave it out rather than guess */
+        seg[n].duration_s = dur;
+        seg[n].speed_mps = v;
+        seg[n].grade_pct = (double)NAN;
+        seg[n].direction =
+            strstr(b->activity, "backward") ? BSTEP_DIRECTION_BACKWARD : BSTEP_DIRECTION_FORWARD;
+        seg[n].gait = strncmp(b->activity, "run", 3) == 0 ? BSTEP_GAIT_RUN : BSTEP_GAIT_WALK;
+        seg[n].hr_bpm = (double)NAN;
+        n++;
+    }
+    memset(&w, 0, sizeof(w));
+    w.mass_kg = a->energy_mass_kg;
+    w.age_y = (double)NAN;
+    w.sex = BSTEP_SEX_UNKNOWN;
+    w.vo2max_ml_kg_min = (double)NAN;
+    if (bstep_energy_session(seg, n, &w, &r) == BSTEP_OK) {
+        a->energy_kcal = r.energy_kcal;
+        a->energy_low_kcal = r.energy_low_kcal;
+        a->energy_high_kcal = r.energy_high_kcal;
+        a->met_mean = r.met_mean;
+        a->energy_unknown_s = r.duration_unknown_s;
+    }
+    free(seg);
+}
+
 static bstep_placement guess_placement(const bstep_imu_sample *s, size_t n)
 {
     size_t i, fast = 0, with_gyro = 0;
@@ -295,6 +343,7 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
     bstep_reader_quality(r, &a->quality);
     bstep_summary_get(&sum, &a->summary);
     a->duration_s = rel_s(a, a->quality.last_t_us);
+    session_energy(a, opt->mass_kg);
     if (is_foot_placement(a->placement) && !a->quality.has_gyro)
         snprintf(a->warning, sizeof(a->warning),
                  "a foot sensor needs a gyroscope to find strides; this recording has none");

@@ -104,7 +104,11 @@ void bstep__report_json(FILE *f, const bstep__analysis *a)
     num(&w, "distance_m", s->distance_m, 2);
     num(&w, "distance_backward_m", s->distance_backward_m, 2);
     num(&w, "speed_mps", s->speed_mps, 3);
-    num(&w, "energy_kcal", ((double)NAN), 1);
+    num(&w, "energy_kcal", a->energy_kcal, 1);
+    num(&w, "energy_met_mean", a->met_mean, 2);
+    num(&w, "energy_mass_kg", a->energy_mass_kg, 1);
+    bstep__jsonw_key(&w, "energy_mass_assumed");
+    bstep__jsonw_bool(&w, a->energy_mass_assumed);
     num(&w, "toe_first_ratio", toe_first_ratio(a), 3);
     num(&w, "stride_time_cv_pct", s->stride_time_cv_pct, 2);
     num(&w, "step_time_asymmetry_pct", s->step_time_asymmetry_pct, 2);
@@ -262,7 +266,14 @@ void bstep__report_text(FILE *f, const bstep__analysis *a)
                 s->distance_backward_m);
     else
         fprintf(f, "  Distance    not measured yet\n");
-    fprintf(f, "  Energy      not measured yet\n");
+    if (isfinite(a->energy_kcal))
+        fprintf(f, "  Energy      %.0f kcal (%.0f-%.0f), %.1f METs on average%s%s\n",
+                a->energy_kcal, a->energy_low_kcal, a->energy_high_kcal, a->met_mean,
+                a->energy_mass_assumed ? ", assuming 70 kg (give --mass-kg)" : "",
+                a->energy_unknown_s > 0.5 ? "; some walking had no measured speed" : "");
+    else
+        fprintf(f, "  Energy      not measured: needs the walking speed (a foot sensor measures "
+                   "it)\n");
 
     fprintf(f, "\n  Data        ");
     if (a->quality.gaps == 0 && a->quality.dropped_rows == 0 && a->quality.clipped_samples == 0)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "backstep/analyzer.h"
+#include "backstep/energy.h"
 #include "backstep/io.h"
 #include "backstep/summary.h"
 
@@ -37,7 +38,8 @@ typedef struct {
     bstep_placement placement;
     bstep_format format;
     bstep_axis toe_axis, front_axis;
-    int progress; /* 1: report progress on stderr for long files */
+    int progress;   /* 1: report progress on stderr for long files */
+    double mass_kg; /* walker's body mass for the energy estimate; NAN: assume 70 kg */
 } bstep__analysis_options;
 
 typedef struct {
@@ -56,6 +58,11 @@ typedef struct {
     bstep__event_row *events;
     size_t n_events, cap_events;
     char warning[256]; /* e.g. accelerometer-only foot file */
+    /* Energy (src/core/energy.c, the one model): over bouts with a measured speed. */
+    double energy_kcal, energy_low_kcal, energy_high_kcal, met_mean;
+    double energy_mass_kg;
+    int energy_mass_assumed;
+    double energy_unknown_s; /* walking time without a measured speed */
 } bstep__analysis;
 
 /**
