@@ -173,7 +173,7 @@ static void check_strides(const char *scenario, double rate, int *checked)
 BSTEP_TEST(stride_length_by_double_integration_forward_and_backward)
 {
     int checked = 0;
-    check_strides("stand 2s\nwalk forward 10 strides speed=1.3\nstand 2s\n", 200, &checked);
+    check_strides("stand 2s\nwalk forward 10 strides speed=1.3\nstand 2s\n", 400, &checked);
     check_strides("stand 2s\nwalk backward 10 strides speed=0.7\nstand 2s\n", 200, &checked);
     check_strides("stand 2s\nwalk backward 8 strides speed=0.4 strike=heel\nstand 2s\n", 200,
                   &checked);

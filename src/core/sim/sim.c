@@ -680,6 +680,8 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
     if (prev->fc_s < prev->t_flat_s + 0.02)
         prev->fc_s = prev->t_flat_s + 0.02;
     T_rel = (bw ? 0.13 : (run ? 0.12 : 0.17)) * T_stride;
+    if (!bw && !run && T_rel > 0.165)
+        T_rel = 0.165; /* push-off lasts about as long at any walking speed */
     if (prev->fc_s - T_rel < prev->t_flat_s)
         T_rel = prev->fc_s - prev->t_flat_s;
     prev->t_rel_s = prev->fc_s - T_rel;
@@ -689,7 +691,7 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
     else if (bw)
         prev->off_angle_deg = run ? 30.0 : 24.0 + 6.0 * S->speed_mps;
     else
-        prev->off_angle_deg = run ? -75.0 : -(50.0 + 10.0 * (S->speed_mps - 1.0));
+        prev->off_angle_deg = run ? -75.0 : -(45.0 + 10.0 * (S->speed_mps - 1.0));
     T_swing = t_ic - prev->fc_s;
 
     /* the path and the new foot placement */
@@ -725,7 +727,7 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
         if (strike == BSTEP_STRIKE_TOE)
             imp = 20.0 + 40.0 * S->speed_mps;
         else if (strike == BSTEP_STRIKE_HEEL)
-            imp = 30.0 + 30.0 * S->speed_mps;
+            imp = 10.0 + 48.0 * S->speed_mps;
         else
             imp = 30.0 + 35.0 * S->speed_mps;
         if (stumble_phase == 1)
