@@ -23,7 +23,7 @@ static void usage(FILE *f)
     fprintf(
         f,
         "Usage: backstep simulate [OPTIONS]\n"
-        "       backstep simulate --scenario-set DIR [--rate HZ] [--seed N]\n\n"
+        "       backstep simulate --scenario-set DIR [--seed N]\n\n"
         "Writes a physically grounded synthetic IMU recording and its exact truth.\n\n"
         "Scenario (one of):\n"
         "  --scenario FILE        scenario file, one segment per line (docs/simulation.md)\n"
