@@ -76,6 +76,8 @@ typedef struct {
                                       the largest, 0..1; 0.25 */
     float min_swing_s;           /**< a swing shorter than this is not a stride, s; 0.2 */
     float min_swing_gyro_dps;    /**< a swing must reach this angular rate, deg/s; 100 */
+    float min_swing_accel_mps2;  /**< ... or an acceleration this far from 1 g, m/s^2; 5 (a foot
+                                    moved 0.3 m in 0.4 s peaks near 11 m/s^2) */
     float direction_cos;         /**< forward when the stride vector is within acos(this) of the
                                       toe axis, backward within it of the heel; 0.5 (60 deg) */
     float in_place_m;            /**< shorter strides are stepping in place, m; 0.15 */
@@ -145,6 +147,7 @@ typedef struct {
     bstep_time_us still_start_us;
     bstep_time_us swing_start_us;
     float swing_peak_dps;
+    float swing_peak_ad;
     int have_swing;
     bstep_time_us last_ic_us;
     int have_ic;

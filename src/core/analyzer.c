@@ -64,6 +64,7 @@ const bstep_analyzer_settings bstep_analyzer_default_settings = {
     .ic_onset_fraction = 0.25f,
     .min_swing_s = 0.2f,
     .min_swing_gyro_dps = 100.0f,
+    .min_swing_accel_mps2 = 5.0f,
     .direction_cos = 0.5f,
     .in_place_m = 0.15f,
     .strike_flat_deg = 5.0f,
@@ -635,7 +636,8 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
             a->stance_all_n = 0;
             if (a->have_swing &&
                 (float)(a->still_start_us - a->swing_start_us) * 1e-6f >= a->cfg.min_swing_s &&
-                a->swing_peak_dps >= a->cfg.min_swing_gyro_dps) {
+                (a->swing_peak_dps >= a->cfg.min_swing_gyro_dps ||
+                 a->swing_peak_ad >= a->cfg.min_swing_accel_mps2)) {
                 /* A real stride ended: its final contact (swing start), then the landing. */
                 bstep_time_us lo =
                     a->still_start_us - (bstep_time_us)(a->cfg.ic_search_before_s * 1e6f);
@@ -677,7 +679,8 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
             a->stance_acc[2] += f[2];
             a->stance_acc_n++;
         }
-    } else if (a->in_stance && gn >= a->cfg.stance_gyro_dps && gn >= a->still_thr_dps) {
+    } else if (a->in_stance && ((gn >= a->cfg.stance_gyro_dps && gn >= a->still_thr_dps) ||
+                                a->hist_ad[slot] >= 2.0f * a->cfg.stance_accel_mps2)) {
         /* Stance ended: the foot left the ground at the last still sample before this rise. */
         uint32_t k;
         bstep_time_us t_off = s->t_us;
@@ -691,6 +694,7 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
         a->swing_start_us = t_off;
         a->have_swing = 1;
         a->swing_peak_dps = gn;
+        a->swing_peak_ad = a->hist_ad[slot];
         /* Start integrating from the levelled stance: zero velocity, zero position. */
         if ((a->stance_acc_n >= 3u || a->stance_all_n > 0u) && a->have_iq) {
             const int quiet = a->stance_acc_n >= 3u;
@@ -710,8 +714,11 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
             a->int_last_us = s->t_us;
             a->integrating = 1;
         }
-    } else if (!a->in_stance && gn > a->swing_peak_dps) {
-        a->swing_peak_dps = gn;
+    } else if (!a->in_stance) {
+        if (gn > a->swing_peak_dps)
+            a->swing_peak_dps = gn;
+        if (a->hist_ad[slot] > a->swing_peak_ad)
+            a->swing_peak_ad = a->hist_ad[slot];
     }
 }
 
