@@ -130,5 +130,22 @@ mkdir -p "$TMP/broken" && echo '{"recording": 5' >"$TMP/broken/x.truth.json"
 expect_exit "validate broken truth" 3 "$BIN" validate "$TMP/broken"
 contains "broken truth named" "$TMP/err" "x.truth.json"
 
+# simulate -> validate, end to end: forward heel-first then backward toe-first with heel faults,
+# a foot sensor with IMU noise. Contacts, direction and strike must come out right.
+mkdir -p "$TMP/simfoot"
+check "simulate a session" "$BIN" simulate --placement foot-right --noise imu --seed 3 \
+  --scenario-text "stand 4s;walk forward 10 strides speed=1.2;turn 180;walk backward 30s speed=0.7 strike=toe heel-faults=3;stand 3s" \
+  --out "$TMP/simfoot/s.csv"
+check "simulated truth written" test -s "$TMP/simfoot/s.truth.json"
+check "validate simulated foot session" "$BIN" validate "$TMP/simfoot" --min-f1 0.98 \
+  --max-timing-ms 25 --min-backward-inside-pct 95 --max-backward-outside-pct 2
+contains "validate reports strike per step" "$TMP/out" "strike class per step"
+check "analyze simulated session json" "$BIN" analyze --placement foot-right --format json "$TMP/simfoot/s.csv"
+cp "$TMP/out" "$TMP/simfoot.json"
+bw=$("$JQ" "$TMP/simfoot.json" get summary.steps_backward)
+if [ "${bw:-0}" -ge 40 ]; then ok "backward steps counted ($bw)"; else bad "backward steps ($bw)"; fi
+toe=$("$JQ" "$TMP/simfoot.json" get summary.toe_first_ratio)
+case "$toe" in 0.[6-9]*|1.0*) ok "toe-first ratio measured ($toe)" ;; *) bad "toe-first ratio ($toe)" ;; esac
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
