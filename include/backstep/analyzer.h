@@ -143,6 +143,7 @@ typedef struct {
     uint32_t win_n;   /* samples in it (the newest win_n entries of the ring) */
     float last_gyro_dps;
     float still_thr_dps;
+    float still_thr_mps2;
     int in_stance;
     bstep_time_us still_start_us;
     bstep_time_us swing_start_us;

@@ -623,9 +623,16 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
         if (thr > a->cfg.stance_gyro_max_dps)
             thr = a->cfg.stance_gyro_max_dps;
         a->still_thr_dps = thr;
+        /* The same for the accelerometer: a sprint's stance is never as quiet as a walk's. */
+        thr = a->cfg.stance_swing_fraction * a->swing_peak_ad;
+        if (a->in_stance || !a->have_swing || thr < a->cfg.stance_accel_mps2)
+            thr = a->cfg.stance_accel_mps2;
+        if (thr > 4.0f * a->cfg.stance_accel_mps2)
+            thr = 4.0f * a->cfg.stance_accel_mps2;
+        a->still_thr_mps2 = thr;
     }
     if (a->win_sum / (float)a->win_n < a->still_thr_dps &&
-        a->win_ad_sum / (float)a->win_n < a->cfg.stance_accel_mps2 &&
+        a->win_ad_sum / (float)a->win_n < a->still_thr_mps2 &&
         s->t_us - a->hist_t_us[oldest] >= win_us - win_us / 10) {
         if (!a->in_stance) {
             a->in_stance = 1;
@@ -680,7 +687,7 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
             a->stance_acc_n++;
         }
     } else if (a->in_stance && ((gn >= a->cfg.stance_gyro_dps && gn >= a->still_thr_dps) ||
-                                a->hist_ad[slot] >= 2.0f * a->cfg.stance_accel_mps2)) {
+                                a->hist_ad[slot] >= 2.0f * a->still_thr_mps2)) {
         /* Stance ended: the foot left the ground at the last still sample before this rise. */
         uint32_t k;
         bstep_time_us t_off = s->t_us;
