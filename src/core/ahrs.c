@@ -27,6 +27,7 @@
 
 #include "backstep/ahrs.h"
 #include "backstep/status.h"
+#include "quat.h"
 
 #define DEG2RAD 0.017453292519943295f
 #define RAD2DEG 57.29577951308232f
@@ -40,58 +41,16 @@ const bstep_ahrs_settings bstep_ahrs_default_settings = {
     .max_dt_s = 0.5f,
 };
 
+/* World "up" in the sensor frame: the third row of R(q). */
+static void up_in_sensor(const float q[4], float v[3])
+{
+    const float z[3] = {0.0f, 0.0f, 1.0f};
+    bstep__quat_rotate_inv(q, z, v);
+}
+
 static int finite3(const float v[3])
 {
     return isfinite(v[0]) && isfinite(v[1]) && isfinite(v[2]);
-}
-
-static void normalize_q(float q[4])
-{
-    float n = sqrtf(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
-    if (n > 0.0f) {
-        q[0] /= n;
-        q[1] /= n;
-        q[2] /= n;
-        q[3] /= n;
-    } else {
-        q[0] = 1.0f;
-        q[1] = q[2] = q[3] = 0.0f;
-    }
-}
-
-/* World "up" expressed in the sensor frame: third row of R(q). */
-static void up_in_sensor(const float q[4], float v[3])
-{
-    v[0] = 2.0f * (q[1] * q[3] - q[0] * q[2]);
-    v[1] = 2.0f * (q[2] * q[3] + q[0] * q[1]);
-    v[2] = q[0] * q[0] - q[1] * q[1] - q[2] * q[2] + q[3] * q[3];
-}
-
-/* Orientation that maps the measured up direction u (unit, sensor frame) onto world z. The
- * shortest-arc quaternion between unit vectors u and z is normalize(1 + u.z, u x z). */
-static void init_from_accel(float q[4], const float a[3])
-{
-    float n = sqrtf(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
-    float u[3];
-    if (!(n > 0.0f)) {
-        q[0] = 1.0f;
-        q[1] = q[2] = q[3] = 0.0f;
-        return;
-    }
-    u[0] = a[0] / n;
-    u[1] = a[1] / n;
-    u[2] = a[2] / n;
-    if (u[2] < -0.999999f) { /* upside down: any horizontal axis, 180 degrees */
-        q[0] = 0.0f;
-        q[1] = 1.0f;
-        q[2] = q[3] = 0.0f;
-        return;
-    }
-    q[0] = 1.0f + u[2];
-    q[1] = u[1]; /* u x z = (u_y, -u_x, 0) */
-    q[2] = -u[0];
-    q[3] = 0.0f;
-    normalize_q(q);
 }
 
 static int settings_valid(const bstep_ahrs_settings *c)
@@ -133,7 +92,7 @@ void bstep_ahrs_update(bstep_ahrs *a, const bstep_imu_sample *s)
     if (!finite3(s->accel_mps2) || (has_gyro && !finite3(s->gyro_dps)))
         return;
     if (!a->initialised) {
-        init_from_accel(a->q, s->accel_mps2);
+        bstep__quat_from_up(s->accel_mps2, a->q);
         a->initialised = 1;
         a->have_time = 1;
         a->last_t_us = s->t_us;
@@ -146,7 +105,7 @@ void bstep_ahrs_update(bstep_ahrs *a, const bstep_imu_sample *s)
     if (dt > a->cfg.max_dt_s || (s->flags & BSTEP_SAMPLE_GAP_BEFORE)) {
         /* A gap: the orientation cannot be carried across it. */
         bstep_ahrs_reset(a);
-        init_from_accel(a->q, s->accel_mps2);
+        bstep__quat_from_up(s->accel_mps2, a->q);
         a->initialised = 1;
         a->have_time = 1;
         a->last_t_us = s->t_us;
@@ -205,7 +164,7 @@ void bstep_ahrs_update(bstep_ahrs *a, const bstep_imu_sample *s)
     a->q[1] += 0.5f * dt * (q0 * w[0] + q2 * w[2] - q3 * w[1]);
     a->q[2] += 0.5f * dt * (q0 * w[1] - q1 * w[2] + q3 * w[0]);
     a->q[3] += 0.5f * dt * (q0 * w[2] + q1 * w[1] - q2 * w[0]);
-    normalize_q(a->q);
+    bstep__quat_normalize(a->q);
 }
 
 void bstep_ahrs_get_quaternion(const bstep_ahrs *a, float q_out[4])
@@ -220,13 +179,7 @@ void bstep_ahrs_get_up_sensor(const bstep_ahrs *a, float up_out[3])
 
 void bstep_ahrs_rotate_to_world(const bstep_ahrs *a, const float v[3], float o[3])
 {
-    const float w = a->q[0], x = a->q[1], y = a->q[2], z = a->q[3];
-    o[0] = (1.0f - 2.0f * (y * y + z * z)) * v[0] + 2.0f * (x * y - w * z) * v[1] +
-           2.0f * (x * z + w * y) * v[2];
-    o[1] = 2.0f * (x * y + w * z) * v[0] + (1.0f - 2.0f * (x * x + z * z)) * v[1] +
-           2.0f * (y * z - w * x) * v[2];
-    o[2] = 2.0f * (x * z - w * y) * v[0] + 2.0f * (y * z + w * x) * v[1] +
-           (1.0f - 2.0f * (x * x + y * y)) * v[2];
+    bstep__quat_rotate(a->q, v, o);
 }
 
 void bstep_ahrs_get_linear_world(const bstep_ahrs *a, const float accel_mps2[3], float out[3])
