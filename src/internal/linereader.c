@@ -273,3 +273,9 @@ void bstep__field_quote(const char *p, size_t len, char *out, size_t out_len)
     }
     out[k] = '\0';
 }
+
+int bstep__field_is(const bstep__field *f, const char *s)
+{
+    const size_t n = strlen(s);
+    return f->len == n && memcmp(f->p, s, n) == 0;
+}

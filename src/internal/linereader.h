@@ -75,6 +75,8 @@ typedef struct {
  * a space). @return the number of fields, or max + 1 when there are more than max.
  */
 size_t bstep__split(char *line, size_t len, char sep, bstep__field *f, size_t max);
+/** 1 when the field's text is exactly the NUL-terminated string s. */
+int bstep__field_is(const bstep__field *f, const char *s);
 
 /** @brief Copy a field for an error message: at most 40 bytes, non-printables as '?'. */
 void bstep__field_quote(const char *p, size_t len, char *out, size_t out_len);

@@ -48,12 +48,6 @@ static void csv_close(void *impl)
     free(st);
 }
 
-static int field_is(const bstep__field *f, const char *s)
-{
-    size_t n = strlen(s);
-    return f->len == n && memcmp(f->p, s, n) == 0;
-}
-
 /* Split "name (unit)" into name and unit (unit empty when there are no parentheses). */
 static void name_unit(const bstep__field *f, bstep__field *name, bstep__field *unit)
 {
@@ -125,7 +119,7 @@ static const bstep__reader_ops csv_ops = {next_row, csv_close};
 
 static int unit_is(const bstep__field *u, const char *a)
 {
-    return field_is(u, a);
+    return bstep__field_is(u, a);
 }
 
 int bstep__csv_open(bstep_reader *r, bstep__linereader *lr, const char *name)
@@ -169,7 +163,7 @@ int bstep__csv_open(bstep_reader *r, bstep__linereader *lr, const char *name)
         bstep__field nm, un;
         name_unit(&st->f[i], &nm, &un);
         for (k = 0; k < C_N; k++) {
-            if (!field_is(&nm, base_names[k]))
+            if (!bstep__field_is(&nm, base_names[k]))
                 continue;
             bstep__field_quote(st->f[i].p, st->f[i].len, st->colname[k], sizeof st->colname[k]);
             if (st->col[k] != SIZE_MAX) {

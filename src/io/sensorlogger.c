@@ -58,12 +58,6 @@ void bstep__xyz_close(bstep__xyz_stream *s)
         bstep__lr_free(&s->lr);
 }
 
-static int field_is(const bstep__field *f, const char *s)
-{
-    size_t n = strlen(s);
-    return f->len == n && memcmp(f->p, s, n) == 0;
-}
-
 int bstep__xyz_header_sl(bstep_reader *r, bstep__xyz_stream *s, double scale)
 {
     static const char *const names[4] = {"time", "x", "y", "z"};
@@ -84,7 +78,7 @@ int bstep__xyz_header_sl(bstep_reader *r, bstep__xyz_stream *s, double scale)
                                   BSTEP__XYZ_MAX_COLS);
     for (i = 0; i < n; i++)
         for (k = 0; k < 4; k++)
-            if (field_is(&s->f[i], names[k])) {
+            if (bstep__field_is(&s->f[i], names[k])) {
                 if (found[k] != SIZE_MAX)
                     return bstep__reader_fail(r, BSTEP_EFORMAT,
                                               "%s:1:%zu: column '%s' appears twice", s->name, i + 1,

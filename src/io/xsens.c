@@ -64,12 +64,6 @@ static void xsens_close(void *impl)
     free(st);
 }
 
-static int field_is(const bstep__field *f, const char *s)
-{
-    size_t n = strlen(s);
-    return f->len == n && memcmp(f->p, s, n) == 0;
-}
-
 /* Parse a counter written as a float ("12.0"): must be a non-negative integer. */
 static int parse_counter(const bstep__field *f, int64_t *out)
 {
@@ -284,7 +278,7 @@ int bstep__xsens_open(bstep_reader *r, bstep__linereader *lr, const char *name)
     st->ncols = n;
     for (i = 0; i < n; i++) {
         for (k = 0; k < X_N; k++) {
-            if (!field_is(&st->f[i], col_names[k]))
+            if (!bstep__field_is(&st->f[i], col_names[k]))
                 continue;
             if (st->col[k] != SIZE_MAX) {
                 rc = bstep__reader_fail(r, BSTEP_EFORMAT, "%s:%llu:%zu: column '%s' appears twice",
