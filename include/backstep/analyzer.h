@@ -117,6 +117,13 @@ typedef struct {
 #define BSTEP__PENDING_MAX       16
 #define BSTEP__TIMING_RING       128 /* light-chain slopes kept for timing, grid samples */
 
+/* Two cascaded moving averages of n samples (a triangular window); internal to the analyzer. */
+typedef struct {
+    float b1[BSTEP__TRUNK_MAX_SMOOTH], b2[BSTEP__TRUNK_MAX_SMOOTH];
+    float s1, s2;
+    int n;
+} bstep__mavg2;
+
 /** Analyzer state. All members are private; sizeof() is the fixed memory per instance. */
 typedef struct {
     bstep_analyzer_settings cfg;
@@ -178,16 +185,12 @@ typedef struct {
     float grid_sum;
     int grid_n;
     float grid_prev_value;
-    int smooth_n;
     int detrend_n;
-    float box1[BSTEP__TRUNK_MAX_SMOOTH];
-    float box2[BSTEP__TRUNK_MAX_SMOOTH];
+    bstep__mavg2 smooth; /* step-finding chain */
     float det[BSTEP__TRUNK_MAX_DETREND];
-    float box1_sum, box2_sum, det_sum;
-    int timing_n;
-    float tbox1[BSTEP__TRUNK_MAX_SMOOTH];
-    float tbox2[BSTEP__TRUNK_MAX_SMOOTH];
-    float tbox1_sum, tbox2_sum, t_prev;
+    float det_sum;
+    bstep__mavg2 timing; /* contact-timing chain */
+    float t_prev;
     float tslope[BSTEP__TIMING_RING];
     int64_t tslope_k0; /* grid index of the newest entry */
     uint32_t tslope_count;

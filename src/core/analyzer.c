@@ -147,6 +147,37 @@ int bstep_analyzer_init(bstep_analyzer *a, const bstep_analyzer_settings *cfg)
     return BSTEP_OK;
 }
 
+static void mavg2_clear(bstep__mavg2 *m)
+{
+    memset(m->b1, 0, sizeof(m->b1));
+    memset(m->b2, 0, sizeof(m->b2));
+    m->s1 = m->s2 = 0.0f;
+}
+
+/* Push x (the count-th value since the last clear); returns the output of the second average.
+ * The running sums are recomputed once per window so round-off cannot build up. */
+static float mavg2_push(bstep__mavg2 *m, uint32_t count, float x)
+{
+    const uint32_t i = count % (uint32_t)m->n;
+    float m1;
+    m->s1 += x - m->b1[i];
+    m->b1[i] = x;
+    m1 = m->s1 / (float)m->n;
+    m->s2 += m1 - m->b2[i];
+    m->b2[i] = m1;
+    if (i == (uint32_t)m->n - 1u) {
+        int k;
+        float s1 = 0.0f, s2 = 0.0f;
+        for (k = 0; k < m->n; k++) {
+            s1 += m->b1[k];
+            s2 += m->b2[k];
+        }
+        m->s1 = s1;
+        m->s2 = s2;
+    }
+    return m->s2 / (float)m->n;
+}
+
 /* Forget everything that depends on continuous data (after a gap), keep counters and bouts. */
 static void reset_detectors(bstep_analyzer *a)
 {
@@ -171,13 +202,11 @@ static void reset_detectors(bstep_analyzer *a)
     a->grid_have = 0;
     a->grid_sum = 0.0f;
     a->grid_n = 0;
-    a->box1_sum = a->box2_sum = a->det_sum = 0.0f;
-    a->tbox1_sum = a->tbox2_sum = a->t_prev = 0.0f;
-    memset(a->tbox1, 0, sizeof(a->tbox1));
-    memset(a->tbox2, 0, sizeof(a->tbox2));
+    a->det_sum = 0.0f;
+    a->t_prev = 0.0f;
+    mavg2_clear(&a->smooth);
+    mavg2_clear(&a->timing);
     a->tslope_count = 0;
-    memset(a->box1, 0, sizeof(a->box1));
-    memset(a->box2, 0, sizeof(a->box2));
     memset(a->det, 0, sizeof(a->det));
     a->grid_count = 0;
     a->armed = 0;
@@ -198,12 +227,12 @@ void bstep_analyzer_reset(bstep_analyzer *a)
         a->toe_s[ax] = ((int)cfg.toe_axis % 2) ? 1.0f : -1.0f; /* POS_* odd, NEG_* even */
         a->toe_known = 1;
     }
-    a->smooth_n = (int)lroundf(cfg.trunk_smooth_s * (float)BSTEP__TRUNK_RATE_HZ) | 1;
-    if (a->smooth_n > BSTEP__TRUNK_MAX_SMOOTH)
-        a->smooth_n -= 2;
-    a->timing_n = (int)lroundf(cfg.trunk_timing_smooth_s * (float)BSTEP__TRUNK_RATE_HZ) | 1;
-    if (a->timing_n > a->smooth_n)
-        a->timing_n = a->smooth_n;
+    a->smooth.n = (int)lroundf(cfg.trunk_smooth_s * (float)BSTEP__TRUNK_RATE_HZ) | 1;
+    if (a->smooth.n > BSTEP__TRUNK_MAX_SMOOTH)
+        a->smooth.n -= 2;
+    a->timing.n = (int)lroundf(cfg.trunk_timing_smooth_s * (float)BSTEP__TRUNK_RATE_HZ) | 1;
+    if (a->timing.n > a->smooth.n)
+        a->timing.n = a->smooth.n;
     a->detrend_n = (int)lroundf(cfg.trunk_detrend_s * (float)BSTEP__TRUNK_RATE_HZ);
     if (a->detrend_n < 1)
         a->detrend_n = 1;
@@ -731,34 +760,17 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
 
 /* ---- trunk ---------------------------------------------------------------------------------- */
 
-/* Two cascaded moving averages (smooth_n each), then a trailing mean (detrend_n) subtracted. One
- * grid sample in, one filtered value out; the output lags the input by smooth_n - 1 samples. */
+/* Two cascaded moving averages (smooth.n each), then a trailing mean (detrend_n) subtracted. One
+ * grid sample in, one filtered value out; the output lags the input by smooth.n - 1 samples. */
 static float trunk_filter(bstep_analyzer *a, float x)
 {
-    const int n1 = a->smooth_n, nd = a->detrend_n;
-    const uint32_t c = a->grid_count;
-    float m1, m2, y;
-    uint32_t i1 = c % (uint32_t)n1, id = c % (uint32_t)nd;
-
-    a->box1_sum += x - a->box1[i1];
-    a->box1[i1] = x;
-    m1 = a->box1_sum / (float)n1;
-    a->box2_sum += m1 - a->box2[i1];
-    a->box2[i1] = m1;
-    m2 = a->box2_sum / (float)n1;
+    const int nd = a->detrend_n;
+    const uint32_t c = a->grid_count, id = c % (uint32_t)nd;
+    const float m2 = mavg2_push(&a->smooth, c, x);
+    uint32_t have;
     a->det_sum += m2 - a->det[id];
     a->det[id] = m2;
     a->grid_count = c + 1u;
-    if (i1 == (uint32_t)n1 - 1u) { /* refresh running sums: no round-off build-up */
-        int k;
-        float s1 = 0.0f, s2 = 0.0f;
-        for (k = 0; k < n1; k++) {
-            s1 += a->box1[k];
-            s2 += a->box2[k];
-        }
-        a->box1_sum = s1;
-        a->box2_sum = s2;
-    }
     if (id == (uint32_t)nd - 1u) {
         int k;
         float sd = 0.0f;
@@ -766,36 +778,15 @@ static float trunk_filter(bstep_analyzer *a, float x)
             sd += a->det[k];
         a->det_sum = sd;
     }
-    {
-        const uint32_t have = a->grid_count < (uint32_t)nd ? a->grid_count : (uint32_t)nd;
-        y = m2 - a->det_sum / (float)have;
-    }
-    return y;
+    have = a->grid_count < (uint32_t)nd ? a->grid_count : (uint32_t)nd;
+    return m2 - a->det_sum / (float)have;
 }
 
-/* The timing chain: two cascaded moving averages of timing_n grid samples; keeps the slope of its
+/* The timing chain: two cascaded moving averages of timing.n grid samples; keeps the slope of its
  * output in a ring. Slopes are independent of the mean, so no detrending is needed. */
 static void timing_filter(bstep_analyzer *a, int64_t k, float x)
 {
-    const int n = a->timing_n;
-    const uint32_t i = (a->grid_count - 1u) % (uint32_t)n; /* grid_count already advanced */
-    float m1, m2;
-    a->tbox1_sum += x - a->tbox1[i];
-    a->tbox1[i] = x;
-    m1 = a->tbox1_sum / (float)n;
-    a->tbox2_sum += m1 - a->tbox2[i];
-    a->tbox2[i] = m1;
-    m2 = a->tbox2_sum / (float)n;
-    if (i == (uint32_t)n - 1u) {
-        int j;
-        float s1 = 0.0f, s2 = 0.0f;
-        for (j = 0; j < n; j++) {
-            s1 += a->tbox1[j];
-            s2 += a->tbox2[j];
-        }
-        a->tbox1_sum = s1;
-        a->tbox2_sum = s2;
-    }
+    const float m2 = mavg2_push(&a->timing, a->grid_count - 1u, x); /* count already advanced */
     a->tslope[(uint64_t)k % BSTEP__TIMING_RING] = (m2 - a->t_prev) * (float)BSTEP__TRUNK_RATE_HZ;
     a->t_prev = m2;
     a->tslope_k0 = k;
@@ -809,8 +800,8 @@ static void timing_filter(bstep_analyzer *a, int64_t k, float x)
 static double timing_refine(const bstep_analyzer *a, double t_s)
 {
     const double period = 1.0 / BSTEP__TRUNK_RATE_HZ;
-    /* Slope entry at grid index k describes the time (k - (timing_n - 1) - 0.5) * period. */
-    const double shift = (double)(a->timing_n - 1) + 0.5;
+    /* Slope entry at grid index k describes the time (k - (timing.n - 1) - 0.5) * period. */
+    const double shift = (double)(a->timing.n - 1) + 0.5;
     const int64_t lo = (int64_t)ceil((t_s - 0.1) / period + shift);
     const int64_t hi = (int64_t)floor((t_s + 0.1) / period + shift);
     const int64_t oldest = a->tslope_k0 - (int64_t)a->tslope_count + 1;
@@ -855,7 +846,7 @@ static void trunk_detect(bstep_analyzer *a, float y, double t_s, bstep_time_us n
     const double period = 1.0 / BSTEP__TRUNK_RATE_HZ;
     const float slope = (y - a->y_prev) / (float)period; /* at t_s - period / 2 */
     /* Warm-up: the moving averages need a full window before their output means anything. */
-    if (a->grid_count < (uint32_t)(2 * a->smooth_n)) {
+    if (a->grid_count < (uint32_t)(2 * a->smooth.n)) {
         a->y_prev = y;
         a->slope_prev = slope;
         return;
@@ -915,7 +906,7 @@ static void trunk_grid_point(bstep_analyzer *a, int64_t k, float v, bstep_time_u
     const float y = trunk_filter(a, v);
     timing_filter(a, k, v);
     /* Delay of two moving averages of odd length n: 2 * (n - 1) / 2 grid periods. */
-    const double t_s = (double)(k - (a->smooth_n - 1)) / BSTEP__TRUNK_RATE_HZ;
+    const double t_s = (double)(k - (a->smooth.n - 1)) / BSTEP__TRUNK_RATE_HZ;
     a->y_last = y;
     trunk_detect(a, y, t_s, now_us);
 }
