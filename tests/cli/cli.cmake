@@ -12,3 +12,8 @@ if(BSTEP_BUILD_CLI)
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_energy.sh $<TARGET_FILE:backstep_cli>
             $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/energy-tmp)
 endif()
+# The embedding example builds against the library (the installed-package build is checked by
+# scripts/test with pkg-config).
+add_executable(stream_steps ${PROJECT_SOURCE_DIR}/examples/embed/stream_steps.c)
+target_link_libraries(stream_steps PRIVATE backstep)
+bstep_warnings(stream_steps)
