@@ -164,13 +164,13 @@ typedef struct {
     uint32_t stance_acc_n;
     float stance_all[3]; /* every stance sample (fallback when none is quiet: running) */
     uint32_t stance_all_n;
-    int integrating;
     float q_lev[4];   /* levelled stance orientation at the start of the swing, yaw 0 */
     float up_flat[3]; /* up in the sensor frame with the foot flat (stance mean) */
     int have_iq;
     float iq[4]; /* integrated orientation */
     float iv[3], ip[3];
-    float g_local; /* |mean stance acceleration|, m/s^2 */
+    float int_prev_w[3], int_prev_aw[3]; /* previous rate (rad/s) and world acceleration */
+    float g_local;                       /* |mean stance acceleration|, m/s^2 */
     float max_z_m;
     bstep_time_us max_z_t_us;
     bstep_time_us int_start_us;

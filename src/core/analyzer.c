@@ -192,7 +192,6 @@ static void reset_detectors(bstep_analyzer *a)
     a->stance_acc_n = 0;
     a->stance_all[0] = a->stance_all[1] = a->stance_all[2] = 0.0f;
     a->stance_all_n = 0;
-    a->integrating = 0;
     a->have_iq = 0;
     a->last_gyro_dps = 0.0f;
     a->in_stance = 0;
@@ -374,65 +373,79 @@ static bstep_time_us foot_find_ic(const bstep_analyzer *a, bstep_time_us lo, bst
     return a->hist_t_us[ring_at(a, on_k)];
 }
 
-/* Strapdown step of the swing integration (zero-velocity-aided inertial navigation, Foxlin 2005;
- * Skog et al. 2010): orientation from the gyroscope, starting level at the end of the previous
- * stance; gravity (the stance's own |a|, which also cancels the accelerometer's scale error)
- * removed in the world frame; velocity and position integrated. */
+/* Zero-velocity-aided inertial navigation of the foot (Foxlin 2005; Skog et al. 2010), run on every
+ * sample. Orientation: midpoint gyro integration, plus during stance a gravity correction (gain
+ * 5/s, settling within 0.2 s) so that each swing starts from the attitude the foot really has.
+ * Velocity and position: the gravity-free world acceleration, trapezoidal. Each stance sample that
+ * is truly still (rotating slower than 25 deg/s, reading within 1 m/s^2 of 1 g) is a zero-velocity
+ * update: velocity and position restart from zero there. Integration therefore never starts late:
+ * a test that starts the swing when the stance-end detector fires misses the first samples of the
+ * take-off, and with them 0.4 m/s (simulated walk with exact truth). The midpoint rule matters too:
+ * with the rate at the end of each interval the attitude runs half a sample ahead (about 3 degrees
+ * mid-swing at 100 Hz), which left 0.3 m/s at the end of an exactly known test swing. */
 static void up_of(const float q[4], float up_s[3]);
 
-static void foot_integrate(bstep_analyzer *a, const bstep_imu_sample *s)
+static void foot_zupt(bstep_analyzer *a, bstep_time_us t_us)
 {
-    const float d2r = 0.017453292519943295f;
-    float w[3], aw[3], dt;
-    if (!a->integrating)
+    a->iv[0] = a->iv[1] = a->iv[2] = 0.0f;
+    a->ip[0] = a->ip[1] = a->ip[2] = 0.0f;
+    a->max_z_m = 0.0f;
+    a->max_z_t_us = t_us;
+    a->int_start_us = t_us;
+    memcpy(a->q_lev, a->iq, sizeof(a->q_lev));
+}
+
+static void foot_nav(bstep_analyzer *a, const bstep_imu_sample *s, float gn, float ad)
+{
+    const float d2r = 0.017453292519943295f, gain = 5.0f;
+    const float *f = s->accel_mps2;
+    float w[3], wm[3], aw[3], dt;
+    int k;
+    for (k = 0; k < 3; k++)
+        w[k] = s->gyro_dps[k] * d2r;
+    if (!a->have_iq) {
+        bstep__quat_from_up(f, a->iq);
+        a->have_iq = 1;
+        a->g_local = BSTEP_STANDARD_GRAVITY_MPS2;
+        a->int_last_us = s->t_us;
+        memcpy(a->int_prev_w, w, sizeof(w));
+        bstep__quat_rotate(a->iq, f, a->int_prev_aw);
+        a->int_prev_aw[2] -= a->g_local;
+        foot_zupt(a, s->t_us);
         return;
+    }
     dt = (float)(s->t_us - a->int_last_us) * 1e-6f;
-    a->int_last_us = s->t_us;
     if (dt <= 0.0f)
         return;
-    w[0] = s->gyro_dps[0] * d2r;
-    w[1] = s->gyro_dps[1] * d2r;
-    w[2] = s->gyro_dps[2] * d2r;
-    bstep__quat_integrate(a->iq, w, dt);
-    bstep__quat_rotate(a->iq, s->accel_mps2, aw);
+    a->int_last_us = s->t_us;
+    for (k = 0; k < 3; k++)
+        wm[k] = 0.5f * (w[k] + a->int_prev_w[k]);
+    if (a->in_stance) {
+        const float n = sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]);
+        float up[3];
+        if (n > 0.0f) {
+            up_of(a->iq, up);
+            wm[0] += gain * (f[1] * up[2] - f[2] * up[1]) / n;
+            wm[1] += gain * (f[2] * up[0] - f[0] * up[2]) / n;
+            wm[2] += gain * (f[0] * up[1] - f[1] * up[0]) / n;
+        }
+    }
+    bstep__quat_integrate(a->iq, wm, dt);
+    bstep__quat_rotate(a->iq, f, aw);
     aw[2] -= a->g_local;
-    a->iv[0] += aw[0] * dt;
-    a->iv[1] += aw[1] * dt;
-    a->iv[2] += aw[2] * dt;
-    a->ip[0] += a->iv[0] * dt;
-    a->ip[1] += a->iv[1] * dt;
-    a->ip[2] += a->iv[2] * dt;
+    for (k = 0; k < 3; k++) {
+        const float vn = a->iv[k] + 0.5f * (aw[k] + a->int_prev_aw[k]) * dt;
+        a->ip[k] += 0.5f * (a->iv[k] + vn) * dt;
+        a->iv[k] = vn;
+        a->int_prev_aw[k] = aw[k];
+        a->int_prev_w[k] = w[k];
+    }
     if (a->ip[2] > a->max_z_m) {
         a->max_z_m = a->ip[2];
         a->max_z_t_us = s->t_us;
     }
-}
-
-/* Orientation through stance: gyro integration plus a gravity correction (gain 5/s: the estimate
- * settles within the first 0.2 s of a stance), so that the swing starts from the attitude the foot
- * really has at heel-off, not from the flat-foot attitude (2 degrees of tilt error already put
- * 0.34 m/s^2 of gravity into the horizontal acceleration). */
-static void foot_stance_attitude(bstep_analyzer *a, const bstep_imu_sample *s, float dt)
-{
-    const float d2r = 0.017453292519943295f, gain = 5.0f;
-    const float *f = s->accel_mps2;
-    const float n = sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]);
-    float up[3], e[3], w[3];
-    if (!a->have_iq) {
-        bstep__quat_from_up(f, a->iq);
-        a->have_iq = 1;
-        return;
-    }
-    if (!(n > 0.0f) || dt <= 0.0f)
-        return;
-    up_of(a->iq, up);
-    e[0] = (f[1] * up[2] - f[2] * up[1]) / n;
-    e[1] = (f[2] * up[0] - f[0] * up[2]) / n;
-    e[2] = (f[0] * up[1] - f[1] * up[0]) / n;
-    w[0] = s->gyro_dps[0] * d2r + gain * e[0];
-    w[1] = s->gyro_dps[1] * d2r + gain * e[1];
-    w[2] = s->gyro_dps[2] * d2r + gain * e[2];
-    bstep__quat_integrate(a->iq, w, dt);
+    if (a->in_stance && gn < 0.5f * a->cfg.stance_gyro_dps && ad < 1.0f)
+        foot_zupt(a, s->t_us);
 }
 
 /* Sensor-frame toe axis, perpendicular to the stance's up direction (the flat-foot toe axis). */
@@ -483,7 +496,7 @@ static void foot_stride(bstep_analyzer *a, bstep_event *ic, bstep_time_us now_us
     const float T = (float)(now_us - a->int_start_us) * 1e-6f;
     float d[3], len, up_lev[3], up_now[3], travel_w[3], travel_s[3], toe[3], toe_w[3], uh, s_fw,
         s_left, e_ic, e_now, h0, h1, turn;
-    if (!a->integrating || T <= 0.0f)
+    if (!a->have_iq || T <= 0.0f)
         return;
     d[0] = a->ip[0] - 0.5f * a->iv[0] * T;
     d[1] = a->ip[1] - 0.5f * a->iv[1] * T;
@@ -580,15 +593,10 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
     float jerk = 0.0f;
     uint32_t oldest, slot;
 
-    if (has_gyro) {
-        if (a->integrating)
-            foot_integrate(a, s);
-        else
-            foot_stance_attitude(a, s,
-                                 a->have_prev_a && s->t_us > a->prev_a_t_us
-                                     ? (float)(s->t_us - a->prev_a_t_us) * 1e-6f
-                                     : 0.0f);
-    }
+    if (has_gyro)
+        foot_nav(
+            a, s, gn,
+            fabsf(sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]) - BSTEP_STANDARD_GRAVITY_MPS2));
     if (a->have_prev_a && s->t_us > a->prev_a_t_us) {
         const float dx = f[0] - a->prev_a[0], dy = f[1] - a->prev_a[1], dz = f[2] - a->prev_a[2];
         jerk = sqrtf(dx * dx + dy * dy + dz * dz) / ((float)(s->t_us - a->prev_a_t_us) * 1e-6f);
@@ -609,7 +617,7 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
     a->hist_g[slot] = gn;
     a->hist_ad[slot] =
         fabsf(sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]) - BSTEP_STANDARD_GRAVITY_MPS2);
-    if (a->integrating || a->have_iq) {
+    if (a->have_iq) {
         up_of(a->iq, a->hist_up[slot]);
     } else {
         const float n = sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]);
@@ -698,7 +706,8 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
                 bout_event(a, &ic);
             }
             a->have_swing = 0;
-            a->integrating = 0;
+            if (a->have_iq)
+                foot_zupt(a, s->t_us); /* restart here if no still sample follows (running) */
         }
         /* Gravity and the flat-foot attitude from the quiet part of the stance only (rotating
          * slower than 25 deg/s, reading within 1 m/s^2 of 1 g): samples right after the landing
@@ -731,8 +740,8 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
         a->have_swing = 1;
         a->swing_peak_dps = gn;
         a->swing_peak_ad = a->hist_ad[slot];
-        /* Start integrating from the levelled stance: zero velocity, zero position. */
-        if ((a->stance_acc_n >= 3u || a->stance_all_n > 0u) && a->have_iq) {
+        /* Gravity and the flat-foot up direction for this swing, from the stance just ended. */
+        if (a->stance_acc_n >= 3u || a->stance_all_n > 0u) {
             const int quiet = a->stance_acc_n >= 3u;
             const float *sum = quiet ? a->stance_acc : a->stance_all;
             const float n = (float)(quiet ? a->stance_acc_n : a->stance_all_n);
@@ -741,14 +750,6 @@ static void foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
             a->up_flat[0] = m[0] / a->g_local;
             a->up_flat[1] = m[1] / a->g_local;
             a->up_flat[2] = m[2] / a->g_local;
-            memcpy(a->q_lev, a->iq, sizeof(a->q_lev));
-            a->iv[0] = a->iv[1] = a->iv[2] = 0.0f;
-            a->ip[0] = a->ip[1] = a->ip[2] = 0.0f;
-            a->max_z_m = 0.0f;
-            a->max_z_t_us = s->t_us;
-            a->int_start_us = s->t_us;
-            a->int_last_us = s->t_us;
-            a->integrating = 1;
         }
     } else if (!a->in_stance) {
         if (gn > a->swing_peak_dps)
