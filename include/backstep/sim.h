@@ -207,7 +207,7 @@ typedef struct {
     size_t st_n[2];
     struct bstep__sim_knot {
         double t_s, xyz[3], vel[3], yaw_rad, yaw_rate, pitch_deg, amp_m, osc_yaw_deg, roll_rate_dps;
-        int fall;
+        int fall, collision; /* collision: walking contact knot (step-to-step transition shape) */
     } kn[BSTEP_SIM_MAX_KNOTS];
     size_t kn_n;
     /* running state */

@@ -308,6 +308,27 @@ typedef struct {
     double yaw, pitch, twist, osc_yaw, roll;
 } trunk_pose;
 
+/* Walking height profile within a step (phase 0 and 1 = initial contacts), scaled so that its
+ * fundamental is -cos(2 pi (ph - PH_C)) (amplitude 1, lowest just after the contact). Its second
+ * derivative is a periodic Gaussian pulse of width PH_SIG centred PH_C after each contact minus
+ * its mean: the vertical acceleration stays low (about -0.5 of the pulse scale) through single
+ * support and rises steeply at the contact to a peak during double support, the step-to-step
+ * transition in which the heel-strike collision and the push-off redirect the centre-of-mass
+ * velocity (Kuo, Donelan & Ruina 2005; Zijlstra & Hof 2003). Six harmonics of exp(-(2 pi n
+ * sigma)^2 / 2). Mean acceleration over a step is exactly 0. */
+#define PH_C   0.10
+#define PH_SIG 0.12
+static double collision_height(double ph)
+{
+    const double s2 = (2.0 * PI * PH_SIG) * (2.0 * PI * PH_SIG);
+    double z = 0.0;
+    int n;
+    for (n = 1; n <= 6; n++)
+        z -= exp(-0.5 * s2 * (double)(n * n - 1)) / (double)(n * n) *
+             cos(2.0 * PI * (double)n * (ph - PH_C));
+    return z;
+}
+
 static void pelvis_pose(const bstep_sim *g, double t, trunk_pose *tp)
 {
     size_t k = g->kn_n - 1;
@@ -327,16 +348,23 @@ static void pelvis_pose(const bstep_sim *g, double t, trunk_pose *tp)
         const knot *a = &g->kn[k], *b = &g->kn[k + 1];
         const double T = b->t_s - a->t_s, u = (t - a->t_s) / T;
         const double amp = a->amp_m + (b->amp_m - a->amp_m) * mj(u);
+        /* step phase: 0 at knot a, 1 at knot b, its rate continuous across knots (the mean of
+         * the neighbouring intervals' rates), so that the height below stays C2 when the step
+         * time changes from step to step */
+        const double ra = k > 0 ? 2.0 / (T + a->t_s - g->kn[k - 1].t_s) : 1.0 / T;
+        const double rb = k + 2 < g->kn_n ? 2.0 / (T + g->kn[k + 2].t_s - b->t_s) : 1.0 / T;
+        const double ph = herm5(0.0, ra, 0.0, 1.0, rb, 0.0, T, u);
+        const double wcol = (double)a->collision + (double)(b->collision - a->collision) * mj(u);
         for (i = 0; i < 3; i++)
             tp->p[i] = herm5(a->xyz[i], a->vel[i], 0, b->xyz[i], b->vel[i], 0, T, u);
-        tp->p[2] -= amp * cos(2.0 * PI * u);
+        tp->p[2] -= amp * ((1.0 - wcol) * cos(2.0 * PI * ph) - wcol * collision_height(ph));
         tp->yaw = herm5(a->yaw_rad, a->yaw_rate, 0, b->yaw_rad, b->yaw_rate, 0, T, u);
         tp->pitch = herm5(a->pitch_deg, 0, 0, b->pitch_deg, 0, 0, T, u) * DEG;
         /* pelvic rotation (peaks at contact) and obliquity (peaks mid-step), alternating */
         tp->osc_yaw = herm5(a->osc_yaw_deg, 0, 0, b->osc_yaw_deg, 0, 0, T, u) * DEG;
         tp->roll = herm5(0, a->roll_rate_dps, 0, 0, b->roll_rate_dps, 0, T, u) * DEG;
         /* small pitch oscillation at step frequency, in phase with the height */
-        tp->pitch += 0.6 * DEG * (amp / 0.02) * cos(2.0 * PI * u);
+        tp->pitch += 0.6 * DEG * (amp / 0.02) * cos(2.0 * PI * ph);
     }
     tp->twist = 0.0;
     for (i = 0; i < 8; i++) {
@@ -534,6 +562,7 @@ static knot *add_knot(bstep_sim *g, double t)
     k->osc_yaw_deg = 0.0;
     k->roll_rate_dps = 0.0;
     k->fall = 0;
+    k->collision = 0;
     if (t > g->plan_t_s)
         g->plan_t_s = t;
     return k;
@@ -774,9 +803,13 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
             amp = 0.035;
         else {
             const double l = g->leg_m, half = 0.5 * L;
-            amp = 0.5 * 0.6 * (l - sqrt(fmax(l * l - half * half, 0.0)));
+            /* pendulum drop plus a floor: real trunks keep about 1 cm of vertical excursion
+             * (>= 2 m/s^2 peak-to-peak acceleration) even at 0.4-0.6 m/s (mobgap, measured with
+             * tools/trunk_profile.py) */
+            amp = 0.005 * hs_scale(g) + 0.5 * 0.6 * (l - sqrt(fmax(l * l - half * half, 0.0)));
         }
         k->amp_m = closing ? 0.3 * amp : amp;
+        k->collision = !run;
         k->pitch_deg = S->lean_deg + (stumble_phase == 1 ? 12.0 : 0.0);
     }
     g->last_ic_s = t_ic;
@@ -1090,7 +1123,7 @@ int bstep_sim_init(bstep_sim *g, const bstep_sim_settings *cfg, const bstep_sim_
     g->stance_width_m = 0.10 * cfg->height_m / 1.75 + 0.05;
     g->z0_m = 0.93 * g->leg_m;
     g->period_s = 1.0 / cfg->sample_rate_hz;
-    g->trunk_impact_scale = 0.12;
+    g->trunk_impact_scale = 0.05; /* real lower-back spike ~2-3 m/s^2 above the transition pulse */
     g->fall_impact_s = -NO_TIME;
     for (a = 0; a < 8; a++)
         g->lb_t[a] = -NO_TIME;
