@@ -25,7 +25,14 @@ typedef enum {
     BSTEP_EVENT_BOUT_END,        /**< a walking bout ends (t_us = its last contact) */
     BSTEP_EVENT_INITIAL_CONTACT, /**< a foot touches the ground (one step) */
     BSTEP_EVENT_FINAL_CONTACT,   /**< a foot leaves the ground */
-    BSTEP_EVENT_GAP              /**< the data stream has a gap; value = gap length, s */
+    BSTEP_EVENT_GAP,             /**< the data stream has a gap; value = gap length, s */
+    BSTEP_EVENT_STUMBLE,   /**< a stumble: broken rhythm, a jerk spike and a recovery; confidence */
+    BSTEP_EVENT_FALL,      /**< a fall: loss of balance, impact, lying still; direction = way the
+                                body fell (backward falls matter most); confidence */
+    BSTEP_EVENT_LOOK_BACK, /**< a trunk twist that returns (looking over the shoulder);
+                                value = peak yaw excursion, deg (left +) */
+    BSTEP_EVENT_POSTURE    /**< trunk posture over the last stretch of walking: trunk_lean_deg,
+                                side_lean_deg (t_us = end of the stretch) */
 } bstep_event_type;
 
 /** One event. Fields that do not apply or are unknown are NAN / *_UNKNOWN. */
@@ -41,6 +48,9 @@ typedef struct {
     float stride_time_s;    /**< time since the previous contact of the same foot, s */
     float clearance_m;      /**< foot: highest point of the swing above the stance, m */
     float turn_deg;         /**< foot: change of heading over the stride, deg (left +) */
+    float trunk_lean_deg;   /**< trunk: sagittal lean from the calibrated upright, forward +, deg */
+    float side_lean_deg;    /**< trunk: frontal lean from the calibrated upright, right +, deg */
+    float confidence;       /**< detections (direction, stumble, fall): 0..1 */
     float value;            /**< event-specific (see bstep_event_type) */
 } bstep_event;
 
@@ -124,24 +134,16 @@ typedef struct {
     int n;
 } bstep__mavg2;
 
-/** Analyzer state. All members are private; sizeof() is the fixed memory per instance. */
+/* Foot engine state (src/core/foot.c); internal. */
 typedef struct {
-    bstep_analyzer_settings cfg;
-    bstep_ahrs ahrs;
-    uint64_t samples;
-    uint64_t gaps;
-    bstep_time_us last_t_us;
-    int have_last;
-    int steps_per_contact;
-    /* raw history ring (foot): time, jerk |da/dt| in m/s^3, gyro norm in deg/s */
+    /* raw history ring: time, jerk |da/dt| in m/s^3, gyro norm in deg/s */
     bstep_time_us hist_t_us[BSTEP_ANALYZER_HISTORY];
     float hist_j[BSTEP_ANALYZER_HISTORY];
     float hist_g[BSTEP_ANALYZER_HISTORY];
-    float hist_ad[BSTEP_ANALYZER_HISTORY]; /* | |a| - g |, m/s^2 */
+    float hist_ad[BSTEP_ANALYZER_HISTORY];    /* | |a| - g |, m/s^2 */
+    float hist_up[BSTEP_ANALYZER_HISTORY][3]; /* world up in the sensor frame (integrated) */
     uint32_t hist_head;
     uint32_t hist_count;
-    /* foot */
-    float hist_up[BSTEP_ANALYZER_HISTORY][3]; /* world up in the sensor frame (integrated) */
     float prev_a[3];
     bstep_time_us prev_a_t_us;
     int have_prev_a;
@@ -159,7 +161,7 @@ typedef struct {
     int have_swing;
     bstep_time_us last_ic_us;
     int have_ic;
-    /* foot: zero-velocity-aided strapdown integration of each swing */
+    /* zero-velocity-aided strapdown integration of each swing */
     float stance_acc[3]; /* quiet stance samples */
     uint32_t stance_acc_n;
     float stance_all[3]; /* every stance sample (fallback when none is quiet: running) */
@@ -179,7 +181,12 @@ typedef struct {
     int toe_known;
     float calib_sum[3];
     int calib_n;
-    /* trunk: 100 Hz grid */
+} bstep__foot_state;
+
+/* Trunk / pocket engine state (src/core/trunk.c); internal. */
+typedef struct {
+    bstep_ahrs ahrs;
+    /* 100 Hz grid */
     int64_t grid_k;
     int grid_have;
     float grid_sum;
@@ -207,6 +214,21 @@ typedef struct {
     double last_step_t_s;
     double last_coarse_t_s;
     int have_step;
+} bstep__trunk_state;
+
+/** Analyzer state. All members are private; sizeof() is the fixed memory per instance. One
+ * instance runs one engine (the placement's), so the engine states share memory. */
+typedef struct {
+    bstep_analyzer_settings cfg;
+    uint64_t samples;
+    uint64_t gaps;
+    bstep_time_us last_t_us;
+    int have_last;
+    int steps_per_contact;
+    union {
+        bstep__foot_state foot;   /* foot placements */
+        bstep__trunk_state trunk; /* lower back, pocket */
+    } eng;
     /* bouts */
     int bout_open;
     bstep_time_us bout_last_contact_us;
