@@ -22,7 +22,8 @@ extern "C" {
     XX(ERANGE, -6, "value out of range")                                                           \
     XX(EGAP, -7, "gap in the data")                                                                \
     XX(EUNSUPPORTED, -8, "unsupported format or feature")                                          \
-    XX(ENOTFOUND, -9, "not found")
+    XX(ENOTFOUND, -9, "not found")                                                                 \
+    XX(EBUSY, -10, "database busy, retry")
 
 typedef enum {
 #define BSTEP__STATUS_ENUM(name, value, msg) BSTEP_##name = (value),
