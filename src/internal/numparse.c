@@ -121,25 +121,75 @@ static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6, 
                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-int bstep__num_double(const char *s, size_t len, int allow_comma, double *out)
+/* The plain decimals that fill recordings, "[-+]digits[.digits]" with at most MAX_DIGITS
+ * significant digits, ending at a ',' or at the end: one tight pass. Fills sc exactly as scan()
+ * would for the same text and returns the bytes used, or 0 when the text is anything else
+ * (exponent, spaces, quotes, nan, more digits): then the caller takes the general path. */
+static size_t scan_plain(const char *s, const char *end, scanned *o)
 {
-    scanned sc;
+    const char *p = s;
+    int ndig = 0, any = 0;
+    long frac_used = 0;
+    uint64_t sig = 0;
+    o->neg = 0;
+    o->sticky = 0;
+    o->special = 0;
+    if (p < end && (*p == '-' || *p == '+')) {
+        o->neg = *p == '-';
+        p++;
+    }
+    while (p < end && *p == '0') { /* leading zeros */
+        p++;
+        any = 1;
+    }
+    while (p < end && (unsigned)(*p - '0') < 10u) {
+        if (ndig == MAX_DIGITS)
+            return 0;
+        sig = sig * 10u + (uint64_t)(*p - '0');
+        ndig++;
+        p++;
+        any = 1;
+    }
+    if (p < end && *p == '.') {
+        p++;
+        if (ndig == 0)
+            while (p < end && *p == '0') {
+                p++;
+                frac_used++;
+                any = 1;
+            }
+        while (p < end && (unsigned)(*p - '0') < 10u) {
+            if (ndig == MAX_DIGITS)
+                return 0;
+            sig = sig * 10u + (uint64_t)(*p - '0');
+            ndig++;
+            frac_used++;
+            p++;
+            any = 1;
+        }
+    }
+    if (!any || (p < end && *p != ','))
+        return 0;
+    o->sig = sig;
+    o->exp10 = -frac_used;
+    return (size_t)(p - s);
+}
+
+static void to_double(const scanned *sc, double *out)
+{
     double v;
     long e;
-    int rc = scan(s, len, allow_comma, &sc);
-    if (rc != BSTEP__NUM_OK)
-        return rc;
-    if (sc.special == 1) {
+    if (sc->special == 1) {
         *out = (double)NAN;
-        return BSTEP__NUM_OK;
+        return;
     }
-    if (sc.special == 2) {
-        *out = sc.neg ? -(double)INFINITY : (double)INFINITY;
-        return BSTEP__NUM_OK;
+    if (sc->special == 2) {
+        *out = sc->neg ? -(double)INFINITY : (double)INFINITY;
+        return;
     }
-    v = (double)sc.sig;
-    e = sc.exp10;
-    if (sc.sig == 0) {
+    v = (double)sc->sig;
+    e = sc->exp10;
+    if (sc->sig == 0) {
         v = 0.0;
     } else if (e >= 0) {
         while (e > 22 && v < 1e308) {
@@ -155,23 +205,36 @@ int bstep__num_double(const char *s, size_t len, int allow_comma, double *out)
         }
         v = e > 22 ? 0.0 : v / pow10_exact[e];
     }
-    *out = sc.neg ? -v : v;
-    return BSTEP__NUM_OK;
+    *out = sc->neg ? -v : v;
 }
 
-int bstep__num_fixed(const char *s, size_t len, int allow_comma, int unit_exp10, int out_exp10,
-                     int64_t *out)
+int bstep__num_double(const char *s, size_t len, int allow_comma, double *out)
 {
     scanned sc;
-    long shift;
-    uint64_t v;
     int rc = scan(s, len, allow_comma, &sc);
     if (rc != BSTEP__NUM_OK)
         return rc;
-    if (sc.special)
+    to_double(&sc, out);
+    return BSTEP__NUM_OK;
+}
+
+size_t bstep__num_double_plain(const char *s, const char *end, double *out)
+{
+    scanned sc;
+    const size_t n = scan_plain(s, end, &sc);
+    if (n > 0)
+        to_double(&sc, out);
+    return n;
+}
+
+static int to_fixed(const scanned *sc, int unit_exp10, int out_exp10, int64_t *out)
+{
+    long shift;
+    uint64_t v;
+    if (sc->special)
         return BSTEP__NUM_SYNTAX;
-    v = sc.sig;
-    shift = sc.exp10 + (long)unit_exp10 - (long)out_exp10;
+    v = sc->sig;
+    shift = sc->exp10 + (long)unit_exp10 - (long)out_exp10;
     if (v != 0 && shift > 0) {
         for (; shift > 0; shift--) {
             if (v > UINT64_MAX / 10u)
@@ -193,6 +256,24 @@ int bstep__num_fixed(const char *s, size_t len, int allow_comma, int unit_exp10,
     }
     if (v > (uint64_t)INT64_MAX)
         return BSTEP__NUM_RANGE;
-    *out = sc.neg ? -(int64_t)v : (int64_t)v;
+    *out = sc->neg ? -(int64_t)v : (int64_t)v;
     return BSTEP__NUM_OK;
+}
+
+int bstep__num_fixed(const char *s, size_t len, int allow_comma, int unit_exp10, int out_exp10,
+                     int64_t *out)
+{
+    scanned sc;
+    int rc = scan(s, len, allow_comma, &sc);
+    if (rc != BSTEP__NUM_OK)
+        return rc;
+    return to_fixed(&sc, unit_exp10, out_exp10, out);
+}
+
+size_t bstep__num_fixed_plain(const char *s, const char *end, int unit_exp10, int out_exp10,
+                              int64_t *out)
+{
+    scanned sc;
+    const size_t n = scan_plain(s, end, &sc);
+    return n > 0 && to_fixed(&sc, unit_exp10, out_exp10, out) == BSTEP__NUM_OK ? n : 0;
 }

@@ -80,6 +80,8 @@ struct bstep_reader {
     uint64_t hist_n[HIST_BINS];
     double hist_sum[HIST_BINS];
     uint64_t hist_total;
+    int64_t hist_last_dt; /* interval of the last hist_add call and its bin (log2 is slow) */
+    int hist_last_bin;
 };
 
 /* ---------------------------------------------------------------------------------------- */
@@ -763,7 +765,13 @@ static void hist_add(bstep_reader *r, int64_t dt)
     int bin;
     if (dt <= 0)
         return;
-    bin = (int)floor(log2((double)dt) * HIST_PER_OCTAVE);
+    if (dt == r->hist_last_dt) { /* steady sampling: the same interval again */
+        bin = r->hist_last_bin;
+    } else {
+        bin = (int)floor(log2((double)dt) * HIST_PER_OCTAVE);
+        r->hist_last_dt = dt;
+        r->hist_last_bin = bin;
+    }
     if (bin < 0)
         bin = 0;
     if (bin >= HIST_BINS)

@@ -42,7 +42,7 @@ int bstep__xyz_init(bstep_reader *r, bstep__xyz_stream *s, bstep__source src, co
 {
     size_t i;
     memset(s, 0, sizeof *s);
-    snprintf(s->name, sizeof s->name, "%s", name);
+    snprintf(s->name, sizeof s->name, "%.*s", (int)sizeof s->name - 1, name);
     s->sep = ',';
     s->nval = 3;
     for (i = 0; i < 6; i++)

@@ -140,7 +140,65 @@ BSTEP_TEST(split_quotes_and_trims)
     }
 }
 
+/* The fast path gives bit for bit what the general parsers give, on random plain decimals
+ * (signs, leading zeros, up to 21 digits, with or without a mark), and declines the rest. */
+BSTEP_TEST(plain_fast_path_matches_general)
+{
+    static const char *const declined[] = {"1e3", " 1",   "1 ",    "nan",   "-",
+                                           ".",   "",     "\"1\"", "1.2.3", "12345678901234567890",
+                                           "+-1", "0x10", "1,5"};
+    uint64_t x = 88172645463325252u; /* xorshift64 (Marsaglia 2003) */
+    size_t i, k;
+    for (i = 0; i < 200000; i++) {
+        char buf[40];
+        size_t n = 0, digits, mark;
+        double a = 0.0, b = 0.0;
+        int64_t fa = 0, fb = 0;
+        int rf, fast_f;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        if (x & 1u)
+            buf[n++] = (x & 2u) ? '-' : '+';
+        digits = 1 + (size_t)((x >> 8) % 21u);
+        mark = (size_t)((x >> 16) % (digits + 2u)); /* == digits + 1: no mark */
+        for (k = 0; k < digits; k++) {
+            if (k == mark)
+                buf[n++] = '.';
+            buf[n++] = (char)('0' + (int)((x >> (20 + 2 * (k % 20))) % ((x >> 5) & 1u ? 10u : 2u)));
+        }
+        if (mark == digits)
+            buf[n++] = '.';
+        buf[n] = '\0';
+        if (bstep__num_double_plain(buf, buf + n, &a) == n) {
+            BSTEP_ASSERT_EQ(bstep__num_double(buf, n, 0, &b), BSTEP__NUM_OK);
+            BSTEP_ASSERT(memcmp(&a, &b, sizeof a) == 0);
+        } else {
+            /* declined only for more than 19 significant digits */
+            BSTEP_ASSERT(n > 19);
+        }
+        rf = bstep__num_fixed(buf, n, 0, -3, -6, &fb);
+        fast_f = bstep__num_fixed_plain(buf, buf + n, -3, -6, &fa) == n;
+        if (fast_f) {
+            BSTEP_ASSERT_EQ(rf, BSTEP__NUM_OK);
+            BSTEP_ASSERT_EQ(fa, fb);
+        }
+    }
+    for (i = 0; i < sizeof(declined) / sizeof(declined[0]); i++) {
+        double v;
+        BSTEP_ASSERT_EQ(bstep__num_double_plain(declined[i], declined[i] + strlen(declined[i]), &v),
+                        declined[i][0] == '1' && declined[i][1] == ',' ? 1 : 0);
+    }
+    {
+        const char row[] = "12.5,-3";
+        double v;
+        BSTEP_ASSERT_EQ(bstep__num_double_plain(row, row + 7, &v), 4); /* stops at the ',' */
+        BSTEP_ASSERT(v == 12.5);
+    }
+}
+
 BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(doubles_exact_and_rejected),
+                BSTEP_TEST_ENTRY(plain_fast_path_matches_general),
                 BSTEP_TEST_ENTRY(fixed_point_times_are_exact),
                 BSTEP_TEST_ENTRY(line_reader_ends_bom_and_last_line),
                 BSTEP_TEST_ENTRY(line_reader_caps_the_line),
