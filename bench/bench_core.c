@@ -4,7 +4,8 @@
  * 100 Hz 6-axis walk (foot-like or trunk-like), generated in memory, so the figure measures the
  * core only (no parsing, no I/O).
  *
- * Usage: bench_core [HOURS]   (default 1 hour of data per placement)
+ * Usage: bench_core [HOURS [PLACEMENT]]   (default 1 hour of data for each placement; PLACEMENT
+ * foot|lower-back|pocket runs only that one, as bench/callgrind.sh does)
  */
 #include <math.h>
 #include <stdio.h>
@@ -62,6 +63,7 @@ int main(int argc, char **argv)
     const char *names[3] = {"foot", "lower-back", "pocket"};
     bstep_imu_sample *buf = malloc(block * sizeof(*buf));
     bstep_analyzer *a = malloc(sizeof(*a));
+    const char *only = argc > 2 ? argv[2] : NULL;
     int p;
     if (buf == NULL || a == NULL || !(hours > 0.0))
         return 1;
@@ -76,6 +78,8 @@ int main(int argc, char **argv)
         size_t done = 0, contacts = 0, in_bout = 0, lat_n = 0;
         double gen = 0.0, run = 0.0, lat_sum = 0.0, lat_max = 0.0;
         int bout_open = 0;
+        if (only != NULL && strcmp(only, names[p]) != 0)
+            continue;
         cfg.placement = pl[p];
         cfg.sample_rate_hz = (float)RATE;
         if (bstep_analyzer_init(a, &cfg) != 0)

@@ -667,6 +667,8 @@ static int full_scale(float v, const float *levels)
 {
     int i;
     float a = fabsf(v);
+    if (a < 0.999f * levels[0]) /* below every level's tolerance band (levels ascend) */
+        return 0;
     for (i = 0; i < 4; i++)
         if (fabsf(a - levels[i]) <= 0.001f * levels[i])
             return v < 0.0f ? -(i + 1) : (i + 1);
