@@ -25,7 +25,7 @@ int main(int argc, char **argv)
     enum { CAP = 4096 };
     static bstep_imu_sample buf[CAP];
     struct stat st;
-    const int repeats = argc > 2 ? atoi(argv[2]) : 3;
+    const int repeats = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 3;
     double best = -1.0;
     unsigned long long samples = 0;
     int r;
