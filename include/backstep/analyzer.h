@@ -35,7 +35,13 @@ typedef enum {
                                 side_lean_deg (t_us = end of the stretch) */
 } bstep_event_type;
 
-/** One event. Fields that do not apply or are unknown are NAN / *_UNKNOWN. */
+/** One event. Fields that do not apply or are unknown are NAN / *_UNKNOWN.
+ * Foot sensor, INITIAL_CONTACT: the stride that ends at this contact (swing before it): strike and
+ * strike_angle_deg at this contact, stride_length_m, stride_forward_m / stride_left_m (the stride
+ * vector in the frame of the foot at the start of the stride), speed_mps, clearance_m, turn_deg,
+ * direction. FINAL_CONTACT: strike_angle_deg = foot pitch at the final contact (toes up +) and
+ * strike = the part of the foot that leaves the ground last (TOE: toes down, forward push-off;
+ * HEEL: toes up, the backward-walking heel-off; FLAT). */
 typedef struct {
     bstep_event_type type;
     bstep_time_us t_us;         /**< time of the event itself */
@@ -52,6 +58,9 @@ typedef struct {
     float side_lean_deg;    /**< trunk: frontal lean from the calibrated upright, right +, deg */
     float confidence;       /**< detections (direction, stumble, fall): 0..1 */
     float value;            /**< event-specific (see bstep_event_type) */
+    float stride_forward_m; /**< foot: stride vector along the toe axis (forward +), m */
+    float stride_left_m;    /**< foot: stride vector across it (to the left +), m */
+    float speed_mps;        /**< foot: stride length / stride time, m/s */
 } bstep_event;
 
 /** Capacity constants (fixed memory). */

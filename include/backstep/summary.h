@@ -11,6 +11,11 @@
  *   consecutive step intervals).
  * - step_time_asymmetry_pct: trunk only: 100 * |mean(odd steps) - mean(even steps)| / mean of
  *   the two, consecutive steps alternating feet (algorithms.md section 9).
+ * - distance_forward_m / distance_backward_m: sum of the stride lengths of strides labelled
+ *   forward / backward (distance_m counts every stride with a length).
+ * - toe_first_ratio: share of the backward strides with a known strike that land toes first (the
+ *   backward-walking technique); heel_first_ratio: share of the forward strides that land heel
+ *   first (normal forward walking). NAN without such strides.
  * Unknown values are NAN (shown as null).
  */
 #ifndef BACKSTEP_SUMMARY_H
@@ -29,7 +34,8 @@ typedef struct {
     uint64_t bouts;
     double walking_time_s;
     double cadence_spm;
-    double distance_m, distance_backward_m;
+    double distance_m, distance_backward_m, distance_forward_m;
+    double toe_first_ratio, heel_first_ratio;
     double speed_mps;
     double stride_time_cv_pct;
     double step_time_asymmetry_pct;
@@ -57,8 +63,10 @@ typedef struct {
     double sum_odd, sum_even;
     uint64_t n_odd, n_even;
     /* distance */
-    double dist_m, dist_back_m;
+    double dist_m, dist_back_m, dist_fwd_m;
     uint64_t n_length;
+    /* strike pattern by direction */
+    uint64_t bw_strike_n, bw_toe, fw_strike_n, fw_heel;
 } bstep_summary;
 
 /** @param steps_per_contact 2 for a foot sensor, 1 for trunk/pocket. @return BSTEP_EINVAL if not.

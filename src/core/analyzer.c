@@ -144,6 +144,9 @@ bstep_event bstep__make_event(bstep_event_type type, bstep_time_us t_us, bstep_t
     e.side_lean_deg = NAN;
     e.confidence = NAN;
     e.value = NAN;
+    e.stride_forward_m = NAN;
+    e.stride_left_m = NAN;
+    e.speed_mps = NAN;
     return e;
 }
 

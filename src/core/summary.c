@@ -61,6 +61,15 @@ void bstep_summary_add(bstep_summary *s, const bstep_event *e)
             s->n_length++;
             if (e->direction == BSTEP_DIRECTION_BACKWARD)
                 s->dist_back_m += (double)e->stride_length_m;
+            else if (e->direction == BSTEP_DIRECTION_FORWARD)
+                s->dist_fwd_m += (double)e->stride_length_m;
+        }
+        if (e->strike != BSTEP_STRIKE_UNKNOWN && e->direction == BSTEP_DIRECTION_BACKWARD) {
+            s->bw_strike_n++;
+            s->bw_toe += e->strike == BSTEP_STRIKE_TOE;
+        } else if (e->strike != BSTEP_STRIKE_UNKNOWN && e->direction == BSTEP_DIRECTION_FORWARD) {
+            s->fw_strike_n++;
+            s->fw_heel += e->strike == BSTEP_STRIKE_HEEL;
         }
         if (s->steps_per_contact == 2) {
             if (isfinite(e->stride_time_s)) {
@@ -119,5 +128,8 @@ void bstep_summary_get(const bstep_summary *s, bstep_summary_values *o)
     }
     o->distance_m = s->n_length > 0 ? s->dist_m : DNAN;
     o->distance_backward_m = s->n_length > 0 ? s->dist_back_m : DNAN;
+    o->distance_forward_m = s->n_length > 0 ? s->dist_fwd_m : DNAN;
+    o->toe_first_ratio = s->bw_strike_n > 0 ? (double)s->bw_toe / (double)s->bw_strike_n : DNAN;
+    o->heel_first_ratio = s->fw_strike_n > 0 ? (double)s->fw_heel / (double)s->fw_strike_n : DNAN;
     o->speed_mps = s->n_length > 0 && s->walking_s > 0.0 ? s->dist_m / s->walking_s : DNAN;
 }

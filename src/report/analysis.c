@@ -128,6 +128,13 @@ static int take_event(bstep__analysis *a, bstep_summary *sum, const bstep_event 
         s->strike_angle_deg = (double)e->strike_angle_deg;
         s->stride_length_m = (double)e->stride_length_m;
         s->stride_time_s = (double)e->stride_time_s;
+        s->stride_forward_m = (double)e->stride_forward_m;
+        s->stride_left_m = (double)e->stride_left_m;
+        s->speed_mps = (double)e->speed_mps;
+        s->clearance_m = (double)e->clearance_m;
+        s->turn_deg = (double)e->turn_deg;
+        s->fc_angle_deg = ((double)NAN);
+        s->fc_strike = BSTEP_STRIKE_UNKNOWN;
         if (a->n_bouts > 0 && isnan(a->bouts[a->n_bouts - 1].end_s)) {
             bstep__bout_row *b = &a->bouts[a->n_bouts - 1];
             b->steps += (uint64_t)spc;
@@ -139,8 +146,11 @@ static int take_event(bstep__analysis *a, bstep_summary *sum, const bstep_event 
     case BSTEP_EVENT_FINAL_CONTACT:
         /* The toe-off that ends the stance begun by the last initial contact. */
         if (a->n_steps > 0 && isnan(a->steps[a->n_steps - 1].fc_s) &&
-            rel_s(a, e->t_us) > a->steps[a->n_steps - 1].ic_s)
+            rel_s(a, e->t_us) > a->steps[a->n_steps - 1].ic_s) {
             a->steps[a->n_steps - 1].fc_s = rel_s(a, e->t_us);
+            a->steps[a->n_steps - 1].fc_angle_deg = (double)e->strike_angle_deg;
+            a->steps[a->n_steps - 1].fc_strike = e->strike;
+        }
         break;
     case BSTEP_EVENT_GAP: {
         char msg[160];

@@ -22,20 +22,6 @@ static int any_direction(const bstep__analysis *a)
     return 0;
 }
 
-static double toe_first_ratio(const bstep__analysis *a)
-{
-    size_t i, toe = 0, known = 0;
-    for (i = 0; i < a->n_steps; i++) {
-        if (a->steps[i].direction != BSTEP_DIRECTION_BACKWARD ||
-            a->steps[i].strike == BSTEP_STRIKE_UNKNOWN)
-            continue;
-        known++;
-        if (a->steps[i].strike == BSTEP_STRIKE_TOE)
-            toe++;
-    }
-    return known ? (double)toe / (double)known : ((double)NAN);
-}
-
 static void count_or_null(bstep__jsonw *w, const char *key, uint64_t v, int known)
 {
     bstep__jsonw_key(w, key);
@@ -103,13 +89,15 @@ void bstep__report_json(FILE *f, const bstep__analysis *a)
     num(&w, "cadence_spm", s->cadence_spm, 1);
     num(&w, "distance_m", s->distance_m, 2);
     num(&w, "distance_backward_m", s->distance_backward_m, 2);
+    num(&w, "distance_forward_m", s->distance_forward_m, 2);
     num(&w, "speed_mps", s->speed_mps, 3);
     num(&w, "energy_kcal", a->energy_kcal, 1);
     num(&w, "energy_met_mean", a->met_mean, 2);
     num(&w, "energy_mass_kg", a->energy_mass_kg, 1);
     bstep__jsonw_key(&w, "energy_mass_assumed");
     bstep__jsonw_bool(&w, a->energy_mass_assumed);
-    num(&w, "toe_first_ratio", toe_first_ratio(a), 3);
+    num(&w, "toe_first_ratio", s->toe_first_ratio, 3);
+    num(&w, "heel_first_ratio", s->heel_first_ratio, 3);
     num(&w, "stride_time_cv_pct", s->stride_time_cv_pct, 2);
     num(&w, "step_time_asymmetry_pct", s->step_time_asymmetry_pct, 2);
     num(&w, "trunk_lean_deg", ((double)NAN), 1);
@@ -164,6 +152,24 @@ void bstep__report_json(FILE *f, const bstep__analysis *a)
         num(&w, "strike_angle_deg", r->strike_angle_deg, 1);
         num(&w, "stride_length_m", r->stride_length_m, 3);
         num(&w, "stride_time_s", r->stride_time_s, 3);
+        bstep__jsonw_key(&w, "stride_vector_m");
+        if (isfinite(r->stride_forward_m) && isfinite(r->stride_left_m)) {
+            bstep__jsonw_array_begin(&w);
+            bstep__jsonw_number(&w, r->stride_forward_m, 3);
+            bstep__jsonw_number(&w, r->stride_left_m, 3);
+            bstep__jsonw_array_end(&w);
+        } else {
+            bstep__jsonw_null(&w);
+        }
+        num(&w, "speed_mps", r->speed_mps, 3);
+        num(&w, "clearance_m", r->clearance_m, 3);
+        num(&w, "turn_deg", r->turn_deg, 1);
+        num(&w, "fc_angle_deg", r->fc_angle_deg, 1);
+        bstep__jsonw_key(&w, "fc_strike");
+        if (r->fc_strike == BSTEP_STRIKE_UNKNOWN)
+            bstep__jsonw_null(&w);
+        else
+            bstep__jsonw_string(&w, bstep_strike_name(r->fc_strike));
         bstep__jsonw_object_end(&w);
     }
     bstep__jsonw_array_end(&w);
@@ -262,10 +268,19 @@ void bstep__report_text(FILE *f, const bstep__analysis *a)
         fprintf(f, "  Symmetry    left/right step times differ by %.1f %%\n",
                 s->step_time_asymmetry_pct);
     if (isfinite(s->distance_m))
-        fprintf(f, "  Distance    %.1f m (%.1f m backward)\n", s->distance_m,
-                s->distance_backward_m);
+        fprintf(f, "  Distance    %.1f m (%.1f m backward, %.1f m forward)\n", s->distance_m,
+                s->distance_backward_m, s->distance_forward_m);
     else
         fprintf(f, "  Distance    not measured yet\n");
+    if (isfinite(s->speed_mps))
+        fprintf(f, "  Speed       %.2f m/s on average while walking\n", s->speed_mps);
+    if (isfinite(s->toe_first_ratio))
+        fprintf(f, "  Technique   %.0f %% of backward strides landed toes first%s\n",
+                100.0 * s->toe_first_ratio,
+                s->toe_first_ratio >= 0.8 ? " (good)" : ": reach back with the toes first");
+    if (isfinite(s->heel_first_ratio))
+        fprintf(f, "              %.0f %% of forward strides landed heel first\n",
+                100.0 * s->heel_first_ratio);
     if (isfinite(a->energy_kcal))
         fprintf(f, "  Energy      %.0f kcal (%.0f-%.0f), %.1f METs on average%s%s\n",
                 a->energy_kcal, a->energy_low_kcal, a->energy_high_kcal, a->met_mean,

@@ -19,6 +19,9 @@ typedef struct {
     bstep_direction direction;
     bstep_strike strike;
     double strike_angle_deg, stride_length_m, stride_time_s;
+    double stride_forward_m, stride_left_m, speed_mps, clearance_m, turn_deg;
+    double fc_angle_deg;    /* foot pitch at the final contact that ends this stance */
+    bstep_strike fc_strike; /* part of the foot that leaves the ground last */
 } bstep__step_row;
 
 typedef struct {

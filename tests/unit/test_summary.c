@@ -90,10 +90,43 @@ BSTEP_TEST(asymmetry_alternating)
     BSTEP_ASSERT_NEAR(v.stride_time_cv_pct, 0.0, 1e-3);
 }
 
+/* 10 backward strides (7 toe-first, 2 heel-first, 1 flat) and 4 forward (3 heel-first, 1 unknown):
+ * toe-first 0.7, heel-first 3/3; distances split by direction. */
+BSTEP_TEST(strike_ratios_and_distances)
+{
+    bstep_summary s;
+    bstep_summary_values v;
+    bstep_event e;
+    int i;
+    BSTEP_ASSERT_OK(bstep_summary_init(&s, 2));
+    bstep_summary_get(&s, &v);
+    BSTEP_ASSERT(isnan(v.toe_first_ratio) && isnan(v.heel_first_ratio));
+    for (i = 0; i < 14; i++) {
+        e = ev(BSTEP_EVENT_INITIAL_CONTACT, 1.2 * i);
+        e.direction = i < 10 ? BSTEP_DIRECTION_BACKWARD : BSTEP_DIRECTION_FORWARD;
+        e.stride_length_m = i < 10 ? 0.8f : 1.3f;
+        e.strike = i < 7    ? BSTEP_STRIKE_TOE
+                   : i < 9  ? BSTEP_STRIKE_HEEL
+                   : i < 10 ? BSTEP_STRIKE_FLAT
+                   : i < 13 ? BSTEP_STRIKE_HEEL
+                            : BSTEP_STRIKE_UNKNOWN;
+        bstep_summary_add(&s, &e);
+    }
+    bstep_summary_get(&s, &v);
+    BSTEP_ASSERT_NEAR(v.toe_first_ratio, 0.7, 1e-12);
+    BSTEP_ASSERT_NEAR(v.heel_first_ratio, 1.0, 1e-12);
+    BSTEP_ASSERT_NEAR(v.distance_backward_m, 8.0, 1e-5);
+    BSTEP_ASSERT_NEAR(v.distance_forward_m, 5.2, 1e-5);
+    BSTEP_ASSERT_NEAR(v.distance_m, 13.2, 1e-5);
+    BSTEP_ASSERT_EQ(v.steps_backward, 20);
+    BSTEP_ASSERT_EQ(v.steps_forward, 8);
+}
+
 BSTEP_TEST(invalid_init)
 {
     BSTEP_ASSERT_EQ(bstep_summary_init(NULL, 1), BSTEP_EINVAL);
 }
 
 BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(cadence_trunk_0_8_s), BSTEP_TEST_ENTRY(cadence_foot_1_6_s),
-                BSTEP_TEST_ENTRY(asymmetry_alternating), BSTEP_TEST_ENTRY(invalid_init))
+                BSTEP_TEST_ENTRY(asymmetry_alternating),
+                BSTEP_TEST_ENTRY(strike_ratios_and_distances), BSTEP_TEST_ENTRY(invalid_init))
