@@ -12,6 +12,7 @@
 #ifndef BACKSTEP_BACKSTEP_H
 #define BACKSTEP_BACKSTEP_H
 
+#include "backstep/activity.h"
 #include "backstep/ahrs.h"
 #include "backstep/analyzer.h"
 #include "backstep/energy.h"

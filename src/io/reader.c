@@ -278,6 +278,8 @@ bstep_format bstep__detect_text(const char *data, size_t len)
     }
     if (mem_find(data, len, "<TrainingCenterDatabase") != NULL)
         return BSTEP_FORMAT_TCX;
+    if (starts_with_ci(data, len, "# backstep ftms"))
+        return BSTEP_FORMAT_FTMS;
     nl = memchr(data, '\n', len);
     l1 = nl ? (size_t)(nl - data) : len;
     if (starts_with_ci(data, l1, "time,seconds_elapsed"))
@@ -387,7 +389,8 @@ static int open_single(bstep_reader *r, bstep__source src, const char *name, bst
     case BSTEP_FORMAT_FTMS:
         bstep__lr_free(&lr);
         return bstep__reader_fail(r, BSTEP_EUNSUPPORTED,
-                                  "%s: %s files are recognised but not readable as IMU samples yet",
+                                  "%s: a %s file is an activity file (heart rate, speed, "
+                                  "distance), not IMU samples: read it with the activity reader",
                                   name, bstep_format_name(format));
     default:
         bstep__lr_free(&lr);

@@ -10,4 +10,11 @@ set(BSTEP_IO_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/truth_write.c
   ${CMAKE_CURRENT_LIST_DIR}/xsens_write.c
   ${CMAKE_CURRENT_LIST_DIR}/sensorlogger_write.c
+  ${CMAKE_CURRENT_LIST_DIR}/activity.c
+  ${CMAKE_CURRENT_LIST_DIR}/fit.c
+  ${CMAKE_CURRENT_LIST_DIR}/tcx.c
+  ${CMAKE_CURRENT_LIST_DIR}/ftms.c
+  ${CMAKE_CURRENT_LIST_DIR}/activity_write.c
+  ${CMAKE_CURRENT_LIST_DIR}/fit_write.c
+  ${CMAKE_CURRENT_LIST_DIR}/tcx_write.c
 )
