@@ -244,7 +244,7 @@ BSTEP_TEST(bad_headers)
     BSTEP_ASSERT_STR_CONTAINS(res.err, "does-not-exist.csv");
 }
 
-BSTEP_TEST(fit_and_tcx_are_recognised_not_read)
+BSTEP_TEST(fit_and_tcx_are_recognised_as_activity_files)
 {
     static const unsigned char fit[16] = {14, 0x10, 0x48, 0x08, 0, 0, 0, 0, '.', 'F', 'I', 'T'};
     bstep_format f;
@@ -253,10 +253,13 @@ BSTEP_TEST(fit_and_tcx_are_recognised_not_read)
     BSTEP_ASSERT_EQ(f, BSTEP_FORMAT_FIT);
     io_read_all(p, BSTEP_FORMAT_AUTO, 4096, &res);
     BSTEP_ASSERT_EQ(res.open_rc, BSTEP_EUNSUPPORTED);
-    BSTEP_ASSERT_STR_CONTAINS(res.err, "fit files are recognised");
+    BSTEP_ASSERT_STR_CONTAINS(res.err, "a fit file is an activity file");
     p = io_write("a.tcx", "<?xml version=\"1.0\"?>\n<TrainingCenterDatabase xmlns=\"x\">\n");
     BSTEP_ASSERT_OK(bstep_format_detect(p, &f, NULL, 0));
     BSTEP_ASSERT_EQ(f, BSTEP_FORMAT_TCX);
+    p = io_write("a.ftms", "# backstep ftms log 1\n1700000000.0 2a37 00 96\n");
+    BSTEP_ASSERT_OK(bstep_format_detect(p, &f, NULL, 0));
+    BSTEP_ASSERT_EQ(f, BSTEP_FORMAT_FTMS);
     p = io_write("b.csv", "time (s),acc_x (g),acc_y (g),acc_z (g)\n");
     BSTEP_ASSERT_OK(bstep_format_detect(p, &f, NULL, 0));
     BSTEP_ASSERT_EQ(f, BSTEP_FORMAT_CSV);
@@ -359,5 +362,5 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(units_are_converted),
                 BSTEP_TEST_ENTRY(gaps_duplicates_backward_nonfinite),
                 BSTEP_TEST_ENTRY(clipping_rule), BSTEP_TEST_ENTRY(split_reads_are_identical),
                 BSTEP_TEST_ENTRY(error_names_file_line_column_field), BSTEP_TEST_ENTRY(bad_headers),
-                BSTEP_TEST_ENTRY(fit_and_tcx_are_recognised_not_read),
+                BSTEP_TEST_ENTRY(fit_and_tcx_are_recognised_as_activity_files),
                 BSTEP_TEST_ENTRY(format_names), BSTEP_TEST_ENTRY(stdin_and_endless_line))
