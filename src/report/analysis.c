@@ -92,7 +92,7 @@ static int add_event_row(bstep__analysis *a, double t_s, const char *type, const
     return BSTEP_OK;
 }
 
-static int take_event(bstep__analysis *a, bstep_summary *sum, const bstep_event *e, int spc)
+int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bstep_event *e, int spc)
 {
     bstep_summary_add(sum, e);
     switch (e->type) {
@@ -168,7 +168,7 @@ static int take_event(bstep__analysis *a, bstep_summary *sum, const bstep_event 
  * (distance / duration), its direction and gait; level ground (a treadmill's incline arrives with
  * the treadmill import). Bouts without a measured speed are left out and their time reported. */
 #define ASSUMED_MASS_KG 70.0
-static void session_energy(bstep__analysis *a, double mass_kg)
+void bstep__analysis_energy(bstep__analysis *a, double mass_kg)
 {
     bstep_energy_segment *seg = calloc(a->n_bouts + 1, sizeof(*seg));
     bstep_energy_walker w;
@@ -331,7 +331,7 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
             size_t ne = bstep_analyzer_update(an, &buf[i], ev, BSTEP_ANALYZER_EVENT_QUEUE);
             size_t k;
             for (k = 0; k < ne; k++)
-                if ((rc = take_event(a, &sum, &ev[k], spc)) != BSTEP_OK)
+                if ((rc = bstep__analysis_add_event(a, &sum, &ev[k], spc)) != BSTEP_OK)
                     goto oom;
         }
         bstep_reader_quality(r, &a->quality);
@@ -346,14 +346,14 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
     }
     n = bstep_analyzer_finish(an, ev, BSTEP_ANALYZER_EVENT_QUEUE);
     for (i = 0; i < n; i++)
-        if ((rc = take_event(a, &sum, &ev[i], spc)) != BSTEP_OK)
+        if ((rc = bstep__analysis_add_event(a, &sum, &ev[i], spc)) != BSTEP_OK)
             goto oom;
     if (opt->progress)
         fprintf(stderr, "\r%*s\r", 70, "");
     bstep_reader_quality(r, &a->quality);
     bstep_summary_get(&sum, &a->summary);
     a->duration_s = rel_s(a, a->quality.last_t_us);
-    session_energy(a, opt->mass_kg);
+    bstep__analysis_energy(a, opt->mass_kg);
     if (is_foot_placement(a->placement) && !a->quality.has_gyro)
         snprintf(a->warning, sizeof(a->warning),
                  "a foot sensor needs a gyroscope to find strides; this recording has none");

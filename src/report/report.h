@@ -76,6 +76,18 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
                         char *err, size_t err_len);
 void bstep__analysis_free(bstep__analysis *a);
 
+/*
+ * Streaming use (the live server builds an analysis as events arrive): set t0_us, placement and
+ * format first, add every analyzer event in order, then call bstep_summary_get into a->summary
+ * and bstep__analysis_energy once the stream has ended.
+ */
+/** Add one analyzer event to the rows and the summary. Returns BSTEP_OK or BSTEP_ENOMEM. */
+int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bstep_event *e,
+                              int steps_per_contact);
+/** The session energy from the bouts (mass_kg NAN: 70 kg assumed). */
+void bstep__analysis_energy(bstep__analysis *a, double mass_kg);
+
+
 /** JSON (schema backstep.analysis/1, docs/json-schema.md). */
 void bstep__report_json(FILE *f, const bstep__analysis *a);
 /** The human report. */
