@@ -176,6 +176,25 @@ static int emit_event_line(bstep__live *l, const bstep_event *e)
                  "{\"type\":\"gap\",\"t_s\":%.3f,\"gap_s\":%.2f,\"emitted_wall_ms\":%lld}",
                  rel_s(l, e->t_us), (double)e->value, (long long)l->wall_ms);
         return bstep__live_add_event(l, "gap", buf);
+    case BSTEP_EVENT_STUMBLE:
+    case BSTEP_EVENT_FALL:
+    case BSTEP_EVENT_LOOK_BACK:
+    case BSTEP_EVENT_POSTURE: {
+        const char *kind = e->type == BSTEP_EVENT_STUMBLE ? "stumble"
+                           : e->type == BSTEP_EVENT_FALL  ? "fall"
+                           : e->type == BSTEP_EVENT_LOOK_BACK ? "look-back"
+                                                              : "posture";
+        jnum(a, sizeof(a), (double)e->confidence, 2);
+        jnum(b, sizeof(b), (double)e->trunk_lean_deg, 1);
+        jnum(c, sizeof(c), (double)e->side_lean_deg, 1);
+        snprintf(buf, sizeof(buf),
+                 "{\"type\":\"event\",\"kind\":\"%s\",\"t_s\":%.3f,\"direction\":\"%s\","
+                 "\"confidence\":%s,\"trunk_lean_deg\":%s,\"side_lean_deg\":%s,"
+                 "\"emitted_wall_ms\":%lld}",
+                 kind, rel_s(l, e->t_us), bstep_direction_name(e->direction), a, b, c,
+                 (long long)l->wall_ms);
+        return bstep__live_add_event(l, "event", buf);
+    }
     default:
         return 0;
     }

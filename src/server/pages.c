@@ -1,0 +1,1068 @@
+/*
+ * Server-rendered pages: sign-in, sessions list, one session, progress, plan and check-in, the live
+ * list and the live page. HTML comes from the templates of web/ (embedded at build time) with
+ * {{key}} (HTML-escaped) and {{{key}}} (markup built here) placeholders; every value that came
+ * from a user or a device is escaped. Charts are inline SVG; the live page is the only one with
+ * JavaScript (web/live.js). Pages authenticate with the HttpOnly SameSite=Strict cookie set at
+ * sign-in; without it they redirect to /login.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backstep/status.h"
+#include "backstep/version.h"
+#include "server/pages.h"
+#include "server/server_internal.h"
+
+typedef struct {
+    const char *key;
+    const char *value;
+} kv;
+
+/* Render template name with the given values into out. Unknown keys render empty. */
+static void render(bstep__buf *out, const char *name, const kv *vals, size_t n)
+{
+    const bstep__web_file *f = bstep__web_find(name);
+    const char *p, *end;
+    if (f == NULL) {
+        bstep__buf_puts(out, "template missing");
+        return;
+    }
+    p = (const char *)f->data;
+    end = p + f->len;
+    while (p < end) {
+        const char *open = strstr(p, "{{");
+        int raw;
+        const char *kstart, *kend;
+        size_t i, klen;
+        if (open == NULL || open >= end) {
+            bstep__buf_add(out, p, (size_t)(end - p));
+            break;
+        }
+        bstep__buf_add(out, p, (size_t)(open - p));
+        raw = open[2] == '{';
+        kstart = open + (raw ? 3 : 2);
+        kend = strstr(kstart, raw ? "}}}" : "}}");
+        if (kend == NULL) {
+            bstep__buf_add(out, open, (size_t)(end - open));
+            break;
+        }
+        klen = (size_t)(kend - kstart);
+        for (i = 0; i < n; i++)
+            if (strlen(vals[i].key) == klen && memcmp(vals[i].key, kstart, klen) == 0) {
+                if (raw)
+                    bstep__buf_puts(out, vals[i].value ? vals[i].value : "");
+                else
+                    bstep__buf_html(out, vals[i].value ? vals[i].value : "");
+            }
+        p = kend + (raw ? 3 : 2);
+    }
+}
+
+static void page(bstep__req *r, const char *title, const char *nav, bstep__buf *content,
+                 const char *scripts)
+{
+    bstep__buf who;
+    const char *body;
+    bstep__buf_init(&who);
+    if (r->authed) {
+        bstep__buf_html(&who, r->user.name);
+        if (r->user.role != BSTEP_ROLE_WALKER) {
+            bstep__buf_puts(&who, " <span class=\"pill\">");
+            bstep__buf_html(&who, bstep_role_name(r->user.role));
+            bstep__buf_puts(&who, "</span>");
+        }
+        bstep__buf_puts(&who, " <form method=\"post\" action=\"/logout\"><button class=\"linkbtn\" "
+                              "type=\"submit\">Sign out</button></form>");
+    }
+    body = content->p != NULL ? content->p : "";
+    {
+        const kv vals[] = {
+            {"title", title},
+            {"nav_sessions", strcmp(nav, "sessions") == 0 ? "on" : ""},
+            {"nav_progress", strcmp(nav, "progress") == 0 ? "on" : ""},
+            {"nav_plan", strcmp(nav, "plan") == 0 ? "on" : ""},
+            {"nav_live", strcmp(nav, "live") == 0 ? "on" : ""},
+            {"who", who.p != NULL ? who.p : ""},
+            {"content", body},
+            {"version", BSTEP_VERSION_STRING},
+            {"scripts", scripts != NULL ? scripts : ""},
+        };
+        bstep__buf_free(&r->out);
+        render(&r->out, "layout.html", vals, sizeof(vals) / sizeof(vals[0]));
+    }
+    bstep__buf_free(&who);
+    r->ctype = "text/html; charset=utf-8";
+    if (r->status == 0)
+        r->status = 200;
+}
+
+static void error_page(bstep__req *r, unsigned status, const char *msg)
+{
+    bstep__buf c;
+    bstep__buf_init(&c);
+    bstep__buf_puts(&c, "<section class=\"card narrow\"><h1>");
+    bstep__buf_printf(&c, "%u", status);
+    bstep__buf_puts(&c, "</h1><p>");
+    bstep__buf_html(&c, msg);
+    bstep__buf_puts(&c, "</p><p><a href=\"/sessions\">Back to the sessions</a></p></section>");
+    r->status = status;
+    page(r, "Error", "", &c, NULL);
+    bstep__buf_free(&c);
+}
+
+static void redirect(bstep__req *r, const char *to)
+{
+    r->status = 303;
+    snprintf(r->location, sizeof(r->location), "%s", to);
+    r->ctype = "text/plain; charset=utf-8";
+    bstep__buf_puts(&r->out, "see other\n");
+}
+
+/* ---- formatting ----------------------------------------------------------------------------- */
+
+static void fmt_when(char *buf, size_t cap, int64_t t_us)
+{
+    time_t t = (time_t)(t_us / 1000000);
+    struct tm tm;
+    if (localtime_r(&t, &tm) == NULL || strftime(buf, cap, "%a %d %b %Y, %H:%M", &tm) == 0)
+        snprintf(buf, cap, "?");
+}
+
+static void fmt_dur(char *buf, size_t cap, double s)
+{
+    if (!isfinite(s) || s < 0)
+        snprintf(buf, cap, "–");
+    else if (s < 60)
+        snprintf(buf, cap, "%.0f s", s);
+    else if (s < 3600)
+        snprintf(buf, cap, "%d min %02d s", (int)(s / 60), (int)fmod(s, 60));
+    else
+        snprintf(buf, cap, "%d h %02d min", (int)(s / 3600), (int)fmod(s / 60, 60));
+}
+
+static void fmt_num(char *buf, size_t cap, double v, int decimals, const char *unit)
+{
+    if (!isfinite(v))
+        snprintf(buf, cap, "–");
+    else
+        snprintf(buf, cap, "%.*f%s%s", decimals, v, unit[0] ? " " : "", unit);
+}
+
+static void fmt_pct(char *buf, size_t cap, double ratio)
+{
+    if (!isfinite(ratio))
+        snprintf(buf, cap, "–");
+    else
+        snprintf(buf, cap, "%.0f %%", ratio * 100.0);
+}
+
+static void tile(bstep__buf *b, const char *label, const char *value, const char *unit)
+{
+    bstep__buf_puts(b, "<div class=\"tile\"><span class=\"label\">");
+    bstep__buf_html(b, label);
+    bstep__buf_puts(b, "</span><span class=\"value\">");
+    bstep__buf_html(b, value);
+    bstep__buf_puts(b, "</span>");
+    if (unit != NULL && unit[0]) {
+        bstep__buf_puts(b, "<span class=\"unit\">");
+        bstep__buf_html(b, unit);
+        bstep__buf_puts(b, "</span>");
+    }
+    bstep__buf_puts(b, "</div>");
+}
+
+static double backward_share(const bstep_store_session *s)
+{
+    if (s->steps <= 0 || s->steps_backward < 0)
+        return (double)NAN;
+    return (double)s->steps_backward / (double)s->steps;
+}
+
+/* ---- sign-in -------------------------------------------------------------------------------- */
+
+/* Value of key in an application/x-www-form-urlencoded body, decoded into out. */
+static int form_value(const char *body, size_t len, const char *key, char *out, size_t cap)
+{
+    const size_t kl = strlen(key);
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && body[j] != '&')
+            j++;
+        if (j - i > kl && memcmp(body + i, key, kl) == 0 && body[i + kl] == '=') {
+            size_t k, o = 0;
+            for (k = i + kl + 1; k < j; k++) {
+                char c = body[k];
+                if (o + 1 >= cap)
+                    return -1;
+                if (c == '+')
+                    c = ' ';
+                else if (c == '%' && k + 2 < j + 1 && k + 2 <= j - 1 + 1) {
+                    char hex[3] = {body[k + 1], body[k + 2], 0};
+                    char *end;
+                    long v = strtol(hex, &end, 16);
+                    if (*end != '\0' || k + 2 >= j + 1)
+                        return -1;
+                    c = (char)v;
+                    k += 2;
+                }
+                out[o++] = c;
+            }
+            out[o] = '\0';
+            return 0;
+        }
+        i = j + 1;
+    }
+    return -1;
+}
+
+static void login_page(bstep__req *r, const char *message)
+{
+    bstep__buf c, m;
+    bstep__buf_init(&c);
+    bstep__buf_init(&m);
+    if (message != NULL) {
+        bstep__buf_puts(&m, "<p class=\"msg err\">");
+        bstep__buf_html(&m, message);
+        bstep__buf_puts(&m, "</p>");
+    }
+    {
+        const kv vals[] = {{"message", m.p != NULL ? m.p : ""}};
+        render(&c, "login.html", vals, 1);
+    }
+    page(r, "Sign in", "", &c, NULL);
+    bstep__buf_free(&c);
+    bstep__buf_free(&m);
+}
+
+static void login_post(bstep__req *r)
+{
+    char tok[256];
+    if (r->body == NULL || form_value(r->body, r->body_len, "token", tok, sizeof(tok)) != 0 ||
+        strncmp(tok, "bst_", 4) != 0 || strspn(tok + 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
+                                                        "mnopqrstuvwxyz0123456789-_") !=
+                                            strlen(tok + 4)) {
+        r->status = 401;
+        login_page(r, "That is not a backstep access token.");
+        return;
+    }
+    {
+        /* check it as a bearer token would be */
+        unsigned char hash[BSTEP__TOKEN_HASH_BYTES];
+        bstep_store_token t;
+        bstep__token_hash(tok, hash);
+        if (bstep_store_token_lookup(bstep__req_store(r), hash, sizeof(hash), &t) != BSTEP_OK) {
+            r->status = 401;
+            login_page(r, "Unknown or revoked token.");
+            return;
+        }
+    }
+    snprintf(r->set_cookie, sizeof(r->set_cookie),
+             "bstep_token=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000", tok);
+    redirect(r, "/sessions");
+}
+
+/* ---- sessions ------------------------------------------------------------------------------- */
+
+/* Whose data: ?user=NAME when the viewer may see it, else the viewer. 0 and a 403/404 page when
+ * not allowed. For a clinician or an admin without ?user, *all = 1 (their clinic / everyone). */
+static int64_t subject(bstep__req *r, int *all, char *name, size_t cap)
+{
+    const char *u = bstep__req_arg(r, "user");
+    bstep_store_user su;
+    *all = 0;
+    if (u == NULL || u[0] == '\0') {
+        snprintf(name, cap, "%s", r->user.name);
+        if (r->user.role != BSTEP_ROLE_WALKER)
+            *all = 1;
+        return r->user.id;
+    }
+    if (bstep_store_user_find(bstep__req_store(r), u, &su) != BSTEP_OK ||
+        !bstep__req_can_view(r, su.id)) {
+        error_page(r, 404, "No such walker, or not one of yours.");
+        return 0;
+    }
+    snprintf(name, cap, "%s", su.name);
+    return su.id;
+}
+
+static void session_row(bstep__req *r, bstep__buf *c, const bstep_store_session *s, int show_user)
+{
+    char when[64], dur[32], steps[32], back[32], toe[32], cad[32], dist[32];
+    fmt_when(when, sizeof(when), s->start_us);
+    fmt_dur(dur, sizeof(dur), s->duration_s);
+    snprintf(steps, sizeof(steps), "%lld", (long long)s->steps);
+    fmt_pct(back, sizeof(back), backward_share(s));
+    fmt_pct(toe, sizeof(toe), s->toe_first_ratio);
+    fmt_num(cad, sizeof(cad), s->cadence_spm, 0, "steps/min");
+    fmt_num(dist, sizeof(dist), s->distance_m, 0, "m");
+    bstep__buf_printf(c, "<li><a class=\"row\" href=\"/sessions/%lld\">", (long long)s->id);
+    bstep__buf_puts(c, "<span class=\"when\">");
+    bstep__buf_html(c, when);
+    bstep__buf_puts(c, "</span><span class=\"big\">");
+    bstep__buf_html(c, steps);
+    bstep__buf_puts(c, " steps</span><span class=\"facts\">");
+    if (show_user) {
+        bstep_store_user u;
+        if (bstep_store_user_get(bstep__req_store(r), s->user_id, &u) == BSTEP_OK) {
+            bstep__buf_puts(c, "<span>");
+            bstep__buf_html(c, u.name);
+            bstep__buf_puts(c, "</span>");
+        }
+    }
+    bstep__buf_puts(c, "<span>");
+    bstep__buf_html(c, dur);
+    bstep__buf_puts(c, "</span><span>backward ");
+    bstep__buf_html(c, back);
+    bstep__buf_puts(c, "</span><span>toes first ");
+    bstep__buf_html(c, toe);
+    bstep__buf_puts(c, "</span><span>");
+    bstep__buf_html(c, cad);
+    bstep__buf_puts(c, "</span><span>");
+    bstep__buf_html(c, dist);
+    bstep__buf_puts(c, "</span>");
+    if (s->state == BSTEP_SESSION_LIVE)
+        bstep__buf_puts(c, "<span class=\"pill on\">live</span>");
+    bstep__buf_puts(c, "</span></a></li>");
+}
+
+static void sessions_page(bstep__req *r)
+{
+    bstep_store_filter f;
+    bstep_store_session *list = NULL;
+    size_t n = 0, i;
+    int all;
+    char name[BSTEP_STORE_NAME_MAX];
+    int64_t uid = subject(r, &all, name, sizeof(name));
+    bstep__buf c;
+    if (uid == 0)
+        return;
+    bstep_store_filter_init(&f);
+    f.newest_first = 1;
+    f.limit = 200;
+    f.include_live = 1;
+    if (all) {
+        f.user_id = 0;
+        f.clinic_id = r->user.role == BSTEP_ROLE_ADMIN ? 0 : r->user.clinic_id;
+        if (r->user.role == BSTEP_ROLE_CLINICIAN && r->user.clinic_id == 0)
+            f.user_id = r->user.id;
+    } else {
+        f.user_id = uid;
+    }
+    if (bstep_store_session_list(bstep__req_store(r), &f, &list, &n) != BSTEP_OK) {
+        error_page(r, 500, bstep_store_errmsg(bstep__req_store(r)));
+        return;
+    }
+    bstep__buf_init(&c);
+    bstep__buf_puts(&c, "<h1>Sessions");
+    if (!all && uid != r->user.id) {
+        bstep__buf_puts(&c, " of ");
+        bstep__buf_html(&c, name);
+    } else if (all) {
+        bstep__buf_puts(&c, r->user.role == BSTEP_ROLE_ADMIN ? " of everyone" : " of your walkers");
+    }
+    bstep__buf_puts(&c, "</h1>");
+    if (n == 0)
+        bstep__buf_puts(&c, "<p class=\"card empty\">No sessions yet. Analyse a recording with "
+                            "<code>backstep analyze</code>, upload one to "
+                            "<code>POST /api/sessions</code>, or stream from the Sensor Logger app "
+                            "to <code>/api/ingest</code>.</p>");
+    bstep__buf_puts(&c, "<ul class=\"list\" id=\"sessions\">");
+    for (i = 0; i < n; i++)
+        if (all ? bstep__req_can_view(r, list[i].user_id) : 1)
+            session_row(r, &c, &list[i], all);
+    bstep__buf_puts(&c, "</ul>");
+    bstep_store_free(list);
+    page(r, "Sessions", "sessions", &c, NULL);
+    bstep__buf_free(&c);
+}
+
+static const char *dir_class(bstep_direction d)
+{
+    switch (d) {
+    case BSTEP_DIRECTION_BACKWARD:
+        return "backward";
+    case BSTEP_DIRECTION_FORWARD:
+        return "forward";
+    case BSTEP_DIRECTION_SIDEWAYS_LEFT:
+    case BSTEP_DIRECTION_SIDEWAYS_RIGHT:
+        return "sideways";
+    default:
+        return "unknown";
+    }
+}
+
+static const char *dir_colour(bstep_direction d)
+{
+    switch (d) {
+    case BSTEP_DIRECTION_BACKWARD:
+        return "#0b7a75";
+    case BSTEP_DIRECTION_FORWARD:
+        return "#d9822b";
+    case BSTEP_DIRECTION_SIDEWAYS_LEFT:
+    case BSTEP_DIRECTION_SIDEWAYS_RIGHT:
+        return "#7b5cc4";
+    default:
+        return "#9aa4b2";
+    }
+}
+
+/* Step-by-step timeline: one bar per step at its contact time, coloured by direction; toe-first
+ * steps stand tall with a dot, heel-first ones are short, flat ones in between; bouts underneath,
+ * events as red ticks. */
+static void timeline_svg(bstep__buf *c, const bstep_store_session_full *f)
+{
+    const double W = 1000.0, H = 150.0, x0 = 40.0, x1 = 990.0, base = 110.0;
+    double dur = f->session.duration_s;
+    size_t i;
+    if (!isfinite(dur) || dur <= 0.0)
+        dur = f->n_steps > 0 ? f->steps[f->n_steps - 1].ic_s + 1.0 : 1.0;
+    bstep__buf_printf(c,
+                      "<svg class=\"chart\" id=\"timeline\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+                      "aria-label=\"step timeline: %zu steps\">",
+                      W, H, f->n_steps);
+    bstep__buf_printf(c, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa4b2\"/>",
+                      x0, base, x1, base);
+    for (i = 0; i < f->n_bouts; i++) {
+        const bstep_store_bout *b = &f->bouts[i];
+        double a = x0 + (x1 - x0) * b->start_s / dur,
+               e = x0 + (x1 - x0) * (isfinite(b->end_s) ? b->end_s : dur) / dur;
+        bstep__buf_printf(c,
+                          "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"6\" rx=\"3\" "
+                          "fill=\"%s\" opacity=\"0.45\"><title>",
+                          a, base + 8, e - a > 1 ? e - a : 1,
+                          strstr(b->activity, "backward") ? "#0b7a75" : "#d9822b");
+        bstep__buf_html(c, b->activity);
+        bstep__buf_printf(c, " %.0f-%.0f s</title></rect>", b->start_s, b->end_s);
+    }
+    for (i = 0; i < f->n_steps; i++) {
+        const bstep_store_step *s = &f->steps[i];
+        const double x = x0 + (x1 - x0) * s->ic_s / dur;
+        const double h = s->strike == BSTEP_STRIKE_TOE    ? 70.0
+                         : s->strike == BSTEP_STRIKE_FLAT ? 55.0
+                         : s->strike == BSTEP_STRIKE_HEEL ? 40.0
+                                                          : 50.0;
+        bstep__buf_printf(c,
+                          "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"2.4\" height=\"%.0f\" "
+                          "fill=\"%s\"><title>%.1f s: %s, %s</title></rect>",
+                          dir_class(s->direction), x - 1.2, base - h, h, dir_colour(s->direction),
+                          s->ic_s, bstep_direction_name(s->direction), bstep_strike_name(s->strike));
+        if (s->strike == BSTEP_STRIKE_TOE)
+            bstep__buf_printf(c, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"currentColor\"/>",
+                              x, base - h - 4);
+    }
+    for (i = 0; i < f->n_events; i++) {
+        const double x = x0 + (x1 - x0) * f->events[i].t_s / dur;
+        bstep__buf_printf(c,
+                          "<line x1=\"%.1f\" y1=\"20\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#b3261e\" "
+                          "stroke-dasharray=\"3 3\"><title>",
+                          x, x, base);
+        bstep__buf_html(c, f->events[i].type);
+        bstep__buf_puts(c, "</title></line>");
+    }
+    {
+        int k;
+        for (k = 0; k <= 4; k++) {
+            const double t = dur * k / 4.0;
+            char d[32];
+            fmt_dur(d, sizeof(d), t);
+            bstep__buf_printf(c, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">", x0 + (x1 - x0) * k / 4.0,
+                              H - 8);
+            bstep__buf_html(c, d);
+            bstep__buf_puts(c, "</text>");
+        }
+    }
+    bstep__buf_puts(c, "</svg>");
+}
+
+static void session_page(bstep__req *r, int64_t id)
+{
+    bstep_store_session_full *f = NULL;
+    bstep__buf c;
+    char when[64], v[64], title[96];
+    const bstep_store_session *s;
+    size_t i, n_toe = 0, n_heel = 0, n_flat = 0;
+    int rc = bstep_store_session_load(bstep__req_store(r), id, &f);
+    if (rc == BSTEP_ENOTFOUND || (rc == BSTEP_OK && !bstep__req_can_view(r, f->session.user_id))) {
+        bstep_store_session_full_free(f);
+        error_page(r, 404, "No such session.");
+        return;
+    }
+    if (rc != BSTEP_OK) {
+        error_page(r, 500, bstep_store_errmsg(bstep__req_store(r)));
+        return;
+    }
+    s = &f->session;
+    bstep__buf_init(&c);
+    fmt_when(when, sizeof(when), s->start_us);
+    bstep__buf_puts(&c, "<h1>");
+    bstep__buf_html(&c, when);
+    bstep__buf_puts(&c, "</h1><p class=\"muted\">");
+    bstep__buf_html(&c, bstep_placement_name(s->placement));
+    bstep__buf_puts(&c, " · ");
+    bstep__buf_html(&c, s->source_path);
+    if (s->state == BSTEP_SESSION_LIVE)
+        bstep__buf_puts(&c, " · <span class=\"pill on\">live</span>");
+    bstep__buf_puts(&c, "</p><div class=\"tiles\" id=\"summary\">");
+    snprintf(v, sizeof(v), "%lld", (long long)s->steps);
+    tile(&c, "Steps", v, "");
+    fmt_pct(v, sizeof(v), backward_share(s));
+    tile(&c, "Backward", v, "of steps");
+    fmt_dur(v, sizeof(v), s->walking_time_s);
+    tile(&c, "Walking", v, "");
+    fmt_num(v, sizeof(v), s->distance_m, 0, "m");
+    tile(&c, "Distance", v, "");
+    fmt_num(v, sizeof(v), s->energy_kcal, 0, "kcal");
+    tile(&c, "Energy", v, s->energy_mass_assumed ? "70 kg assumed" : "");
+    fmt_num(v, sizeof(v), s->cadence_spm, 0, "");
+    tile(&c, "Cadence", v, "steps/min");
+    bstep__buf_puts(&c, "</div><div class=\"grid2\"><section class=\"card\" id=\"technique\">"
+                        "<h2>Technique</h2><dl class=\"kv\">");
+    for (i = 0; i < f->n_steps; i++) {
+        n_toe += f->steps[i].strike == BSTEP_STRIKE_TOE;
+        n_heel += f->steps[i].strike == BSTEP_STRIKE_HEEL;
+        n_flat += f->steps[i].strike == BSTEP_STRIKE_FLAT;
+    }
+    fmt_pct(v, sizeof(v), s->toe_first_ratio);
+    bstep__buf_puts(&c, "<dt>Toes first (backward steps)</dt><dd>");
+    bstep__buf_html(&c, v);
+    bstep__buf_printf(&c, "</dd><dt>Landings</dt><dd>%zu toe, %zu flat, %zu heel</dd>", n_toe,
+                      n_flat, n_heel);
+    fmt_num(v, sizeof(v), s->stride_time_cv_pct, 1, "%");
+    bstep__buf_puts(&c, "<dt>Rhythm (stride time CV)</dt><dd>");
+    bstep__buf_html(&c, v);
+    fmt_num(v, sizeof(v), s->step_time_asymmetry_pct, 1, "%");
+    bstep__buf_puts(&c, "</dd><dt>Left/right asymmetry</dt><dd>");
+    bstep__buf_html(&c, v);
+    fmt_num(v, sizeof(v), s->speed_mps, 2, "m/s");
+    bstep__buf_puts(&c, "</dd><dt>Speed</dt><dd>");
+    bstep__buf_html(&c, v);
+    fmt_num(v, sizeof(v), s->trunk_lean_deg, 1, "deg");
+    bstep__buf_puts(&c, "</dd><dt>Trunk lean</dt><dd>");
+    bstep__buf_html(&c, v);
+    bstep__buf_puts(&c, "</dd></dl></section><section class=\"card\"><h2>Bouts</h2>");
+    if (f->n_bouts == 0)
+        bstep__buf_puts(&c, "<p class=\"muted\">No walking bout found.</p>");
+    else {
+        bstep__buf_puts(&c, "<div class=\"scroll\"><table><tr><th>from</th><th>to</th>"
+                            "<th>activity</th><th>steps</th><th>distance</th></tr>");
+        for (i = 0; i < f->n_bouts; i++) {
+            const bstep_store_bout *b = &f->bouts[i];
+            fmt_num(v, sizeof(v), b->distance_m, 1, "m");
+            bstep__buf_printf(&c, "<tr><td>%.0f s</td><td>%.0f s</td><td>", b->start_s, b->end_s);
+            bstep__buf_html(&c, b->activity);
+            bstep__buf_printf(&c, "</td><td>%lld</td><td>", (long long)b->steps);
+            bstep__buf_html(&c, v);
+            bstep__buf_puts(&c, "</td></tr>");
+        }
+        bstep__buf_puts(&c, "</table></div>");
+    }
+    bstep__buf_puts(&c, "</section></div><section class=\"card\"><h2>Step by step</h2>");
+    timeline_svg(&c, f);
+    bstep__buf_puts(&c, "<p class=\"legend\"><span class=\"sw backward\"></span>backward "
+                        "<span class=\"sw forward\"></span>forward <span class=\"sw sideways\">"
+                        "</span>sideways <span class=\"sw unknown\"></span>unknown · tall with a dot: "
+                        "toes first, short: heel first</p></section>");
+    bstep__buf_puts(&c, "<section class=\"card\" id=\"events\"><h2>Events</h2>");
+    if (f->n_events == 0 && f->n_cues == 0)
+        bstep__buf_puts(&c, "<p class=\"muted\">None: no gaps, stumbles or falls.</p>");
+    else {
+        bstep__buf_puts(&c, "<ul>");
+        for (i = 0; i < f->n_events; i++) {
+            bstep__buf_printf(&c, "<li>%.1f s · <strong>", f->events[i].t_s);
+            bstep__buf_html(&c, f->events[i].type);
+            bstep__buf_puts(&c, "</strong> ");
+            bstep__buf_html(&c, f->events[i].message);
+            bstep__buf_puts(&c, "</li>");
+        }
+        for (i = 0; i < f->n_cues; i++) {
+            bstep__buf_printf(&c, "<li>%.1f s · cue <strong>", f->cues[i].t_s);
+            bstep__buf_html(&c, f->cues[i].kind);
+            bstep__buf_puts(&c, "</strong> ");
+            bstep__buf_html(&c, f->cues[i].message);
+            bstep__buf_puts(&c, "</li>");
+        }
+        bstep__buf_puts(&c, "</ul>");
+    }
+    bstep__buf_puts(&c, "</section>");
+    snprintf(title, sizeof(title), "Session %lld", (long long)id);
+    page(r, title, "sessions", &c, NULL);
+    bstep__buf_free(&c);
+    bstep_store_session_full_free(f);
+}
+
+/* ---- progress ------------------------------------------------------------------------------- */
+
+typedef bstep__period period;
+
+static void period_key(int64_t t_us, int weekly, char *key, size_t cap)
+{
+    time_t t = (time_t)(t_us / 1000000);
+    struct tm tm;
+    if (localtime_r(&t, &tm) == NULL) {
+        snprintf(key, cap, "?");
+        return;
+    }
+    if (strftime(key, cap, weekly ? "%G-W%V" : "%Y-%m", &tm) == 0)
+        snprintf(key, cap, "?");
+}
+
+size_t bstep__progress(const bstep_store_session *list, size_t n, int weekly, bstep__period *p,
+                       size_t cap)
+{
+    size_t np = 0, i;
+    for (i = 0; i < n; i++) {
+        char key[16];
+        period *q;
+        period_key(list[i].start_us, weekly, key, sizeof(key));
+        if (np > 0 && strcmp(p[np - 1].key, key) == 0)
+            q = &p[np - 1];
+        else {
+            if (np == cap)
+                break;
+            q = &p[np++];
+            memset(q, 0, sizeof(*q));
+            snprintf(q->key, sizeof(q->key), "%s", key);
+        }
+        q->sessions++;
+        q->steps += list[i].steps > 0 ? list[i].steps : 0;
+        q->steps_backward += list[i].steps_backward > 0 ? list[i].steps_backward : 0;
+        if (isfinite(list[i].walking_time_s))
+            q->walking_s += list[i].walking_time_s;
+        if (isfinite(list[i].backward_time_s))
+            q->backward_s += list[i].backward_time_s;
+        if (isfinite(list[i].distance_m))
+            q->distance_m += list[i].distance_m;
+        if (isfinite(list[i].toe_first_ratio)) {
+            q->toe_sum += list[i].toe_first_ratio;
+            q->toe_n++;
+        }
+    }
+    return np;
+}
+
+static void bars_svg(bstep__buf *c, const period *p, size_t n, const char *id)
+{
+    const double W = 1000.0, H = 220.0, x0 = 50.0, x1 = 990.0, y0 = 180.0, y1 = 15.0;
+    double maxv = 1.0;
+    size_t i, first = n > 26 ? n - 26 : 0;
+    for (i = first; i < n; i++) {
+        if (p[i].walking_s / 60.0 > maxv)
+            maxv = p[i].walking_s / 60.0;
+    }
+    bstep__buf_printf(c,
+                      "<svg class=\"chart\" id=\"%s\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+                      "aria-label=\"walking minutes per period, backward share highlighted\">",
+                      id, W, H);
+    bstep__buf_printf(c, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa4b2\"/>",
+                      x0, y0, x1, y0);
+    bstep__buf_printf(c, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%.0f min</text>", x0 - 6,
+                      y1 + 10, maxv);
+    bstep__buf_printf(c, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">0</text>", x0 - 6, y0);
+    for (i = first; i < n; i++) {
+        const double slot = (x1 - x0) / (double)(n - first);
+        const double x = x0 + slot * (double)(i - first) + slot * 0.15, w = slot * 0.7;
+        const double h = (y0 - y1) * (p[i].walking_s / 60.0) / maxv;
+        const double hb = (y0 - y1) * (p[i].backward_s / 60.0) / maxv;
+        bstep__buf_printf(c,
+                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"3\" "
+                          "fill=\"#d9822b\" opacity=\"0.55\"><title>%s: %.0f min walking</title></rect>",
+                          x, y0 - h, w, h, p[i].key, p[i].walking_s / 60.0);
+        bstep__buf_printf(c,
+                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"3\" "
+                          "fill=\"#0b7a75\"><title>%s: %.0f min backward</title></rect>",
+                          x, y0 - hb, w, hb, p[i].key, p[i].backward_s / 60.0);
+        if (n - first <= 12 || (i - first) % 2 == 0)
+            bstep__buf_printf(c, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>",
+                              x + w / 2, y0 + 18, p[i].key + (strlen(p[i].key) > 7 ? 5 : 0));
+    }
+    bstep__buf_puts(c, "</svg>");
+}
+
+static void period_table(bstep__buf *c, const period *p, size_t n)
+{
+    size_t i;
+    bstep__buf_puts(c, "<div class=\"scroll\"><table><tr><th>period</th><th>sessions</th>"
+                       "<th>steps</th><th>backward</th><th>walking</th><th>distance</th>"
+                       "<th>toes first</th></tr>");
+    for (i = n; i-- > 0;) {
+        char d[32], t[32];
+        fmt_dur(d, sizeof(d), p[i].walking_s);
+        fmt_pct(t, sizeof(t), p[i].toe_n ? p[i].toe_sum / p[i].toe_n : (double)NAN);
+        bstep__buf_printf(c,
+                          "<tr><td>%s</td><td>%d</td><td>%lld</td><td>%lld</td><td>%s</td>"
+                          "<td>%.0f m</td><td>%s</td></tr>",
+                          p[i].key, p[i].sessions, (long long)p[i].steps,
+                          (long long)p[i].steps_backward, d, p[i].distance_m, t);
+    }
+    bstep__buf_puts(c, "</table></div>");
+}
+
+static void progress_page(bstep__req *r)
+{
+    bstep_store_filter f;
+    bstep_store_session *list = NULL;
+    size_t n = 0, nw, nm;
+    int all;
+    char name[BSTEP_STORE_NAME_MAX];
+    int64_t uid = subject(r, &all, name, sizeof(name));
+    period *weeks, *months;
+    bstep__buf c;
+    if (uid == 0)
+        return;
+    bstep_store_filter_init(&f);
+    f.user_id = uid;
+    if (bstep_store_session_list(bstep__req_store(r), &f, &list, &n) != BSTEP_OK) {
+        error_page(r, 500, bstep_store_errmsg(bstep__req_store(r)));
+        return;
+    }
+    weeks = calloc(n + 1, sizeof(*weeks));
+    months = calloc(n + 1, sizeof(*months));
+    if (weeks == NULL || months == NULL) {
+        free(weeks);
+        free(months);
+        bstep_store_free(list);
+        error_page(r, 500, "out of memory");
+        return;
+    }
+    nw = bstep__progress(list, n, 1, weeks, n + 1);
+    nm = bstep__progress(list, n, 0, months, n + 1);
+    bstep__buf_init(&c);
+    bstep__buf_puts(&c, "<h1>Progress");
+    if (uid != r->user.id) {
+        bstep__buf_puts(&c, " of ");
+        bstep__buf_html(&c, name);
+    }
+    bstep__buf_puts(&c, "</h1>");
+    if (n == 0)
+        bstep__buf_puts(&c, "<p class=\"card empty\">No sessions yet.</p>");
+    else {
+        bstep__buf_puts(&c, "<section class=\"card\"><h2>Weeks</h2>");
+        bars_svg(&c, weeks, nw, "weeks");
+        bstep__buf_puts(&c, "<p class=\"legend\"><span class=\"sw backward\"></span>backward "
+                            "minutes <span class=\"sw forward\"></span>all walking minutes</p>");
+        period_table(&c, weeks, nw);
+        bstep__buf_puts(&c, "</section><section class=\"card\"><h2>Months</h2>");
+        bars_svg(&c, months, nm, "months");
+        period_table(&c, months, nm);
+        bstep__buf_puts(&c, "</section>");
+    }
+    free(weeks);
+    free(months);
+    bstep_store_free(list);
+    page(r, "Progress", "progress", &c, NULL);
+    bstep__buf_free(&c);
+}
+
+/* ---- plan and check-ins --------------------------------------------------------------------- */
+
+static void today(char *buf, size_t cap)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (localtime_r(&t, &tm) == NULL || strftime(buf, cap, "%Y-%m-%d", &tm) == 0)
+        snprintf(buf, cap, "1970-01-01");
+}
+
+static void plan_page(bstep__req *r)
+{
+    bstep_store_plan p;
+    bstep__buf c;
+    char date[16];
+    int rc;
+    int all;
+    char name[BSTEP_STORE_NAME_MAX];
+    int64_t uid = subject(r, &all, name, sizeof(name));
+    bstep_store_checkin *ck = NULL;
+    size_t nck = 0, i;
+    bstep_store_filter f;
+    bstep_store_session *todays = NULL;
+    size_t nt = 0;
+    if (uid == 0)
+        return;
+    today(date, sizeof(date));
+    bstep__buf_init(&c);
+    bstep__buf_puts(&c, "<h1>Plan");
+    if (uid != r->user.id) {
+        bstep__buf_puts(&c, " of ");
+        bstep__buf_html(&c, name);
+    }
+    bstep__buf_puts(&c, "</h1><div class=\"grid2\">");
+    rc = bstep_store_plan_active(bstep__req_store(r), uid, &p);
+    bstep__buf_puts(&c, "<section class=\"card today\" id=\"today\"><h2>Today</h2>");
+    bstep_store_filter_init(&f);
+    f.user_id = uid;
+    {
+        time_t t = time(NULL);
+        struct tm tm;
+        if (localtime_r(&t, &tm) != NULL) {
+            tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+            f.from_us = (int64_t)mktime(&tm) * 1000000;
+            f.to_us = f.from_us + (int64_t)86400 * 1000000;
+        }
+    }
+    if (bstep_store_session_list(bstep__req_store(r), &f, &todays, &nt) != BSTEP_OK)
+        nt = 0;
+    if (rc == BSTEP_OK) {
+        bstep__buf_puts(&c, "<p>");
+        bstep__buf_html(&c, p.kind);
+        bstep__buf_printf(&c, " plan, level %d, since ", p.level);
+        bstep__buf_html(&c, p.start_date);
+        bstep__buf_puts(&c, ".</p>");
+        if (p.params_json[0]) {
+            bstep__buf_puts(&c, "<p class=\"muted\">Prescription: <code>");
+            bstep__buf_html(&c, p.params_json);
+            bstep__buf_puts(&c, "</code></p>");
+        }
+    } else {
+        bstep__buf_puts(&c, "<p>No plan yet. Start one with <code>backstep plan</code> or "
+                            "<code>POST /api/plans</code>. A general start: 3 to 4 sessions a "
+                            "week of 10 to 15 minutes, slowly, holding the treadmill rails.</p>");
+    }
+    if (nt > 0) {
+        double mins = 0.0;
+        for (i = 0; i < nt; i++)
+            mins += isfinite(todays[i].walking_time_s) ? todays[i].walking_time_s / 60.0 : 0.0;
+        bstep__buf_printf(&c, "<p><strong>Done today:</strong> %zu session%s, %.0f min walking.</p>",
+                          nt, nt == 1 ? "" : "s", mins);
+    } else {
+        bstep__buf_puts(&c, "<p><strong>Not walked yet today.</strong></p>");
+    }
+    bstep_store_free(todays);
+    bstep__buf_puts(&c, "</section>");
+    if (rc == BSTEP_OK) {
+        bstep_store_plan_progress *pp = NULL;
+        size_t npp = 0;
+        if (bstep_store_plan_progress_list(bstep__req_store(r), p.id, &pp, &npp) == BSTEP_OK &&
+            npp > 0) {
+            bstep__buf_puts(&c, "<section class=\"card\"><h2>Plan history</h2><ul>");
+            for (i = npp; i-- > 0 && npp - i <= 20;) {
+                char when[64];
+                fmt_when(when, sizeof(when), pp[i].at_us);
+                bstep__buf_puts(&c, "<li>");
+                bstep__buf_html(&c, when);
+                bstep__buf_puts(&c, " · ");
+                bstep__buf_html(&c, pp[i].kind);
+                bstep__buf_printf(&c, " (level %d to %d) ", pp[i].level_from, pp[i].level_to);
+                bstep__buf_html(&c, pp[i].reason);
+                bstep__buf_puts(&c, "</li>");
+            }
+            bstep__buf_puts(&c, "</ul></section>");
+        }
+        bstep_store_free(pp);
+    }
+    bstep__buf_puts(&c, "</div><section class=\"card\" id=\"checkin\"><h2>Check-in</h2>");
+    if (uid == r->user.id) {
+        bstep__buf_puts(&c, "<form method=\"post\" action=\"/checkins\" class=\"stack\">"
+                            "<label for=\"pain\">Pain today (0 none, 10 worst)</label>"
+                            "<input id=\"pain\" name=\"pain\" type=\"number\" min=\"0\" max=\"10\" "
+                            "required><label for=\"wellbeing\">Wellbeing (0 poor, 10 very good)"
+                            "</label><input id=\"wellbeing\" name=\"wellbeing\" type=\"number\" "
+                            "min=\"0\" max=\"10\"><label for=\"note\">Note</label><input id=\"note\""
+                            " name=\"note\" maxlength=\"200\"><button type=\"submit\">Save check-in"
+                            "</button></form>");
+    }
+    if (bstep_store_checkin_list(bstep__req_store(r), uid, NULL, NULL, &ck, &nck) == BSTEP_OK &&
+        nck > 0) {
+        bstep__buf_puts(&c, "<div class=\"scroll\"><table><tr><th>date</th><th>pain</th>"
+                            "<th>wellbeing</th><th>note</th></tr>");
+        for (i = nck; i-- > 0 && nck - i <= 30;) {
+            bstep__buf_puts(&c, "<tr><td>");
+            bstep__buf_html(&c, ck[i].date);
+            if (ck[i].pain_0_10 >= 0)
+                bstep__buf_printf(&c, "</td><td>%d", ck[i].pain_0_10);
+            else
+                bstep__buf_puts(&c, "</td><td>–");
+            if (ck[i].wellbeing_0_10 >= 0)
+                bstep__buf_printf(&c, "</td><td>%d</td><td>", ck[i].wellbeing_0_10);
+            else
+                bstep__buf_puts(&c, "</td><td>–</td><td>");
+            bstep__buf_html(&c, ck[i].note);
+            bstep__buf_puts(&c, "</td></tr>");
+        }
+        bstep__buf_puts(&c, "</table></div>");
+    }
+    bstep_store_free(ck);
+    bstep__buf_puts(&c, "</section>");
+    page(r, "Plan", "plan", &c, NULL);
+    bstep__buf_free(&c);
+}
+
+static void checkin_post(bstep__req *r)
+{
+    char pain[8], well[8], note[256];
+    bstep_store_checkin ck;
+    char *end;
+    long v;
+    memset(&ck, 0, sizeof(ck));
+    ck.user_id = r->user.id;
+    ck.pain_0_10 = ck.wellbeing_0_10 = -1;
+    today(ck.date, sizeof(ck.date));
+    if (r->body == NULL || form_value(r->body, r->body_len, "pain", pain, sizeof(pain)) != 0) {
+        error_page(r, 400, "pain: a number from 0 to 10 is required");
+        return;
+    }
+    v = strtol(pain, &end, 10);
+    if (*end != '\0' || end == pain || v < 0 || v > 10) {
+        error_page(r, 400, "pain: a number from 0 to 10 is required");
+        return;
+    }
+    ck.pain_0_10 = (int)v;
+    if (form_value(r->body, r->body_len, "wellbeing", well, sizeof(well)) == 0 && well[0]) {
+        v = strtol(well, &end, 10);
+        if (*end != '\0' || v < 0 || v > 10) {
+            error_page(r, 400, "wellbeing: a number from 0 to 10");
+            return;
+        }
+        ck.wellbeing_0_10 = (int)v;
+    }
+    if (form_value(r->body, r->body_len, "note", note, sizeof(note)) == 0)
+        snprintf(ck.note, sizeof(ck.note), "%s", note);
+    if (bstep_store_checkin_add(bstep__req_store(r), &ck) != BSTEP_OK) {
+        error_page(r, 500, bstep_store_errmsg(bstep__req_store(r)));
+        return;
+    }
+    redirect(r, "/plan");
+}
+
+/* ---- live ----------------------------------------------------------------------------------- */
+
+static void live_list_page(bstep__req *r)
+{
+    bstep_server *s = r->srv;
+    bstep__live_entry *e, *picked[256];
+    size_t n = 0, i, shown = 0;
+    bstep__buf c;
+    pthread_mutex_lock(&s->mu);
+    for (e = s->lives; e != NULL && n < 256; e = e->next) {
+        e->refs++;
+        picked[n++] = e;
+    }
+    pthread_mutex_unlock(&s->mu);
+    bstep__buf_init(&c);
+    bstep__buf_puts(&c, "<h1>Live sessions</h1><ul class=\"list\" id=\"live-list\">");
+    for (i = 0; i < n; i++) {
+        e = picked[i];
+        if (bstep__req_can_view(r, e->user_id)) {
+            char when[64];
+            fmt_when(when, sizeof(when), e->started_wall_us);
+            bstep__buf_printf(&c, "<li><a class=\"row\" href=\"/live/%s\"><span class=\"when\">",
+                              e->lid);
+            bstep__buf_html(&c, e->device_id);
+            bstep__buf_puts(&c, "</span><span class=\"pill");
+            bstep__buf_puts(&c, e->ended ? " off\">ended" : " on\">live");
+            bstep__buf_puts(&c, "</span><span class=\"facts\"><span>since ");
+            bstep__buf_html(&c, when);
+            bstep__buf_puts(&c, "</span><span>");
+            bstep__buf_html(&c, bstep_placement_name(e->opt.placement));
+            bstep__buf_puts(&c, "</span></span></a></li>");
+            shown++;
+        }
+        bstep__live_unref(s, e);
+    }
+    bstep__buf_puts(&c, "</ul>");
+    if (shown == 0)
+        bstep__buf_puts(&c,
+                        "<p class=\"card empty\">Nothing streaming. In the Sensor Logger app, turn "
+                        "on HTTP Push to <code>http://THIS-HOST:PORT/api/ingest?placement=pocket"
+                        "&amp;token=YOUR-TOKEN</code> (add <code>&amp;platform=ios</code> on an "
+                        "iPhone) and start recording.</p>");
+    page(r, "Live", "live", &c, NULL);
+    bstep__buf_free(&c);
+}
+
+static void live_page(bstep__req *r, const char *lid)
+{
+    bstep__live_entry *e = bstep__live_find(r->srv, lid);
+    bstep__buf c;
+    if (e != NULL && !bstep__req_can_view(r, e->user_id)) {
+        bstep__live_unref(r->srv, e);
+        e = NULL;
+    }
+    if (e == NULL) {
+        error_page(r, 404, "No such live session (it may have ended a while ago: see Sessions).");
+        return;
+    }
+    bstep__buf_init(&c);
+    {
+        const kv vals[] = {{"lid", e->lid}, {"device", e->device_id}};
+        render(&c, "live.html", vals, 2);
+    }
+    bstep__live_unref(r->srv, e);
+    page(r, "Live", "live", &c, "<script src=\"/static/live.js\" defer></script>");
+    bstep__buf_free(&c);
+}
+
+/* ---- dispatch ------------------------------------------------------------------------------- */
+
+static int parse_id(const char *s, int64_t *id)
+{
+    char *end;
+    long long v;
+    if (*s < '1' || *s > '9' || strlen(s) > 18)
+        return -1;
+    v = strtoll(s, &end, 10);
+    if (*end != '\0')
+        return -1;
+    *id = v;
+    return 0;
+}
+
+void bstep__h_page(bstep__req *r)
+{
+    const char *p = r->path;
+    const int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+    const int post = strcmp(r->method, "POST") == 0;
+    int64_t id;
+    r->ctype = "text/html; charset=utf-8";
+    if (strcmp(p, "/login") == 0) {
+        if (get)
+            login_page(r, NULL);
+        else if (post)
+            login_post(r);
+        else
+            error_page(r, 405, "Use GET or POST.");
+        return;
+    }
+    if (strcmp(p, "/logout") == 0 && post) {
+        snprintf(r->set_cookie, sizeof(r->set_cookie),
+                 "bstep_token=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        redirect(r, "/login");
+        return;
+    }
+    if (!bstep__req_auth(r, 0, 1)) {
+        if (get)
+            redirect(r, "/login");
+        else
+            error_page(r, 401, "Sign in first.");
+        return;
+    }
+    if (post && strcmp(p, "/checkins") == 0) {
+        checkin_post(r);
+        return;
+    }
+    if (!get) {
+        error_page(r, 405, "Use GET.");
+        return;
+    }
+    if (strcmp(p, "/") == 0)
+        redirect(r, "/sessions");
+    else if (strcmp(p, "/sessions") == 0)
+        sessions_page(r);
+    else if (strncmp(p, "/sessions/", 10) == 0 && parse_id(p + 10, &id) == 0)
+        session_page(r, id);
+    else if (strcmp(p, "/progress") == 0)
+        progress_page(r);
+    else if (strcmp(p, "/plan") == 0)
+        plan_page(r);
+    else if (strcmp(p, "/live") == 0)
+        live_list_page(r);
+    else if (strncmp(p, "/live/", 6) == 0 && strlen(p + 6) < 64 && p[6] != '\0')
+        live_page(r, p + 6);
+    else
+        error_page(r, 404, "No such page.");
+}
