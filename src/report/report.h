@@ -87,7 +87,6 @@ int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bste
 /** The session energy from the bouts (mass_kg NAN: 70 kg assumed). */
 void bstep__analysis_energy(bstep__analysis *a, double mass_kg);
 
-
 /** JSON (schema backstep.analysis/1, docs/json-schema.md). */
 void bstep__report_json(FILE *f, const bstep__analysis *a);
 /** The human report. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -553,7 +554,7 @@ static void h_plans(bstep__req *r, const char *rest)
         p.active = 1;
         v = cJSON_GetObjectItemCaseSensitive(j, "kind");
         if (!cJSON_IsString(v) || !bstep__ingest_id_valid(v->valuestring, strlen(v->valuestring),
-                                                           BSTEP_STORE_PLAN_KIND_MAX - 1)) {
+                                                          BSTEP_STORE_PLAN_KIND_MAX - 1)) {
             cJSON_Delete(j);
             bstep__req_error(r, 400, "kind: a plan kind such as \"general\" or \"knee-oa\"");
             return;

@@ -130,3 +130,55 @@ char *bstep__buf_take(bstep__buf *b, size_t *len)
     bstep__buf_init(b);
     return p;
 }
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int bstep__form_value(const char *body, size_t len, const char *key, char *out, size_t cap)
+{
+    const size_t kl = strlen(key);
+    size_t i = 0;
+    if (body == NULL || cap == 0)
+        return -1;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && body[j] != '&')
+            j++;
+        if (j - i > kl && memcmp(body + i, key, kl) == 0 && body[i + kl] == '=') {
+            size_t k, o = 0;
+            for (k = i + kl + 1; k < j; k++) {
+                int c = (unsigned char)body[k];
+                if (o + 1 >= cap)
+                    return -1;
+                if (c == '+') {
+                    c = ' ';
+                } else if (c == '%') {
+                    int hi, lo;
+                    if (k + 2 >= j)
+                        return -1;
+                    hi = hexval(body[k + 1]);
+                    lo = hexval(body[k + 2]);
+                    if (hi < 0 || lo < 0)
+                        return -1;
+                    c = hi * 16 + lo;
+                    k += 2;
+                }
+                if (c == 0)
+                    return -1;
+                out[o++] = (char)c;
+            }
+            out[o] = '\0';
+            return 0;
+        }
+        i = j + 1;
+    }
+    return -1;
+}

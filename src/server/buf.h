@@ -22,12 +22,20 @@ void bstep__buf_free(bstep__buf *b);
 void bstep__buf_add(bstep__buf *b, const char *s, size_t n);
 void bstep__buf_puts(bstep__buf *b, const char *s);
 #if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
+#define BSTEP__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define BSTEP__PRINTF(f, a)
 #endif
-void bstep__buf_printf(bstep__buf *b, const char *fmt, ...);
+void bstep__buf_printf(bstep__buf *b, const char *fmt, ...) BSTEP__PRINTF(2, 3);
 /** Append s with &, <, >, ", ' escaped for HTML text and attribute values. */
 void bstep__buf_html(bstep__buf *b, const char *s);
 /** Take the bytes (NUL-terminated); the buffer is empty afterwards. NULL after oom. */
 char *bstep__buf_take(bstep__buf *b, size_t *len);
+/**
+ * The value of key in an application/x-www-form-urlencoded body of len bytes (WHATWG URL
+ * section 5.1), '+' and %XX decoded, into out (cap bytes, NUL-terminated).
+ * @return 0, or -1 when the key is absent, the value does not fit or has a bad escape.
+ */
+int bstep__form_value(const char *body, size_t len, const char *key, char *out, size_t cap);
 
 #endif

@@ -54,7 +54,7 @@ int bstep__analysis_to_store(const bstep__analysis *a, bstep__stored_analysis *x
     s->energy_met_mean = a->met_mean;
     s->energy_mass_kg = a->energy_mass_kg;
     s->energy_mass_assumed = a->energy_mass_assumed;
-    s->toe_first_ratio = bstep__analysis_toe_first_ratio(a);
+    s->toe_first_ratio = v->toe_first_ratio;
     s->stride_time_cv_pct = v->stride_time_cv_pct;
     s->step_time_asymmetry_pct = v->step_time_asymmetry_pct;
     s->trunk_lean_deg = (double)NAN;

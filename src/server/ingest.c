@@ -238,8 +238,7 @@ static int parse_entry(walk *w, const cJSON *e, size_t idx, bstep__ingest_msg *m
         if (get_int64(w, time, &t) != 0) {
             w->k = save;
             snprintf(err, err_len,
-                     "payload[%zu].time: must be an integer number of nanoseconds since 1970",
-                     idx);
+                     "payload[%zu].time: must be an integer number of nanoseconds since 1970", idx);
             return -1;
         }
         w->k = save;

@@ -30,7 +30,7 @@ typedef enum {
 const char *bstep__stream_name(int stream);
 
 /** Longest sessionId / deviceId accepted, bytes. */
-#define BSTEP__INGEST_ID_MAX 128
+#define BSTEP__INGEST_ID_MAX 127
 /** Most payload entries in one message (a 1 s batch of 8 sensors at 500 Hz is 4000). */
 #define BSTEP__INGEST_MAX_ENTRIES 65536
 /** Deepest JSON nesting accepted (the schema needs 4). */

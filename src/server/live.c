@@ -180,8 +180,8 @@ static int emit_event_line(bstep__live *l, const bstep_event *e)
     case BSTEP_EVENT_FALL:
     case BSTEP_EVENT_LOOK_BACK:
     case BSTEP_EVENT_POSTURE: {
-        const char *kind = e->type == BSTEP_EVENT_STUMBLE ? "stumble"
-                           : e->type == BSTEP_EVENT_FALL  ? "fall"
+        const char *kind = e->type == BSTEP_EVENT_STUMBLE     ? "stumble"
+                           : e->type == BSTEP_EVENT_FALL      ? "fall"
                            : e->type == BSTEP_EVENT_LOOK_BACK ? "look-back"
                                                               : "posture";
         jnum(a, sizeof(a), (double)e->confidence, 2);
@@ -237,8 +237,7 @@ static int start_analyzer(bstep__live *l)
     cfg.front_axis = l->opt.front_axis;
     if (bstep_analyzer_init(l->an, &cfg) != 0) {
         l->failed = 1;
-        snprintf(l->err, sizeof(l->err), "analyzer settings rejected (rate %.1f Hz)",
-                 (double)rate);
+        snprintf(l->err, sizeof(l->err), "analyzer settings rejected (rate %.1f Hz)", (double)rate);
         return 0;
     }
     l->started = 1;
@@ -464,7 +463,7 @@ int bstep__live_push(bstep__live *l, const bstep__ingest_msg *m, int64_t wall_ms
         size_t pos = 0;
         int rc;
         l->c.samples_received++;
-        if (b->n > 0 && x->t_ns < b->v[0].t) {
+        if (l->have_frontier && b->n > 0 && x->t_ns < b->v[0].t) {
             /* older than anything held: cannot be checked for a repeat; stored, not analysed */
             l->c.late_samples++;
             keep[(*n_keep)++] = *x;
@@ -543,8 +542,7 @@ int bstep__live_status(bstep__live *l, int64_t wall_ms, const char *state)
              "\"distance_m\":%s,\"messages\":%llu,\"duplicate_messages\":%llu,"
              "\"duplicate_samples\":%llu,\"late_samples\":%llu,\"unjoined_samples\":%llu,"
              "\"error\":\"%s\",\"emitted_wall_ms\":%lld}",
-             state,
-             l->max_seen > l->first_t ? (double)(l->max_seen - l->first_t) * 1e-9 : 0.0,
+             state, l->max_seen > l->first_t ? (double)(l->max_seen - l->first_t) * 1e-9 : 0.0,
              (unsigned long long)l->c.analysed_samples, (unsigned long long)v.steps,
              (unsigned long long)v.steps_forward, (unsigned long long)v.steps_backward, cad, toe,
              cv, dist, (unsigned long long)l->c.messages,

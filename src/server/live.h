@@ -35,10 +35,10 @@
 typedef struct {
     bstep_placement placement; /**< not AUTO */
     bstep_axis toe_axis, front_axis;
-    double accel_sign;   /**< +1 Android-style, -1 iOS (unstandardised) */
-    int64_t reorder_ns;  /**< reorder window, ns (200 ms default) */
-    double mass_kg;      /**< walker's mass for energy, NAN: assumed */
-    size_t max_events;   /**< cap of the JSON event log (oldest kept; later ones counted) */
+    double accel_sign;  /**< +1 Android-style, -1 iOS (unstandardised) */
+    int64_t reorder_ns; /**< reorder window, ns (200 ms default) */
+    double mass_kg;     /**< walker's mass for energy, NAN: assumed */
+    size_t max_events;  /**< cap of the JSON event log (oldest kept; later ones counted) */
 } bstep__live_options;
 
 #define BSTEP__LIVE_DEFAULT_REORDER_NS 200000000LL

@@ -28,10 +28,10 @@
 #include "server/convert.h"
 #include "server/server_internal.h"
 
-#define STATUS_EVERY_MS   500
-#define KEEPALIVE_MS      15000
-#define FORGET_ENDED_MS   (10 * 60 * 1000)
-#define STORE_RETRIES     3
+#define STATUS_EVERY_MS 500
+#define KEEPALIVE_MS    15000
+#define FORGET_ENDED_MS (10 * 60 * 1000)
+#define STORE_RETRIES   3
 
 /* ---- entries -------------------------------------------------------------------------------- */
 
@@ -106,9 +106,9 @@ static void end_entry(bstep_server *s, bstep__live_entry *e, bstep_store *st)
             ss->walking_time_s = ss->backward_time_s = ss->cadence_spm = ss->distance_m =
                 ss->distance_backward_m = ss->speed_mps = ss->energy_kcal = ss->energy_low_kcal =
                     ss->energy_high_kcal = ss->energy_met_mean = ss->energy_mass_kg =
-                        ss->toe_first_ratio = ss->stride_time_cv_pct =
-                            ss->step_time_asymmetry_pct = ss->trunk_lean_deg = ss->hr_mean_bpm =
-                                ss->treadmill_speed_mps = ss->treadmill_incline_pct = (double)NAN;
+                        ss->toe_first_ratio = ss->stride_time_cv_pct = ss->step_time_asymmetry_pct =
+                            ss->trunk_lean_deg = ss->hr_mean_bpm = ss->treadmill_speed_mps =
+                                ss->treadmill_incline_pct = (double)NAN;
         }
         if (rc == BSTEP_OK) {
             bstep_store_session cur;

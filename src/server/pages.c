@@ -184,42 +184,6 @@ static double backward_share(const bstep_store_session *s)
 
 /* ---- sign-in -------------------------------------------------------------------------------- */
 
-/* Value of key in an application/x-www-form-urlencoded body, decoded into out. */
-static int form_value(const char *body, size_t len, const char *key, char *out, size_t cap)
-{
-    const size_t kl = strlen(key);
-    size_t i = 0;
-    while (i < len) {
-        size_t j = i;
-        while (j < len && body[j] != '&')
-            j++;
-        if (j - i > kl && memcmp(body + i, key, kl) == 0 && body[i + kl] == '=') {
-            size_t k, o = 0;
-            for (k = i + kl + 1; k < j; k++) {
-                char c = body[k];
-                if (o + 1 >= cap)
-                    return -1;
-                if (c == '+')
-                    c = ' ';
-                else if (c == '%' && k + 2 < j + 1 && k + 2 <= j - 1 + 1) {
-                    char hex[3] = {body[k + 1], body[k + 2], 0};
-                    char *end;
-                    long v = strtol(hex, &end, 16);
-                    if (*end != '\0' || k + 2 >= j + 1)
-                        return -1;
-                    c = (char)v;
-                    k += 2;
-                }
-                out[o++] = c;
-            }
-            out[o] = '\0';
-            return 0;
-        }
-        i = j + 1;
-    }
-    return -1;
-}
-
 static void login_page(bstep__req *r, const char *message)
 {
     bstep__buf c, m;
@@ -242,10 +206,11 @@ static void login_page(bstep__req *r, const char *message)
 static void login_post(bstep__req *r)
 {
     char tok[256];
-    if (r->body == NULL || form_value(r->body, r->body_len, "token", tok, sizeof(tok)) != 0 ||
-        strncmp(tok, "bst_", 4) != 0 || strspn(tok + 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
-                                                        "mnopqrstuvwxyz0123456789-_") !=
-                                            strlen(tok + 4)) {
+    if (r->body == NULL ||
+        bstep__form_value(r->body, r->body_len, "token", tok, sizeof(tok)) != 0 ||
+        strncmp(tok, "bst_", 4) != 0 ||
+        strspn(tok + 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
+                        "mnopqrstuvwxyz0123456789-_") != strlen(tok + 4)) {
         r->status = 401;
         login_page(r, "That is not a backstep access token.");
         return;
@@ -425,7 +390,8 @@ static void timeline_svg(bstep__buf *c, const bstep_store_session_full *f)
                       "<svg class=\"chart\" id=\"timeline\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
                       "aria-label=\"step timeline: %zu steps\">",
                       W, H, f->n_steps);
-    bstep__buf_printf(c, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa4b2\"/>",
+    bstep__buf_printf(c,
+                      "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa4b2\"/>",
                       x0, base, x1, base);
     for (i = 0; i < f->n_bouts; i++) {
         const bstep_store_bout *b = &f->bouts[i];
@@ -450,7 +416,8 @@ static void timeline_svg(bstep__buf *c, const bstep_store_session_full *f)
                           "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"2.4\" height=\"%.0f\" "
                           "fill=\"%s\"><title>%.1f s: %s, %s</title></rect>",
                           dir_class(s->direction), x - 1.2, base - h, h, dir_colour(s->direction),
-                          s->ic_s, bstep_direction_name(s->direction), bstep_strike_name(s->strike));
+                          s->ic_s, bstep_direction_name(s->direction),
+                          bstep_strike_name(s->strike));
         if (s->strike == BSTEP_STRIKE_TOE)
             bstep__buf_printf(c, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"currentColor\"/>",
                               x, base - h - 4);
@@ -470,8 +437,8 @@ static void timeline_svg(bstep__buf *c, const bstep_store_session_full *f)
             const double t = dur * k / 4.0;
             char d[32];
             fmt_dur(d, sizeof(d), t);
-            bstep__buf_printf(c, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">", x0 + (x1 - x0) * k / 4.0,
-                              H - 8);
+            bstep__buf_printf(c, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">",
+                              x0 + (x1 - x0) * k / 4.0, H - 8);
             bstep__buf_html(c, d);
             bstep__buf_puts(c, "</text>");
         }
@@ -563,10 +530,11 @@ static void session_page(bstep__req *r, int64_t id)
     }
     bstep__buf_puts(&c, "</section></div><section class=\"card\"><h2>Step by step</h2>");
     timeline_svg(&c, f);
-    bstep__buf_puts(&c, "<p class=\"legend\"><span class=\"sw backward\"></span>backward "
-                        "<span class=\"sw forward\"></span>forward <span class=\"sw sideways\">"
-                        "</span>sideways <span class=\"sw unknown\"></span>unknown · tall with a dot: "
-                        "toes first, short: heel first</p></section>");
+    bstep__buf_puts(&c,
+                    "<p class=\"legend\"><span class=\"sw backward\"></span>backward "
+                    "<span class=\"sw forward\"></span>forward <span class=\"sw sideways\">"
+                    "</span>sideways <span class=\"sw unknown\"></span>unknown · tall with a dot: "
+                    "toes first, short: heel first</p></section>");
     bstep__buf_puts(&c, "<section class=\"card\" id=\"events\"><h2>Events</h2>");
     if (f->n_events == 0 && f->n_cues == 0)
         bstep__buf_puts(&c, "<p class=\"muted\">None: no gaps, stumbles or falls.</p>");
@@ -658,7 +626,8 @@ static void bars_svg(bstep__buf *c, const period *p, size_t n, const char *id)
                       "<svg class=\"chart\" id=\"%s\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
                       "aria-label=\"walking minutes per period, backward share highlighted\">",
                       id, W, H);
-    bstep__buf_printf(c, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa4b2\"/>",
+    bstep__buf_printf(c,
+                      "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa4b2\"/>",
                       x0, y0, x1, y0);
     bstep__buf_printf(c, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%.0f min</text>", x0 - 6,
                       y1 + 10, maxv);
@@ -668,10 +637,11 @@ static void bars_svg(bstep__buf *c, const period *p, size_t n, const char *id)
         const double x = x0 + slot * (double)(i - first) + slot * 0.15, w = slot * 0.7;
         const double h = (y0 - y1) * (p[i].walking_s / 60.0) / maxv;
         const double hb = (y0 - y1) * (p[i].backward_s / 60.0) / maxv;
-        bstep__buf_printf(c,
-                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"3\" "
-                          "fill=\"#d9822b\" opacity=\"0.55\"><title>%s: %.0f min walking</title></rect>",
-                          x, y0 - h, w, h, p[i].key, p[i].walking_s / 60.0);
+        bstep__buf_printf(
+            c,
+            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"3\" "
+            "fill=\"#d9822b\" opacity=\"0.55\"><title>%s: %.0f min walking</title></rect>",
+            x, y0 - h, w, h, p[i].key, p[i].walking_s / 60.0);
         bstep__buf_printf(c,
                           "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"3\" "
                           "fill=\"#0b7a75\"><title>%s: %.0f min backward</title></rect>",
@@ -827,7 +797,8 @@ static void plan_page(bstep__req *r)
         double mins = 0.0;
         for (i = 0; i < nt; i++)
             mins += isfinite(todays[i].walking_time_s) ? todays[i].walking_time_s / 60.0 : 0.0;
-        bstep__buf_printf(&c, "<p><strong>Done today:</strong> %zu session%s, %.0f min walking.</p>",
+        bstep__buf_printf(&c,
+                          "<p><strong>Done today:</strong> %zu session%s, %.0f min walking.</p>",
                           nt, nt == 1 ? "" : "s", mins);
     } else {
         bstep__buf_puts(&c, "<p><strong>Not walked yet today.</strong></p>");
@@ -857,14 +828,15 @@ static void plan_page(bstep__req *r)
     }
     bstep__buf_puts(&c, "</div><section class=\"card\" id=\"checkin\"><h2>Check-in</h2>");
     if (uid == r->user.id) {
-        bstep__buf_puts(&c, "<form method=\"post\" action=\"/checkins\" class=\"stack\">"
-                            "<label for=\"pain\">Pain today (0 none, 10 worst)</label>"
-                            "<input id=\"pain\" name=\"pain\" type=\"number\" min=\"0\" max=\"10\" "
-                            "required><label for=\"wellbeing\">Wellbeing (0 poor, 10 very good)"
-                            "</label><input id=\"wellbeing\" name=\"wellbeing\" type=\"number\" "
-                            "min=\"0\" max=\"10\"><label for=\"note\">Note</label><input id=\"note\""
-                            " name=\"note\" maxlength=\"200\"><button type=\"submit\">Save check-in"
-                            "</button></form>");
+        bstep__buf_puts(&c,
+                        "<form method=\"post\" action=\"/checkins\" class=\"stack\">"
+                        "<label for=\"pain\">Pain today (0 none, 10 worst)</label>"
+                        "<input id=\"pain\" name=\"pain\" type=\"number\" min=\"0\" max=\"10\" "
+                        "required><label for=\"wellbeing\">Wellbeing (0 poor, 10 very good)"
+                        "</label><input id=\"wellbeing\" name=\"wellbeing\" type=\"number\" "
+                        "min=\"0\" max=\"10\"><label for=\"note\">Note</label><input id=\"note\""
+                        " name=\"note\" maxlength=\"200\"><button type=\"submit\">Save check-in"
+                        "</button></form>");
     }
     if (bstep_store_checkin_list(bstep__req_store(r), uid, NULL, NULL, &ck, &nck) == BSTEP_OK &&
         nck > 0) {
@@ -902,7 +874,8 @@ static void checkin_post(bstep__req *r)
     ck.user_id = r->user.id;
     ck.pain_0_10 = ck.wellbeing_0_10 = -1;
     today(ck.date, sizeof(ck.date));
-    if (r->body == NULL || form_value(r->body, r->body_len, "pain", pain, sizeof(pain)) != 0) {
+    if (r->body == NULL ||
+        bstep__form_value(r->body, r->body_len, "pain", pain, sizeof(pain)) != 0) {
         error_page(r, 400, "pain: a number from 0 to 10 is required");
         return;
     }
@@ -912,7 +885,7 @@ static void checkin_post(bstep__req *r)
         return;
     }
     ck.pain_0_10 = (int)v;
-    if (form_value(r->body, r->body_len, "wellbeing", well, sizeof(well)) == 0 && well[0]) {
+    if (bstep__form_value(r->body, r->body_len, "wellbeing", well, sizeof(well)) == 0 && well[0]) {
         v = strtol(well, &end, 10);
         if (*end != '\0' || v < 0 || v > 10) {
             error_page(r, 400, "wellbeing: a number from 0 to 10");
@@ -920,7 +893,7 @@ static void checkin_post(bstep__req *r)
         }
         ck.wellbeing_0_10 = (int)v;
     }
-    if (form_value(r->body, r->body_len, "note", note, sizeof(note)) == 0)
+    if (bstep__form_value(r->body, r->body_len, "note", note, sizeof(note)) == 0)
         snprintf(ck.note, sizeof(ck.note), "%s", note);
     if (bstep_store_checkin_add(bstep__req_store(r), &ck) != BSTEP_OK) {
         error_page(r, 500, bstep_store_errmsg(bstep__req_store(r)));

@@ -263,8 +263,7 @@ static void security_headers(struct MHD_Response *resp, int cacheable)
     MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
     MHD_add_response_header(resp, "Permissions-Policy",
                             "camera=(), microphone=(), geolocation=(), payment=()");
-    MHD_add_response_header(resp, "Cache-Control",
-                            cacheable ? "public, max-age=3600" : "no-store");
+    MHD_add_response_header(resp, "Cache-Control", cacheable ? "public, max-age=3600" : "no-store");
 }
 
 static enum MHD_Result send_req(bstep__req *r)
@@ -299,7 +298,8 @@ static enum MHD_Result send_req(bstep__req *r)
     if (r->set_cookie[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
     if (r->status == 401 && strncmp(r->path, "/api/", 5) == 0)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"backstep\"");
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Bearer realm=\"backstep\"");
     if (r->srv->stopping)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     ret = MHD_queue_response(r->conn, r->status ? r->status : 200, resp);
@@ -413,8 +413,8 @@ static void dispatch(bstep__req *r)
             bstep__buf_puts(&r->out, "not found\n");
             return;
         }
-        r->ctype = strstr(p, ".css") ? "text/css; charset=utf-8"
-                   : strstr(p, ".js") ? "text/javascript; charset=utf-8"
+        r->ctype = strstr(p, ".css")   ? "text/css; charset=utf-8"
+                   : strstr(p, ".js")  ? "text/javascript; charset=utf-8"
                    : strstr(p, ".svg") ? "image/svg+xml"
                                        : "application/octet-stream";
         r->cacheable = 1;
@@ -425,9 +425,8 @@ static void dispatch(bstep__req *r)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     bstep_server *s = cls;
     bstep__req *r = *con_cls;
@@ -562,7 +561,7 @@ static int parse_listen(const char *text, struct sockaddr_storage *ss, socklen_t
         host[hn] = '\0';
     }
     if (strlen(colon + 1) == 0 || strlen(colon + 1) >= sizeof(port) ||
-        strspn(colon + 1, "0123456789") != strlen(colon + 1) || atol(colon + 1) > 65535) /* checksrc: allow */
+        strspn(colon + 1, "0123456789") != strlen(colon + 1) || strtol(colon + 1, NULL, 10) > 65535)
         goto bad;
     snprintf(port, sizeof(port), "%s", colon + 1);
     memset(&hints, 0, sizeof(hints));
@@ -605,7 +604,8 @@ int bstep__server_open(bstep_server **out, const bstep__server_options *o, char 
         return BSTEP_ENOMEM;
     }
     s->opt = *o;
-    snprintf(s->listen_copy, sizeof(s->listen_copy), "%s", o->listen ? o->listen : "127.0.0.1:8080");
+    snprintf(s->listen_copy, sizeof(s->listen_copy), "%s",
+             o->listen ? o->listen : "127.0.0.1:8080");
     s->opt.listen = s->listen_copy;
     if (o->db_url != NULL) {
         snprintf(s->db_copy, sizeof(s->db_copy), "%s", o->db_url);
@@ -631,9 +631,9 @@ int bstep__server_open(bstep_server **out, const bstep__server_options *o, char 
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
                             (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_CONNECTION_LIMIT, s->opt.max_connections,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-                            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+                            MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                            (size_t)(64 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+                            MHD_OPTION_END);
     if (s->d == NULL) {
         snprintf(err, err_len, "cannot listen on %s (address in use or not available)",
                  s->opt.listen);

@@ -17,17 +17,17 @@
 typedef struct bstep_server bstep_server;
 
 typedef struct {
-    const char *listen;          /**< "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:8080"; port 0 = any */
-    const char *db_url;          /**< store URL (NULL: the default SQLite file) */
-    size_t max_body_bytes;       /**< JSON bodies of the API, bytes (64 KiB) */
-    size_t max_ingest_bytes;     /**< one push message, bytes (4 MiB) */
-    size_t max_upload_bytes;     /**< an uploaded recording, bytes (64 MiB) */
-    int live_timeout_s;          /**< a live stream silent this long is ended and stored (30) */
-    int reorder_ms;              /**< reorder window of live samples, ms (200) */
-    unsigned max_connections;    /**< simultaneous connections (512) */
-    unsigned store_handles;      /**< database connections in the pool (4) */
-    int shutdown_grace_s;        /**< longest wait for requests in flight at shutdown (30) */
-    const char *upload_dir;      /**< where uploads are written while analysed (NULL: TMPDIR) */
+    const char *listen;       /**< "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:8080"; port 0 = any */
+    const char *db_url;       /**< store URL (NULL: the default SQLite file) */
+    size_t max_body_bytes;    /**< JSON bodies of the API, bytes (64 KiB) */
+    size_t max_ingest_bytes;  /**< one push message, bytes (4 MiB) */
+    size_t max_upload_bytes;  /**< an uploaded recording, bytes (64 MiB) */
+    int live_timeout_s;       /**< a live stream silent this long is ended and stored (30) */
+    int reorder_ms;           /**< reorder window of live samples, ms (200) */
+    unsigned max_connections; /**< simultaneous connections (512) */
+    unsigned store_handles;   /**< database connections in the pool (4) */
+    int shutdown_grace_s;     /**< longest wait for requests in flight at shutdown (30) */
+    const char *upload_dir;   /**< where uploads are written while analysed (NULL: TMPDIR) */
 } bstep__server_options;
 
 void bstep__server_options_init(bstep__server_options *o);

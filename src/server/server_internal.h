@@ -96,7 +96,7 @@ typedef struct {
     bstep__buf out;
     const char *ctype;
     char location[512];
-    char set_cookie[256];
+    char set_cookie[512];
     int cacheable;
     struct MHD_Response *special; /* a prepared response (SSE) */
 } bstep__req;

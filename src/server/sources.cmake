@@ -1,8 +1,10 @@
 # The HTTP server (backstep serve): libmicrohttpd, libsodium, cJSON, the store. Listed explicitly.
-set(BSTEP_SERVER_SOURCES
+set(BSTEP_LIVE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/buf.c
   ${CMAKE_CURRENT_LIST_DIR}/ingest.c
   ${CMAKE_CURRENT_LIST_DIR}/live.c
+)
+set(BSTEP_SERVER_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/convert.c
   ${CMAKE_CURRENT_LIST_DIR}/auth.c
   ${CMAKE_CURRENT_LIST_DIR}/server.c

@@ -1,0 +1,3 @@
+# Server tests: live ingest core (no HTTP), and the HTTP server itself when it is built.
+bstep_add_test(test_server_live ${CMAKE_CURRENT_LIST_DIR}/test_server_live.c)
+target_link_libraries(test_server_live PRIVATE backstep_live)
