@@ -191,11 +191,29 @@ static const char *const v1[] = {
     "CREATE INDEX checkins_user_date ON checkins (user_id, date);\n",
     NULL};
 
+/* Version 2: the foot engine's stride vector, speed, clearance, turn and final contact per step;
+ * the session's forward distance and heel-first ratio. */
+static const char *const v2[] = {
+    "ALTER TABLE steps ADD COLUMN stride_forward_m DOUBLE PRECISION",
+    "ALTER TABLE steps ADD COLUMN stride_left_m DOUBLE PRECISION",
+    "ALTER TABLE steps ADD COLUMN speed_mps DOUBLE PRECISION",
+    "ALTER TABLE steps ADD COLUMN clearance_m DOUBLE PRECISION",
+    "ALTER TABLE steps ADD COLUMN turn_deg DOUBLE PRECISION",
+    "ALTER TABLE steps ADD COLUMN fc_angle_deg DOUBLE PRECISION",
+    "ALTER TABLE steps ADD COLUMN fc_strike TEXT",
+    "ALTER TABLE sessions ADD COLUMN distance_forward_m DOUBLE PRECISION",
+    "ALTER TABLE sessions ADD COLUMN heel_first_ratio DOUBLE PRECISION",
+    NULL};
+
 static const bstep__migration migrations[] = {
     {1,
      "users, clinics, tokens, devices, sessions with bouts/steps/events/cues, series, live "
      "samples, plans, check-ins",
      v1},
+    {2,
+     "per-step stride vector, speed, clearance, turn, final contact; session forward distance "
+     "and heel-first ratio",
+     v2},
 };
 
 const bstep__migration *bstep__migrations(size_t *n)

@@ -1119,8 +1119,7 @@ int bstep_store_mounting_at(bstep_store *st, int64_t device_id, int64_t t_us,
     "cadence_spm, distance_m, distance_backward_m, speed_mps, energy_kcal, energy_low_kcal, "      \
     "energy_high_kcal, energy_met_mean, energy_mass_kg, energy_mass_assumed, toe_first_ratio, "    \
     "stride_time_cv_pct, step_time_asymmetry_pct, trunk_lean_deg, look_backs, stumbles, falls, "   \
-    "hr_mean_bpm, note"
-#define SESSION_SUMMARY_N 39
+    "hr_mean_bpm, note, distance_forward_m, heel_first_ratio"
 #define SESSION_SUMMARY_SET                                                                        \
     "device_id = ?, format = ?, placement = ?, toe_axis = ?, front_axis = ?, start_us = ?, "       \
     "start_source = ?, duration_s = ?, sample_rate_hz = ?, samples = ?, gaps = ?, "                \
@@ -1130,7 +1129,7 @@ int bstep_store_mounting_at(bstep_store *st, int64_t device_id, int64_t t_us,
     "energy_low_kcal = ?, energy_high_kcal = ?, energy_met_mean = ?, energy_mass_kg = ?, "         \
     "energy_mass_assumed = ?, toe_first_ratio = ?, stride_time_cv_pct = ?, "                       \
     "step_time_asymmetry_pct = ?, trunk_lean_deg = ?, look_backs = ?, stumbles = ?, falls = ?, "   \
-    "hr_mean_bpm = ?, note = ?"
+    "hr_mean_bpm = ?, note = ?, distance_forward_m = ?, heel_first_ratio = ?"
 /* The identity group, then the summary group. */
 #define SESSION_COLS "id, user_id, state, source_path, sha256, created_us, " SESSION_SUMMARY_COLS
 
@@ -1175,6 +1174,8 @@ static int bind_summary(bstep__stmt *q, int i, const bstep_store_session *s)
     bstep__bind_count(q, i++, s->falls);
     bstep__bind_double(q, i++, s->hr_mean_bpm);
     bstep__bind_text(q, i++, s->note);
+    bstep__bind_double(q, i++, s->distance_forward_m);
+    bstep__bind_double(q, i++, s->heel_first_ratio);
     return i;
 }
 
@@ -1228,6 +1229,8 @@ static void read_session(bstep__stmt *q, bstep_store_session *s)
     s->falls = bstep__col_count(q, c++);
     s->hr_mean_bpm = bstep__col_double(q, c++);
     copy_text(s->note, sizeof(s->note), bstep__col_text(q, c++));
+    s->distance_forward_m = bstep__col_double(q, c++);
+    s->heel_first_ratio = bstep__col_double(q, c++);
 }
 
 static int check_session(bstep_store *st, const bstep_store_session *s, int live)
@@ -1333,6 +1336,13 @@ static void bind_step(bstep__stmt *q, int i, const void *rows, size_t k, int64_t
     bstep__bind_double(q, i + 7, r->strike_angle_deg);
     bstep__bind_double(q, i + 8, r->stride_length_m);
     bstep__bind_double(q, i + 9, r->stride_time_s);
+    bstep__bind_double(q, i + 10, r->stride_forward_m);
+    bstep__bind_double(q, i + 11, r->stride_left_m);
+    bstep__bind_double(q, i + 12, r->speed_mps);
+    bstep__bind_double(q, i + 13, r->clearance_m);
+    bstep__bind_double(q, i + 14, r->turn_deg);
+    bstep__bind_double(q, i + 15, r->fc_angle_deg);
+    bind_enum(q, i + 16, r->fc_strike != BSTEP_STRIKE_UNKNOWN, bstep_strike_name(r->fc_strike));
 }
 
 static void bind_event(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
@@ -1383,10 +1393,13 @@ static int insert_parts(bstep_store *st, int64_t sid, const bstep_store_session_
                          "distance_m) VALUES",
                          "", 7, p->n_bouts, bind_bout, p->bouts, sid);
     if (rc == BSTEP_OK)
-        rc = insert_rows(st,
-                         "INSERT INTO steps (session_id, idx, ic_s, fc_s, foot, direction, "
-                         "strike, strike_angle_deg, stride_length_m, stride_time_s) VALUES",
-                         "", 10, p->n_steps, bind_step, p->steps, sid);
+        rc = insert_rows(
+            st,
+            "INSERT INTO steps (session_id, idx, ic_s, fc_s, foot, direction, "
+            "strike, strike_angle_deg, stride_length_m, stride_time_s, stride_forward_m, "
+            "stride_left_m, speed_mps, clearance_m, turn_deg, fc_angle_deg, "
+            "fc_strike) VALUES",
+            "", 17, p->n_steps, bind_step, p->steps, sid);
     if (rc == BSTEP_OK)
         rc = insert_rows(st, "INSERT INTO events (session_id, idx, t_s, type, message) VALUES", "",
                          5, p->n_events, bind_event, p->events, sid);
@@ -1418,11 +1431,13 @@ static int session_id_by_sha(bstep_store *st, int64_t user_id, const char *sha, 
 static int session_insert(bstep_store *st, bstep_store_session *s, const char *state,
                           const bstep_store_session_parts *parts, int *existed)
 {
+#define Q10 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    /* 5 identity columns + 41 summary columns = 46 parameters */
     static const char sql[] = "INSERT INTO sessions (user_id, state, source_path, sha256, "
-                              "created_us, " SESSION_SUMMARY_COLS ") VALUES (?, ?, ?, ?, ?, "
-                              "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                              "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                              "created_us, " SESSION_SUMMARY_COLS ") VALUES (" Q10 Q10 Q10 Q10
+                              "?, ?, ?, ?, ?, ?) ON CONFLICT "
                               "(user_id, sha256) DO NOTHING RETURNING id";
+#undef Q10
     bstep__stmt *q = NULL;
     int rc, got = 0;
     if (existed)
@@ -1723,6 +1738,13 @@ static void read_step(bstep__stmt *q, void *row)
     r->strike_angle_deg = bstep__col_double(q, 5);
     r->stride_length_m = bstep__col_double(q, 6);
     r->stride_time_s = bstep__col_double(q, 7);
+    r->stride_forward_m = bstep__col_double(q, 8);
+    r->stride_left_m = bstep__col_double(q, 9);
+    r->speed_mps = bstep__col_double(q, 10);
+    r->clearance_m = bstep__col_double(q, 11);
+    r->turn_deg = bstep__col_double(q, 12);
+    r->fc_angle_deg = bstep__col_double(q, 13);
+    r->fc_strike = strike_of(bstep__col_text(q, 14));
 }
 
 static void read_event(bstep__stmt *q, void *row)
@@ -1779,11 +1801,13 @@ int bstep_store_session_load(bstep_store *st, int64_t id, bstep_store_session_fu
                         "session_id = ? ORDER BY idx",
                         id, sizeof(*f->bouts), read_bout, (void **)&f->bouts, &f->n_bouts);
     if (rc == BSTEP_OK)
-        rc = list_by_id(st,
-                        "SELECT ic_s, fc_s, foot, direction, strike, strike_angle_deg, "
-                        "stride_length_m, stride_time_s FROM steps WHERE session_id = ? ORDER BY "
-                        "idx",
-                        id, sizeof(*f->steps), read_step, (void **)&f->steps, &f->n_steps);
+        rc = list_by_id(
+            st,
+            "SELECT ic_s, fc_s, foot, direction, strike, strike_angle_deg, "
+            "stride_length_m, stride_time_s, stride_forward_m, stride_left_m, speed_mps, "
+            "clearance_m, turn_deg, fc_angle_deg, fc_strike FROM steps WHERE "
+            "session_id = ? ORDER BY idx",
+            id, sizeof(*f->steps), read_step, (void **)&f->steps, &f->n_steps);
     if (rc == BSTEP_OK)
         rc = list_by_id(st,
                         "SELECT t_s, type, message FROM events WHERE session_id = ? ORDER BY idx",

@@ -31,7 +31,7 @@
 #include "backstep/types.h"
 
 /** The schema version this build creates and understands (docs/store.md lists every version). */
-#define BSTEP_STORE_SCHEMA_VERSION 1
+#define BSTEP_STORE_SCHEMA_VERSION 2
 
 typedef struct bstep_store bstep_store;
 
@@ -221,10 +221,11 @@ typedef struct {
     int64_t steps, steps_forward, steps_backward, steps_sideways, bouts;
     double walking_time_s;
     double backward_time_s; /**< duration of the bouts whose activity is walk- or run-backward */
-    double cadence_spm, distance_m, distance_backward_m, speed_mps;
+    double cadence_spm, distance_m, distance_backward_m, distance_forward_m, speed_mps;
     double energy_kcal, energy_low_kcal, energy_high_kcal, energy_met_mean, energy_mass_kg;
     int energy_mass_assumed; /**< 1: 70 kg assumed */
     double toe_first_ratio;  /**< 0..1 over backward steps with a known strike */
+    double heel_first_ratio; /**< 0..1 over forward steps with a known strike */
     double stride_time_cv_pct, step_time_asymmetry_pct, trunk_lean_deg;
     int64_t look_backs, stumbles, falls;
     double hr_mean_bpm; /**< from an attached series, NAN if none */
@@ -246,6 +247,10 @@ typedef struct {
     bstep_direction direction;
     bstep_strike strike;
     double strike_angle_deg, stride_length_m, stride_time_s;
+    double stride_forward_m, stride_left_m; /**< stride vector in the walker's frame */
+    double speed_mps, clearance_m, turn_deg;
+    double fc_angle_deg;    /**< foot pitch at the final contact */
+    bstep_strike fc_strike; /**< part of the foot that leaves the ground last */
 } bstep_store_step;
 
 typedef struct {

@@ -27,6 +27,7 @@ function(bstep_add_store_test name)
 endfunction()
 
 bstep_add_store_test(test_store ${CMAKE_CURRENT_LIST_DIR}/test_store.c)
+bstep_add_store_test(test_store_migrate ${CMAKE_CURRENT_LIST_DIR}/test_store_migrate.c)
 
 # SHA-256 (the checksum that recognises a recording stored before).
 bstep_add_test(test_sha256 ${PROJECT_SOURCE_DIR}/tests/unit/test_sha256.c)

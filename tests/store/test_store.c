@@ -58,6 +58,8 @@ static void fill_session(bstep_store_session *s, int64_t user, int k)
     s->cadence_spm = 93.7;
     s->distance_m = 402.123456789;
     s->distance_backward_m = 380.5;
+    s->distance_forward_m = 21.625;
+    s->heel_first_ratio = 0.0625 * k;
     s->speed_mps = 0.6 + 0.01 * k;
     s->energy_kcal = 41.2;
     s->energy_low_kcal = 35.0;
@@ -109,6 +111,8 @@ static void assert_same_session(const bstep_store_session *a, const bstep_store_
     BSTEP_ASSERT(same_double(a->cadence_spm, b->cadence_spm));
     BSTEP_ASSERT(same_double(a->distance_m, b->distance_m));
     BSTEP_ASSERT(same_double(a->distance_backward_m, b->distance_backward_m));
+    BSTEP_ASSERT(same_double(a->distance_forward_m, b->distance_forward_m));
+    BSTEP_ASSERT(same_double(a->heel_first_ratio, b->heel_first_ratio));
     BSTEP_ASSERT(same_double(a->speed_mps, b->speed_mps));
     BSTEP_ASSERT(same_double(a->energy_kcal, b->energy_kcal));
     BSTEP_ASSERT(same_double(a->energy_low_kcal, b->energy_low_kcal));
@@ -487,6 +491,13 @@ static void make_parts(bstep_store_bout *b, bstep_store_step *s, bstep_store_eve
         s[i].strike_angle_deg = -12.5 + 0.01 * (double)i;
         s[i].stride_length_m = i % 5 ? 0.8 + 1e-4 * (double)i : (double)NAN;
         s[i].stride_time_s = 1.1 + 1e-5 * (double)i;
+        s[i].stride_forward_m = -0.7 - 1e-4 * (double)i;
+        s[i].stride_left_m = i % 3 ? 0.01 : (double)NAN;
+        s[i].speed_mps = 0.65;
+        s[i].clearance_m = 0.031 + 1e-6 * (double)i;
+        s[i].turn_deg = -3.5;
+        s[i].fc_angle_deg = 40.0 + 0.1 * (double)(i % 9);
+        s[i].fc_strike = (bstep_strike)((i + 1) % 4);
     }
     e[0].t_s = 3.25;
     snprintf(e[0].type, sizeof(e[0].type), "gap");
@@ -553,6 +564,13 @@ BSTEP_TEST(session_round_trip_exact)
         BSTEP_ASSERT(a->strike_angle_deg == b->strike_angle_deg);
         BSTEP_ASSERT(same_double(a->stride_length_m, b->stride_length_m));
         BSTEP_ASSERT(a->stride_time_s == b->stride_time_s);
+        BSTEP_ASSERT(a->stride_forward_m == b->stride_forward_m);
+        BSTEP_ASSERT(same_double(a->stride_left_m, b->stride_left_m));
+        BSTEP_ASSERT(a->speed_mps == b->speed_mps);
+        BSTEP_ASSERT(a->clearance_m == b->clearance_m);
+        BSTEP_ASSERT(a->turn_deg == b->turn_deg);
+        BSTEP_ASSERT(a->fc_angle_deg == b->fc_angle_deg);
+        BSTEP_ASSERT_EQ(a->fc_strike, b->fc_strike);
     }
     BSTEP_ASSERT(strcmp(f->events[0].message, ev[0].message) == 0);
     BSTEP_ASSERT(strcmp(f->events[1].type, "stumble") == 0);
