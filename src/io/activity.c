@@ -245,7 +245,7 @@ bstep_format bstep__activity_detect(const char *data, size_t len)
 {
     if (len >= 12 && memcmp(data + 8, ".FIT", 4) == 0)
         return BSTEP_FORMAT_FIT;
-    if (find_bytes(data, len, "<TrainingCenterDatabase") != NULL)
+    if (find_bytes(data, len, "TrainingCenterDatabase") != NULL)
         return BSTEP_FORMAT_TCX;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
         data += 3;

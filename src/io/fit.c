@@ -531,7 +531,7 @@ static int decode_field(field_ctx *c, msg_values *m)
         double v;
         int rc = numeric(c, "timestamp", &v);
         RET_IF_ERR(rc);
-        if (rc == 1 && v <= 4294967295.0) {
+        if (rc == 1 && v >= 0.0 && v <= 4294967295.0) {
             m->raw_ts = (uint32_t)v;
             m->ts = ((bstep_time_us)v + BSTEP__FIT_EPOCH_UNIX_S) * 1000000LL;
             m->have_ts = 1;
@@ -717,9 +717,9 @@ static int data_message(bstep_activity_reader *r, fit_state *st, unsigned local,
     switch (d->global) {
     case 0: {
         bstep_activity_info *inf = bstep__activity_info(r);
-        if (isfinite(m.manufacturer))
+        if (m.manufacturer >= 0.0 && m.manufacturer <= 65535.0)
             inf->manufacturer = (unsigned)m.manufacturer;
-        if (isfinite(m.product))
+        if (m.product >= 0.0 && m.product <= 65535.0)
             inf->product = (unsigned)m.product;
         return 0;
     }

@@ -353,10 +353,12 @@ static int parse_line(bstep_activity_reader *r, ftms_state *st, char *line, size
         hi = hexval(line[i]);
         lo = i + 1 < len ? hexval(line[i + 1]) : -1;
         if (hi < 0 || lo < 0) {
-            size_t e = i;
+            size_t st0 = i, e = i;
+            while (st0 > c1 && !is_space(line[st0 - 1]) && line[st0 - 1] != ':')
+                st0--;
             while (e < len && !is_space(line[e]))
                 e++;
-            bstep__field_quote(line + i, e - i, q, sizeof q);
+            bstep__field_quote(line + st0, e - st0, q, sizeof q);
             return bstep__activity_fail(r, BSTEP_EFORMAT,
                                         "%s:%llu:3: field 'value': not hex bytes: '%s'", st->name,
                                         st->line, q);

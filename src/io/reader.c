@@ -276,7 +276,7 @@ bstep_format bstep__detect_text(const char *data, size_t len)
         data += 3;
         len -= 3;
     }
-    if (mem_find(data, len, "<TrainingCenterDatabase") != NULL)
+    if (mem_find(data, len, "TrainingCenterDatabase") != NULL)
         return BSTEP_FORMAT_TCX;
     if (starts_with_ci(data, len, "# backstep ftms"))
         return BSTEP_FORMAT_FTMS;

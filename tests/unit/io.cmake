@@ -6,3 +6,5 @@ bstep_add_test(test_io_sensorlogger ${CMAKE_CURRENT_LIST_DIR}/test_io_sensorlogg
 bstep_add_test(test_io_phyphox ${CMAKE_CURRENT_LIST_DIR}/test_io_phyphox.c)
 bstep_add_test(test_io_corpus ${CMAKE_CURRENT_LIST_DIR}/test_io_corpus.c)
 bstep_add_test(test_io_fit ${CMAKE_CURRENT_LIST_DIR}/test_io_fit.c)
+bstep_add_test(test_io_tcx ${CMAKE_CURRENT_LIST_DIR}/test_io_tcx.c)
+bstep_add_test(test_io_ftms ${CMAKE_CURRENT_LIST_DIR}/test_io_ftms.c)
