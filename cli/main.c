@@ -10,6 +10,7 @@
 #include "backstep/version.h"
 #include "cli.h"
 #include "cmd_energy.h"
+#include "cmd_serve.h"
 #include "cmd_simulate.h"
 
 typedef struct {
@@ -23,6 +24,8 @@ static const command commands[] = {
     {"validate", bstep_cmd_validate, "score the analysis against truth files (*.truth.json)"},
     {"simulate", bstep_cmd_simulate, "write a synthetic recording with exact truth"},
     {"energy", bstep_cmd_energy, "energy cost (METs, VO2, kcal) of walking or running"},
+    {"serve", bstep_cmd_serve, "dashboard, REST API and live ingest from a phone (HTTP)"},
+    {"token", bstep_cmd_token, "create, list and revoke access tokens for serve"},
 };
 
 static void usage(FILE *f)

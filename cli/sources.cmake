@@ -6,4 +6,6 @@ set(BSTEP_CLI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cmd_validate.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_energy.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_simulate.c
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_serve.c
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_token.c
 )
