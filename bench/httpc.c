@@ -147,9 +147,11 @@ static int read_exact(httpc *c, char *out, size_t n)
     return 0;
 }
 
-static int read_head(httpc *c, int *status, long long *clen, int *chunked, int *close_after)
+static int read_head(httpc *c, int *status, long long *clen, int *chunked, int *close_after,
+                     char *head, size_t head_cap)
 {
     char line[8192];
+    size_t hn = 0;
     int r = read_line(c, line, sizeof(line), -1);
     if (r <= 0)
         return -1;
@@ -164,6 +166,11 @@ static int read_head(httpc *c, int *status, long long *clen, int *chunked, int *
             return -1;
         if (line[0] == '\0')
             return 0;
+        if (head != NULL) {
+            int k = snprintf(head + hn, head_cap - hn, "%s\n", line);
+            if (k > 0 && (size_t)k < head_cap - hn)
+                hn += (size_t)k;
+        }
         if (strncasecmp(line, "Content-Length:", 15) == 0)
             *clen = strtoll(line + 15, NULL, 10);
         else if (strncasecmp(line, "Transfer-Encoding:", 18) == 0 && strstr(line, "chunked"))
@@ -199,7 +206,8 @@ int httpc_request(httpc *c, const char *method, const char *path, const char *ex
         if (c->fd < 0 && connect_fd(c) != 0)
             return -1;
         if (send_request(c, method, path, extra_headers, body, body_len) == 0 &&
-            read_head(c, &status, &clen, &chunked, &close_after) == 0)
+            read_head(c, &status, &clen, &chunked, &close_after, resp->head, sizeof(resp->head)) ==
+                0)
             break;
         httpc_close(c); /* a keep-alive connection the server closed: once more */
         if (attempt == 1)
@@ -256,7 +264,7 @@ int httpc_sse_open(httpc *c, const char *path, const char *extra_headers, int *s
     c->chunk_left = 0;
     c->stream_ended = 0;
     if (send_request(c, "GET", path, extra_headers, NULL, 0) != 0 ||
-        read_head(c, status, &clen, &chunked, &close_after) != 0)
+        read_head(c, status, &clen, &chunked, &close_after, NULL, 0) != 0)
         return -1;
     return chunked ? 0 : -1;
 }

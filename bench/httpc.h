@@ -25,6 +25,7 @@ typedef struct {
     int status;
     char *body; /* NUL-terminated, malloc'd */
     size_t body_len;
+    char head[4096]; /* the header lines, "Name: value\n" each (cut when longer) */
 } httpc_resp;
 
 /** Parse "http://HOST:PORT" into c (not connected yet). @return 0 or -1. */

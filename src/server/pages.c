@@ -1015,7 +1015,10 @@ void bstep__h_page(bstep__req *r)
         return;
     }
     if (post && strcmp(p, "/checkins") == 0) {
-        checkin_post(r);
+        if (!bstep__req_origin_ok(r))
+            error_page(r, 403, "Cross-site request refused.");
+        else
+            checkin_post(r);
         return;
     }
     if (!get) {

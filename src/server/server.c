@@ -320,7 +320,7 @@ static size_t limit_for(const bstep_server *s, const char *method, const char *p
 
 /* The cross-site check for cookie-authenticated writes: an Origin header, when sent, must name
  * this host (SameSite=Strict already keeps the cookie off cross-site requests). */
-static int origin_ok(bstep__req *r)
+int bstep__req_origin_ok(bstep__req *r)
 {
     const char *origin = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Origin");
     const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
@@ -368,7 +368,7 @@ static void dispatch(bstep__req *r)
             bstep__req_error(r, 401, "a valid access token is required");
             return;
         }
-        if (write && r->via_cookie && !origin_ok(r)) {
+        if (write && r->via_cookie && !bstep__req_origin_ok(r)) {
             bstep__req_error(r, 403, "cross-site request refused");
             return;
         }

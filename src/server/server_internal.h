@@ -112,6 +112,8 @@ const char *bstep__req_arg(bstep__req *r, const char *name);
 /** JSON error body {"error": "..."} with status. */
 void bstep__req_error(bstep__req *r, unsigned status, const char *fmt, ...);
 void bstep__req_json(bstep__req *r, unsigned status, char *json_owned);
+/** A cookie-authenticated write must not come from another site (Origin header). */
+int bstep__req_origin_ok(bstep__req *r);
 /** May the requester see user subject_id's data? */
 int bstep__req_can_view(bstep__req *r, int64_t subject_id);
 
