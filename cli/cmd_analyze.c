@@ -8,6 +8,7 @@
 #include "backstep/status.h"
 #include "cli.h"
 #include "report/report.h"
+#include "store_cli.h"
 
 static void help(void)
 {
@@ -29,12 +30,23 @@ static void help(void)
         "  --front-axis A     trunk/pocket mounting: where the chest points (default auto)\n"
         "  --mass-kg KG       body mass for the energy estimate, 20..300 (default: 70 kg is\n"
         "                     assumed and the report says so)\n"
-        "  --no-store         do not store the session (storage is not in this version yet, so\n"
-        "                     nothing is stored either way)\n"
-        "  --db URL           session database (not available in this version)\n"
+        "  --no-store         do not store the sessions in the history database\n"
+        "  --db URL           history database: a file path, sqlite:PATH or postgresql://...\n"
+        "                     (default $BACKSTEP_DB, else $XDG_DATA_HOME/backstep/backstep.db,\n"
+        "                     else ~/.local/share/backstep/backstep.db; docs/store.md)\n"
+        "  --user NAME        whose session it is (default $BACKSTEP_USER, else the login\n"
+        "                     name); created on first use. Their stored body mass is used for\n"
+        "                     the energy estimate when --mass-kg is not given\n"
+        "  --start TIME       when the session started: YYYY-MM-DD[THH:MM[:SS]][Z] or @EPOCH_S\n"
+        "                     (default: the recording's own clock when it is absolute, else the\n"
+        "                     file's modification time minus the duration)\n"
         "  --progress         show progress on standard error (default: when it is a terminal)\n"
         "  --help             this text\n\n"
-        "Exit status: 0 all files analysed, 2 usage error, 3 a file could not be read.\n");
+        "Each session is stored in the history (backstep history, backstep report) unless\n"
+        "--no-store is given; a file analysed again is recognised by its SHA-256 checksum and\n"
+        "not stored twice. Standard input is never stored.\n\n"
+        "Exit status: 0 all files analysed, 2 usage error, 3 a file could not be read,\n"
+        "4 a session could not be stored (database error, or busy: retry).\n");
 }
 
 int bstep_cmd_analyze(int argc, char **argv)
@@ -44,7 +56,12 @@ int bstep_cmd_analyze(int argc, char **argv)
     bstep__opts o;
     const char *files[1024];
     size_t nfiles = 0, i, failed = 0, printed = 0;
-    int json = 0, progress = isatty(2);
+    int json = 0, progress = isatty(2), store = 1, mass_given = 0, db_failed = 0;
+    const char *db_url = NULL, *user_arg = NULL;
+    char user_buf[128];
+    int64_t start_us = INT64_MIN;
+    bstep_store *st = NULL;
+    bstep_store_user user;
 
     memset(&opt, 0, sizeof(opt));
     opt.placement = BSTEP_PLACEMENT_AUTO;
@@ -63,6 +80,7 @@ int bstep_cmd_analyze(int argc, char **argv)
             help();
             return BSTEP_EXIT_OK;
         } else if (strcmp(o.name, "no-store") == 0) {
+            store = 0;
             continue;
         } else if (strcmp(o.name, "progress") == 0) {
             progress = 1;
@@ -87,6 +105,7 @@ int bstep_cmd_analyze(int argc, char **argv)
         } else if (strcmp(o.name, "mass-kg") == 0) {
             if (bstep__parse_double(cmd, o.name, v, 20.0, 300.0, &opt.mass_kg) != 0)
                 return BSTEP_EXIT_USAGE;
+            mass_given = 1;
         } else if (strcmp(o.name, "toe-axis") == 0) {
             if (bstep_axis_parse(v, &opt.toe_axis) != BSTEP_OK)
                 return bstep__usage_error(cmd, "--toe-axis: expected +x|-x|+y|-y|+z|-z|auto");
@@ -94,9 +113,18 @@ int bstep_cmd_analyze(int argc, char **argv)
             if (bstep_axis_parse(v, &opt.front_axis) != BSTEP_OK)
                 return bstep__usage_error(cmd, "--front-axis: expected +x|-x|+y|-y|+z|-z|auto");
         } else if (strcmp(o.name, "db") == 0) {
-            fprintf(stderr, "backstep analyze: --db: session storage is not available in this "
-                            "version; run without --db\n");
-            return BSTEP_EXIT_USAGE;
+            db_url = v;
+        } else if (strcmp(o.name, "user") == 0) {
+            if (v[0] == '\0' || strlen(v) >= BSTEP_STORE_NAME_MAX)
+                return bstep__usage_error(cmd, "--user: 1 to %d characters",
+                                          BSTEP_STORE_NAME_MAX - 1);
+            user_arg = v;
+        } else if (strcmp(o.name, "start") == 0) {
+            if (bstep__cli_parse_time(v, &start_us) != 0)
+                return bstep__usage_error(cmd,
+                                          "--start: expected YYYY-MM-DD[THH:MM[:SS]][Z] or "
+                                          "@EPOCH_SECONDS, not '%s'",
+                                          v);
         } else {
             return bstep__usage_error(cmd, "unknown option --%s", o.name);
         }
@@ -104,6 +132,20 @@ int bstep_cmd_analyze(int argc, char **argv)
     if (nfiles == 0)
         return bstep__usage_error(cmd, "no recording given");
     opt.progress = progress;
+    if (store) {
+        int rc;
+        if (bstep__cli_store_open(cmd, db_url, &st) != BSTEP_OK)
+            return BSTEP_EXIT_DB;
+        rc = bstep_store_user_ensure(st, bstep__cli_user_name(user_arg, user_buf, sizeof(user_buf)),
+                                     &user);
+        if (rc != BSTEP_OK) {
+            fprintf(stderr, "backstep analyze: %s\n", bstep_store_errmsg(st));
+            bstep_store_close(st);
+            return BSTEP_EXIT_DB;
+        }
+        if (!mass_given && isfinite(user.mass_kg))
+            opt.mass_kg = user.mass_kg;
+    }
     if (json && nfiles > 1)
         printf("[\n");
     for (i = 0; i < nfiles; i++) {
@@ -113,19 +155,53 @@ int bstep_cmd_analyze(int argc, char **argv)
         if (rc != BSTEP_OK) {
             fprintf(stderr, "backstep analyze: %s\n", err[0] ? err : bstep_strerror(rc));
             failed++;
-        } else if (json) {
-            if (printed++ > 0)
-                printf(",\n");
-            bstep__report_json(stdout, &a);
         } else {
-            if (printed++ > 0)
-                printf("\n");
-            bstep__report_text(stdout, &a);
+            char note[1400] = "";
+            if (st != NULL && strcmp(files[i], "-") == 0) {
+                snprintf(note, sizeof(note),
+                         "standard input is not stored (no file to recognise it by)");
+            } else if (st != NULL) {
+                bstep_store_session s;
+                int existed = 0;
+                char day[17];
+                rc = bstep__cli_store_analysis(st, user.id, &a, files[i], NULL, start_us, &s,
+                                               &existed, err, sizeof(err));
+                if (rc != BSTEP_OK) {
+                    fprintf(stderr, "backstep analyze: %s\n", err);
+                    db_failed++;
+                } else if (existed) {
+                    bstep__cli_local_time(s.start_us, day);
+                    snprintf(note, sizeof(note),
+                             "already stored as session %lld (%s, same SHA-256 %.12s...); not "
+                             "stored again",
+                             (long long)s.id, day, s.sha256_hex);
+                } else {
+                    bstep__cli_local_time(s.start_us, day);
+                    snprintf(note, sizeof(note), "stored as session %lld of %s (%s) in %s",
+                             (long long)s.id, user.name, day, bstep_store_location(st));
+                }
+            }
+            if (json) {
+                if (printed++ > 0)
+                    printf(",\n");
+                bstep__report_json(stdout, &a);
+                if (note[0])
+                    fprintf(stderr, "backstep analyze: %s: %s\n", files[i], note);
+            } else {
+                if (printed++ > 0)
+                    printf("\n");
+                bstep__report_text(stdout, &a);
+                if (note[0])
+                    printf("\n  History     %s\n", note);
+            }
         }
         bstep__analysis_free(&a);
     }
     if (json && nfiles > 1)
         printf("]\n");
     fflush(stdout);
-    return failed ? BSTEP_EXIT_INPUT : BSTEP_EXIT_OK;
+    bstep_store_close(st);
+    if (failed)
+        return BSTEP_EXIT_INPUT;
+    return db_failed ? BSTEP_EXIT_DB : BSTEP_EXIT_OK;
 }

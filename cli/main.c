@@ -12,6 +12,7 @@
 #include "cmd_energy.h"
 #include "cmd_serve.h"
 #include "cmd_simulate.h"
+#include "store_cli.h"
 
 typedef struct {
     const char *name;
@@ -26,6 +27,7 @@ static const command commands[] = {
     {"energy", bstep_cmd_energy, "energy cost (METs, VO2, kcal) of walking or running"},
     {"serve", bstep_cmd_serve, "dashboard, REST API and live ingest from a phone (HTTP)"},
     {"token", bstep_cmd_token, "create, list and revoke access tokens for serve"},
+    {"history", bstep_cmd_history, "list the stored sessions (date, direction filters)"},
 };
 
 static void usage(FILE *f)

@@ -8,4 +8,6 @@ set(BSTEP_CLI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cmd_simulate.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_serve.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_token.c
+  ${CMAKE_CURRENT_LIST_DIR}/store_cli.c
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_history.c
 )

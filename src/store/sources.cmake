@@ -6,4 +6,5 @@ set(BSTEP_STORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/schema.c
   ${CMAKE_CURRENT_LIST_DIR}/store.c
   ${CMAKE_CURRENT_LIST_DIR}/store_raw.c
+  ${CMAKE_CURRENT_LIST_DIR}/store_analysis.c
 )

@@ -17,3 +17,8 @@ endif()
 add_executable(stream_steps ${PROJECT_SOURCE_DIR}/examples/embed/stream_steps.c)
 target_link_libraries(stream_steps PRIVATE backstep)
 bstep_warnings(stream_steps)
+if(BSTEP_BUILD_CLI)
+  add_test(NAME cli_history
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_history.sh $<TARGET_FILE:backstep_cli>
+            $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/history-tmp)
+endif()

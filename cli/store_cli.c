@@ -1,0 +1,169 @@
+/* Shared helpers of the store commands (store_cli.h). */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include "store_cli.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal/sha256.h"
+#include "store/store_analysis.h"
+#include "store/store_internal.h"
+
+int bstep__cli_store_analysis(bstep_store *st, int64_t user_id, const bstep__analysis *a,
+                              const char *path, const char *sha256_hex, int64_t given_us,
+                              bstep_store_session *out, int *existed, char *err, size_t err_len)
+{
+    bstep__stored_parts parts;
+    char *abs;
+    int rc;
+    memset(out, 0, sizeof(*out));
+    *existed = 0;
+    out->user_id = user_id;
+    if (sha256_hex != NULL && sha256_hex[0] != '\0')
+        snprintf(out->sha256_hex, sizeof(out->sha256_hex), "%s", sha256_hex);
+    else if ((rc = bstep__sha256_path(path, out->sha256_hex, err, err_len)) != BSTEP_OK)
+        return rc;
+    abs = realpath(path, NULL);
+    if ((size_t)snprintf(out->source_path, sizeof(out->source_path), "%s", abs ? abs : path) >=
+        sizeof(out->source_path)) {
+        free(abs);
+        snprintf(err, err_len, "%s: path too long to store", path);
+        return BSTEP_ERANGE;
+    }
+    free(abs);
+    bstep__store_session_from_analysis(a, out);
+    out->start_us = bstep__store_start_of(a, path, given_us, &out->start_source);
+    if ((rc = bstep__store_parts_from_analysis(a, &parts)) != BSTEP_OK) {
+        snprintf(err, err_len, "%s: out of memory", path);
+        return rc;
+    }
+    rc = bstep_store_session_add(st, out, &parts.parts, existed);
+    bstep__stored_parts_free(&parts);
+    if (rc == BSTEP_OK && *existed)
+        rc = bstep_store_session_get(st, out->id, out); /* what was stored then */
+    if (rc != BSTEP_OK)
+        snprintf(err, err_len, "%s: not stored: %s", path, bstep_store_errmsg(st));
+    return rc;
+}
+
+int bstep__cli_store_open(const char *cmd, const char *url, bstep_store **st)
+{
+    char err[1024];
+    int rc = bstep_store_open(st, url, err, sizeof(err));
+    if (rc != BSTEP_OK) {
+        fprintf(stderr, "backstep %s: %s\n", cmd, err[0] ? err : bstep_strerror(rc));
+        return rc;
+    }
+    return BSTEP_OK;
+}
+
+const char *bstep__cli_user_name(const char *name, char *buf, size_t cap)
+{
+    const char *env = getenv("BACKSTEP_USER");
+    struct passwd *pw;
+    if (name != NULL && name[0] != '\0')
+        return name;
+    if (env != NULL && env[0] != '\0')
+        return env;
+    pw = getpwuid(getuid());
+    if (pw != NULL && pw->pw_name != NULL && pw->pw_name[0] != '\0') {
+        snprintf(buf, cap, "%s", pw->pw_name);
+        return buf;
+    }
+    env = getenv("USER");
+    return env != NULL && env[0] != '\0' ? env : "me";
+}
+
+static int digits(const char *s, int n, int *out)
+{
+    int i, v = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant, "chrono-Compatible
+ * Low-Level Date Algorithms", days_from_civil). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    const int yy = m <= 2 ? y - 1 : y;
+    const int era = (yy >= 0 ? yy : yy - 399) / 400;
+    const int yoe = yy - era * 400;
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int64_t)era * 146097 + doe - 719468;
+}
+
+int bstep__cli_parse_time(const char *t, int64_t *t_us)
+{
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    size_t n = strlen(t);
+    char date[11];
+    struct tm tm;
+    time_t tt;
+    if (t[0] == '@') {
+        char *end = NULL;
+        double v = strtod(t + 1, &end);
+        if (end == t + 1 || *end != '\0' || !(v > -1e11 && v < 1e11))
+            return -1;
+        *t_us = (int64_t)(v * 1e6);
+        return 0;
+    }
+    if (n < 10)
+        return -1;
+    memcpy(date, t, 10);
+    date[10] = '\0';
+    if (!bstep__store_date_valid(date))
+        return -1;
+    digits(t, 4, &y);
+    digits(t + 5, 2, &mo);
+    digits(t + 8, 2, &d);
+    t += 10;
+    if (*t == 'T' || *t == ' ') {
+        if (digits(t + 1, 2, &h) || t[3] != ':' || digits(t + 4, 2, &mi))
+            return -1;
+        t += 6;
+        if (*t == ':') {
+            if (digits(t + 1, 2, &s))
+                return -1;
+            t += 3;
+        }
+        if (h > 23 || mi > 59 || s > 60)
+            return -1;
+    }
+    if (strcmp(t, "Z") == 0) {
+        *t_us = ((days_from_civil(y, mo, d) * 24 + h) * 3600 + (int64_t)mi * 60 + s) * 1000000;
+        return 0;
+    }
+    if (*t != '\0')
+        return -1;
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = s;
+    tm.tm_isdst = -1;
+    tt = mktime(&tm);
+    if (tt == (time_t)-1)
+        return -1;
+    *t_us = (int64_t)tt * 1000000;
+    return 0;
+}
+
+void bstep__cli_local_time(int64_t t_us, char out[17])
+{
+    time_t t = (time_t)(t_us >= 0 ? t_us / 1000000 : (t_us - 999999) / 1000000);
+    struct tm tm;
+    if (localtime_r(&t, &tm) == NULL || strftime(out, 17, "%Y-%m-%d %H:%M", &tm) != 16)
+        snprintf(out, 17, "unknown time");
+}

@@ -1,0 +1,147 @@
+/* Conversion of an analysis into its stored form (store_analysis.h). */
+#include "store/store_analysis.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int any_direction(const bstep__analysis *a)
+{
+    size_t i;
+    for (i = 0; i < a->n_steps; i++)
+        if (a->steps[i].direction != BSTEP_DIRECTION_UNKNOWN)
+            return 1;
+    return 0;
+}
+
+void bstep__store_session_from_analysis(const bstep__analysis *a, bstep_store_session *s)
+{
+    const bstep_summary_values *v = &a->summary;
+    const int dir = any_direction(a);
+    size_t i;
+    s->state = BSTEP_SESSION_DONE;
+    s->format = a->format;
+    s->placement = a->placement;
+    s->duration_s = a->duration_s;
+    s->sample_rate_hz = a->quality.sample_rate_hz;
+    s->samples = (int64_t)a->quality.samples;
+    s->gaps = (int64_t)a->quality.gaps;
+    s->treadmill_speed_mps = s->treadmill_incline_pct = (double)NAN;
+    s->steps = (int64_t)v->steps;
+    s->steps_forward = dir ? (int64_t)v->steps_forward : -1;
+    s->steps_backward = dir ? (int64_t)v->steps_backward : -1;
+    s->steps_sideways = dir ? (int64_t)v->steps_sideways : -1;
+    s->bouts = (int64_t)v->bouts;
+    s->walking_time_s = v->walking_time_s;
+    s->backward_time_s = dir ? 0.0 : (double)NAN;
+    for (i = 0; dir && i < a->n_bouts; i++) {
+        const bstep__bout_row *b = &a->bouts[i];
+        if (strstr(b->activity, "backward") != NULL && isfinite(b->end_s) && b->end_s > b->start_s)
+            s->backward_time_s += b->end_s - b->start_s;
+    }
+    s->cadence_spm = v->cadence_spm;
+    s->distance_m = v->distance_m;
+    s->distance_backward_m = v->distance_backward_m;
+    s->distance_forward_m = v->distance_forward_m;
+    s->speed_mps = v->speed_mps;
+    s->energy_kcal = a->energy_kcal;
+    s->energy_low_kcal = a->energy_low_kcal;
+    s->energy_high_kcal = a->energy_high_kcal;
+    s->energy_met_mean = a->met_mean;
+    s->energy_mass_kg = a->energy_mass_kg;
+    s->energy_mass_assumed = a->energy_mass_assumed;
+    s->toe_first_ratio = v->toe_first_ratio;
+    s->heel_first_ratio = v->heel_first_ratio;
+    s->stride_time_cv_pct = v->stride_time_cv_pct;
+    s->step_time_asymmetry_pct = v->step_time_asymmetry_pct;
+    /* Not measured by this version's analysis (trunk posture and safety events come later). */
+    s->trunk_lean_deg = (double)NAN;
+    s->look_backs = s->stumbles = s->falls = -1;
+    s->hr_mean_bpm = (double)NAN;
+}
+
+int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_parts *p)
+{
+    size_t i;
+    memset(p, 0, sizeof(*p));
+    p->bouts = calloc(a->n_bouts + 1, sizeof(*p->bouts));
+    p->steps = calloc(a->n_steps + 1, sizeof(*p->steps));
+    p->events = calloc(a->n_events + 1, sizeof(*p->events));
+    if (p->bouts == NULL || p->steps == NULL || p->events == NULL) {
+        bstep__stored_parts_free(p);
+        return BSTEP_ENOMEM;
+    }
+    for (i = 0; i < a->n_bouts; i++) {
+        const bstep__bout_row *b = &a->bouts[i];
+        p->bouts[i].start_s = b->start_s;
+        p->bouts[i].end_s = b->end_s;
+        snprintf(p->bouts[i].activity, sizeof(p->bouts[i].activity), "%s",
+                 b->activity ? b->activity : "walk");
+        p->bouts[i].steps = (int64_t)b->steps;
+        p->bouts[i].distance_m = b->distance_m;
+    }
+    for (i = 0; i < a->n_steps; i++) {
+        const bstep__step_row *r = &a->steps[i];
+        bstep_store_step *o = &p->steps[i];
+        o->ic_s = r->ic_s;
+        o->fc_s = r->fc_s;
+        o->foot = r->foot;
+        o->direction = r->direction;
+        o->strike = r->strike;
+        o->strike_angle_deg = r->strike_angle_deg;
+        o->stride_length_m = r->stride_length_m;
+        o->stride_time_s = r->stride_time_s;
+        o->stride_forward_m = r->stride_forward_m;
+        o->stride_left_m = r->stride_left_m;
+        o->speed_mps = r->speed_mps;
+        o->clearance_m = r->clearance_m;
+        o->turn_deg = r->turn_deg;
+        o->fc_angle_deg = r->fc_angle_deg;
+        o->fc_strike = r->fc_strike;
+    }
+    for (i = 0; i < a->n_events; i++) {
+        p->events[i].t_s = a->events[i].t_s;
+        snprintf(p->events[i].type, sizeof(p->events[i].type), "%s",
+                 a->events[i].type ? a->events[i].type : "event");
+        snprintf(p->events[i].message, sizeof(p->events[i].message), "%s", a->events[i].message);
+    }
+    p->parts.bouts = p->bouts;
+    p->parts.n_bouts = a->n_bouts;
+    p->parts.steps = p->steps;
+    p->parts.n_steps = a->n_steps;
+    p->parts.events = p->events;
+    p->parts.n_events = a->n_events;
+    return BSTEP_OK;
+}
+
+void bstep__stored_parts_free(bstep__stored_parts *p)
+{
+    free(p->bouts);
+    free(p->steps);
+    free(p->events);
+    memset(p, 0, sizeof(*p));
+}
+
+int64_t bstep__store_start_of(const bstep__analysis *a, const char *path, int64_t given_us,
+                              bstep_start_source *source)
+{
+    struct stat sb;
+    if (given_us != INT64_MIN) {
+        *source = BSTEP_START_GIVEN;
+        return given_us;
+    }
+    if (a->t0_us >= BSTEP__EPOCH_MIN_US) {
+        *source = BSTEP_START_RECORDING;
+        return a->t0_us;
+    }
+    *source = BSTEP_START_FILE_TIME;
+    if (path != NULL && stat(path, &sb) == 0) {
+        const double dur = isfinite(a->duration_s) && a->duration_s > 0 ? a->duration_s : 0.0;
+        return (int64_t)sb.st_mtim.tv_sec * 1000000 + (int64_t)(sb.st_mtim.tv_nsec / 1000) -
+               (int64_t)(dur * 1e6);
+    }
+    return 0;
+}
