@@ -65,8 +65,10 @@ typedef struct {
 
 /** Capacity constants (fixed memory). */
 #define BSTEP_ANALYZER_MAX_RATE_HZ 2000.0f
-/** Samples of look-back history: covers 0.5 s at the maximum rate. */
-#define BSTEP_ANALYZER_HISTORY 1024
+/** Foot look-back history: bins of at most 1/400 s (faster sensors are binned), 192 of them:
+ * 0.48 s, enough for the contact search (0.25 s before the stance plus its 0.1 s window). */
+#define BSTEP__FOOT_BIN_HZ 400
+#define BSTEP__FOOT_RING   192
 /** Pending events held inside the analyzer before they are handed out. */
 #define BSTEP_ANALYZER_EVENT_QUEUE 32
 /** Most events one update call can emit; size ev buffers at least this large. */
@@ -87,6 +89,8 @@ typedef struct {
     float stance_gyro_max_dps;   /**< upper bound of the relative threshold, deg/s; 200 */
     float stance_window_s;       /**< window of that mean, s; 0.1 */
     float stance_accel_mps2;     /**< ... and the mean | |a| - g | below this, m/s^2; 3 */
+    float stance_tilt_deg;       /**< ... and the foot back within this of the flat attitude of
+                                      the stance before (or still for 0.25 s), deg; 15 */
     float ic_search_before_s;    /**< IC searched from this long before stance start to the
                                       moment stance is confirmed, s; 0.25 */
     float ic_impact_fraction;    /**< the landing is the first jerk peak above this share of the
@@ -100,6 +104,8 @@ typedef struct {
     float direction_cos;         /**< forward when the stride vector is within acos(this) of the
                                       toe axis, backward within it of the heel; 0.5 (60 deg) */
     float in_place_m;            /**< shorter strides are stepping in place, m; 0.15 */
+    float turn_stride_deg;       /**< a stride turning the foot by more than this is a turning
+                                      stride (direction TURN), deg; 60 */
     float strike_flat_deg;       /**< |foot pitch at contact| up to this is a flat landing, deg;
                                       5 */
     int toe_calibration_strides; /**< --toe-axis auto: forward strides averaged; 6 */
@@ -143,49 +149,65 @@ typedef struct {
     int n;
 } bstep__mavg2;
 
+/* One bin of the foot's look-back history (src/core/foot.c); internal. */
+typedef struct {
+    bstep_time_us t_us; /* first sample of the bin */
+    float jerk;         /* largest |da/dt| in the bin, m/s^3 */
+    float gyro_dps;     /* mean |w| */
+    float accdev_mps2;  /* mean | |a| - g | */
+    float admax_mps2;   /* largest | |a| - g | */
+    float sag_dps;      /* mean w along the swing's first rotation axis (0 outside swings) */
+    float up[3];        /* world up in the sensor frame (integrated orientation) */
+} bstep__foot_bin;
+
 /* Foot engine state (src/core/foot.c); internal. */
 typedef struct {
-    /* raw history ring: time, jerk |da/dt| in m/s^3, gyro norm in deg/s */
-    bstep_time_us hist_t_us[BSTEP_ANALYZER_HISTORY];
-    float hist_j[BSTEP_ANALYZER_HISTORY];
-    float hist_g[BSTEP_ANALYZER_HISTORY];
-    float hist_ad[BSTEP_ANALYZER_HISTORY];    /* | |a| - g |, m/s^2 */
-    float hist_up[BSTEP_ANALYZER_HISTORY][3]; /* world up in the sensor frame (integrated) */
-    uint32_t hist_head;
-    uint32_t hist_count;
+    bstep__foot_bin ring[BSTEP__FOOT_RING];
+    uint32_t head, count; /* next slot, filled bins */
+    uint32_t bin_n;       /* samples per bin */
+    /* bin being filled */
+    uint32_t cur_n;
+    bstep_time_us cur_t_us;
+    float cur_j, cur_g, cur_ad, cur_admax, cur_w[3], cur_up[3];
+    /* previous sample (jerk) */
     float prev_a[3];
     bstep_time_us prev_a_t_us;
     int have_prev_a;
-    float win_sum;    /* sum of gyro norms in the stance window */
-    float win_ad_sum; /* sum of | |a| - g | in the stance window */
-    uint32_t win_n;   /* samples in it (the newest win_n entries of the ring) */
+    /* stance window: sums over the newest win_n bins */
+    float win_g, win_ad;
+    uint32_t win_n;
     float last_gyro_dps;
-    float still_thr_dps;
-    float still_thr_mps2;
+    float still_thr_dps, still_thr_mps2;
     int in_stance;
     bstep_time_us still_start_us;
-    bstep_time_us swing_start_us;
-    float swing_peak_dps;
-    float swing_peak_ad;
+    bstep_time_us still_run_us; /* first bin of the current still run (not in stance), or 0 */
+    /* swing */
     int have_swing;
+    bstep_time_us swing_start_us;
+    float swing_peak_dps, swing_peak_ad;
+    float axis0[3];  /* first rotation axis of the swing (push-off / toe lift) */
+    int lobe_on;     /* still in the first rotation lobe */
+    float lobe_peak; /* its largest rate, deg/s */
+    bstep_time_us fc_t_us;
+    float fc_up[3];   /* up at the final contact */
+    float flat_up[3]; /* up with the foot flat in the stance the swing started from */
+    int rested;       /* that stance came to rest (quiet samples): walking, not running */
     bstep_time_us last_ic_us;
     int have_ic;
-    /* zero-velocity-aided strapdown integration of each swing */
-    float stance_acc[3]; /* quiet stance samples */
-    uint32_t stance_acc_n;
-    float stance_all[3]; /* every stance sample (fallback when none is quiet: running) */
-    uint32_t stance_all_n;
-    float q_lev[4];   /* levelled stance orientation at the start of the swing, yaw 0 */
-    float up_flat[3]; /* up in the sensor frame with the foot flat (stance mean) */
+    /* zero-velocity-aided inertial navigation */
+    float g_sum[3]; /* quiet stance samples of this stance */
+    uint32_t g_n;
+    float g_local;  /* |gravity| as this sensor reads it, m/s^2 */
+    float q_lev[4]; /* orientation at the last zero-velocity update */
     int have_iq;
     float iq[4]; /* integrated orientation */
     float iv[3], ip[3];
-    float int_prev_w[3], int_prev_aw[3]; /* previous rate (rad/s) and world acceleration */
-    float g_local;                       /* |mean stance acceleration|, m/s^2 */
+    float prev_w[3], prev_aw[3]; /* previous rate (rad/s) and world acceleration */
     float max_z_m;
     bstep_time_us max_z_t_us;
     bstep_time_us int_start_us;
     bstep_time_us int_last_us;
+    /* mounting */
     float toe_s[3]; /* toe axis, sensor frame (explicit or calibrated) */
     int toe_known;
     float calib_sum[3];

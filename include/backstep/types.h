@@ -67,7 +67,9 @@ typedef enum {
     BSTEP_DIRECTION_BACKWARD,
     BSTEP_DIRECTION_SIDEWAYS_LEFT,
     BSTEP_DIRECTION_SIDEWAYS_RIGHT,
-    BSTEP_DIRECTION_IN_PLACE
+    BSTEP_DIRECTION_IN_PLACE,
+    BSTEP_DIRECTION_TURN /**< a turning stride: the foot's heading changed too much for one
+                              direction to describe it */
 } bstep_direction;
 
 /** Which part of the foot touched the ground first. */

@@ -1,17 +1,30 @@
 /*
- * Foot engine of the streaming analyzer.
+ * Foot engine of the streaming analyzer (docs/algorithms.md section 2 explains every step).
  *
- * Foot (instep or heel clip, gyroscope needed). Stance is zero-velocity detection with the
- * gyro-norm detector (gaitmap NormZuptDetector; Skog et al., IEEE TBME 2010 compare detectors):
- * the foot is still while |w| < 50 deg/s for at least 80 ms. During a walking stance |w| stays
- * well below 50 deg/s while in swing it exceeds 200 deg/s even in slow backward walking, so the
- * threshold sits between the two. Each still period that follows a real swing (>= 0.2 s long and
- * reaching >= 100 deg/s: shorter or gentler movements are fidgets, not strides) holds one initial
- * contact: the largest acceleration magnitude in [stance start - 150 ms, stance start + 30 ms],
- * i.e. the impact of the landing, which comes before the foot is flat and still. This rule does
- * not depend on which part of the foot lands first, so it holds for toe-first backward strides as
- * well as heel-first forward ones (algorithms.md 4.3); the Rampp "gyro minimum" rule does not. The
- * final contact is the end of the still period that preceded the swing.
+ * Per sample: the jerk |da/dt|, and a zero-velocity-aided strapdown navigation of the foot
+ * (Foxlin 2005; Skog et al., IEEE TBME 2010). Samples are gathered into bins of at most 1/400 s
+ * (one sample per bin up to 400 Hz), which feed a fixed look-back ring and the stance detector:
+ *
+ * - Stance (zero velocity): the mean gyro norm over 0.1 s below 50 deg/s or 10 % of the swing's
+ *   peak rate, the mean | |a| - g | below 3 m/s^2 or 10 % of the swing's peak deviation (gaitmap
+ *   NormZuptDetector; the SHOE detector of Skog et al. 2010 combines the two terms), and the
+ *   navigated foot speed below 0.5 m/s or 25 % of the swing's peak speed: a foot that still moves
+ *   is not in stance, however quietly it rotates (mid-swing of a first step, the hover before a
+ *   backward toe contact).
+ * - Final contact: the peak of the first rotation lobe of the swing. The foot rolls about the
+ *   part still on the ground (the toes walking forward, the heel walking backward); the roll
+ *   speeds up until that part leaves the ground.
+ * - Initial contact: the onset of the landing impact (jerk), searched from 0.25 s before the
+ *   stance to its confirmation, not before the final contact, and not before the landing
+ *   reverses the swing rotation (less a 20 ms margin): the first touch stops the swing rotation,
+ *   whichever part of the foot lands first.
+ * - The stride: displacement since the last zero-velocity update with the residual velocity
+ *   removed as a linear drift; direction against the toe axis (forward, backward, sideways,
+ *   in place, turning); strike angle at the initial contact and foot angle at the final contact
+ *   relative to the flat foot.
+ *
+ * None of these rules depends on the walking direction (algorithms.md 4.3); Rampp's forward-only
+ * event order and "IC at the gyro minimum" are not used.
  */
 #include <math.h>
 #include <string.h>
@@ -19,204 +32,97 @@
 #include "analyzer_internal.h"
 #include "quat.h"
 
+#define R2D 57.29577951308232f
+#define D2R 0.017453292519943295f
+
+/* The first rotation lobe (push-off / toe lift) ends at the latest this long after the swing
+ * start, s. */
+#define LOBE_MAX_US 500000
+/* Quiet stance samples (gravity, zero-velocity updates): slower than half the stance threshold
+ * and within this of 1 g, m/s^2. */
+#define QUIET_ACC_MPS2 1.0f
+/* A stance came to rest (walking, not running) when quiet for this long, s. */
+#define REST_S 0.05f
+/* Stillness lasting this long is a stance even with the foot tilted (walking on the toes), us. */
+#define STILL_OVERRIDE_US 250000
+
+typedef bstep__foot_state foot_t;
+
 int bstep__foot_settings_valid(const bstep_analyzer_settings *c)
 {
+    float bin_rate;
     if (!bstep__pos_finite(c->stance_gyro_dps) || !bstep__pos_finite(c->stance_window_s) ||
         !bstep__pos_finite(c->stance_accel_mps2) || !bstep__pos_finite(c->ic_search_before_s) ||
         !bstep__pos_finite(c->min_swing_s) || !bstep__pos_finite(c->min_swing_gyro_dps) ||
+        !bstep__pos_finite(c->stance_tilt_deg) || !(c->stance_tilt_deg <= 180.0f) ||
         !(c->ic_onset_fraction > 0.0f) || !(c->ic_onset_fraction <= 1.0f) ||
         !(c->ic_impact_fraction >= c->ic_onset_fraction) || !(c->ic_impact_fraction <= 1.0f) ||
         !(c->stance_swing_fraction >= 0.0f) || !(c->stance_swing_fraction < 1.0f) ||
         !(c->stance_gyro_max_dps >= c->stance_gyro_dps) || !isfinite(c->stance_gyro_max_dps) ||
         !(c->direction_cos > 0.0f) || !(c->direction_cos < 1.0f) || !(c->in_place_m >= 0.0f) ||
-        !isfinite(c->in_place_m) || !(c->strike_flat_deg >= 0.0f) ||
+        !isfinite(c->in_place_m) || !(c->turn_stride_deg > 0.0f) ||
+        !(c->turn_stride_deg <= 180.0f) || !(c->strike_flat_deg >= 0.0f) ||
         !(c->strike_flat_deg < 45.0f) || c->toe_calibration_strides < 1 ||
         c->toe_calibration_strides > 100 || !(c->toe_calibration_spread_deg > 0.0f) ||
         !(c->toe_calibration_spread_deg < 90.0f))
         return 0;
-    /* The look-back (search window plus the stance window) must fit in the history ring at the
-     * nominal rate, with a 25 % margin for sampling jitter. */
-    if ((c->ic_search_before_s + c->stance_window_s) * c->sample_rate_hz * 1.25f >
-        (float)BSTEP_ANALYZER_HISTORY)
+    /* The look-back (search window plus the stance window) must fit in the ring at the bin
+     * rate, with a 25 % margin for sampling jitter. */
+    bin_rate = c->sample_rate_hz / ceilf(c->sample_rate_hz / (float)BSTEP__FOOT_BIN_HZ);
+    if ((c->ic_search_before_s + c->stance_window_s) * bin_rate * 1.25f > (float)BSTEP__FOOT_RING)
         return 0;
     return 1;
 }
 
 void bstep__foot_restart(bstep_analyzer *a)
 {
-    bstep__foot_state *f = &a->eng.foot;
-    f->hist_head = 0;
-    f->hist_count = 0;
-    f->have_prev_a = 0;
-    f->win_sum = 0.0f;
-    f->win_ad_sum = 0.0f;
-    f->win_n = 0;
-    f->stance_acc[0] = f->stance_acc[1] = f->stance_acc[2] = 0.0f;
-    f->stance_acc_n = 0;
-    f->stance_all[0] = f->stance_all[1] = f->stance_all[2] = 0.0f;
-    f->stance_all_n = 0;
-    f->have_iq = 0;
-    f->last_gyro_dps = 0.0f;
-    f->in_stance = 0;
-    f->have_swing = 0;
-    f->swing_peak_dps = 0.0f;
-    f->have_ic = 0;
+    foot_t *f = &a->eng.foot;
+    /* Everything but the mounting, the gravity estimate and the bin size. */
+    const float toe[3] = {f->toe_s[0], f->toe_s[1], f->toe_s[2]};
+    const float csum[3] = {f->calib_sum[0], f->calib_sum[1], f->calib_sum[2]};
+    const int known = f->toe_known, cn = f->calib_n;
+    const float g = f->g_local;
+    const uint32_t bin_n = f->bin_n;
+    memset(f, 0, sizeof(*f));
+    memcpy(f->toe_s, toe, sizeof(toe));
+    memcpy(f->calib_sum, csum, sizeof(csum));
+    f->toe_known = known;
+    f->calib_n = cn;
+    f->g_local = g;
+    f->bin_n = bin_n;
 }
 
 void bstep__foot_reset(bstep_analyzer *a)
 {
     const bstep_axis ax_cfg = a->cfg.toe_axis;
-    memset(&a->eng.foot, 0, sizeof(a->eng.foot));
+    foot_t *f = &a->eng.foot;
+    memset(f, 0, sizeof(*f));
     if (ax_cfg != BSTEP_AXIS_AUTO) {
         const int ax = ((int)ax_cfg - 1) / 2;
-        a->eng.foot.toe_s[ax] = ((int)ax_cfg % 2) ? 1.0f : -1.0f; /* POS_* odd, NEG_* even */
-        a->eng.foot.toe_known = 1;
+        f->toe_s[ax] = ((int)ax_cfg % 2) ? 1.0f : -1.0f; /* POS_* odd, NEG_* even */
+        f->toe_known = 1;
     }
+    f->g_local = BSTEP_STANDARD_GRAVITY_MPS2;
+    f->bin_n = (uint32_t)ceilf(a->cfg.sample_rate_hz / (float)BSTEP__FOOT_BIN_HZ);
+    if (f->bin_n < 1u)
+        f->bin_n = 1u;
     bstep__foot_restart(a);
 }
 
-/* Index of the k-th newest ring entry (k = 0 is the newest). */
-static uint32_t ring_at(const bstep_analyzer *a, uint32_t k)
+/* The k-th newest bin (k = 0 is the newest). */
+static const bstep__foot_bin *bin_at(const foot_t *f, uint32_t k)
 {
-    return (a->eng.foot.hist_head + BSTEP_ANALYZER_HISTORY - 1u - k) % BSTEP_ANALYZER_HISTORY;
+    return &f->ring[(f->head + BSTEP__FOOT_RING - 1u - k) % BSTEP__FOOT_RING];
 }
 
-/* Initial contact of the stance that starts at still_start_us: the onset of the landing impact.
- * J = the largest jerk in [lo, hi] (from before the stance start to the moment it is confirmed: the
- * stillness test over a window can start before the foot is fully still). The landing is the
- * FIRST jerk above ic_impact_fraction * J: a heel-first landing is a heel impact followed by a
- * forefoot slap that can be stronger, a toe-first landing a forefoot impact followed by the heel
- * lowering, and contact begins with the first of them. Its onset is the earliest sample of the
- * run, ending there, whose jerk stays above ic_onset_fraction * J (a half-maximum-style onset:
- * contact starts when the acceleration starts to change abruptly). */
-static bstep_time_us foot_find_ic(const bstep_analyzer *a, bstep_time_us lo, bstep_time_us hi)
+static float dot3(const float a[3], const float b[3])
 {
-    uint32_t k, first_k = 0, on_k;
-    float peak = -1.0f;
-    int found = 0;
-    for (k = 0; k < a->eng.foot.hist_count; k++) {
-        const uint32_t i = ring_at(a, k);
-        if (a->eng.foot.hist_t_us[i] < lo)
-            break;
-        if (a->eng.foot.hist_t_us[i] <= hi && a->eng.foot.hist_j[i] > peak) {
-            peak = a->eng.foot.hist_j[i];
-            found = 1;
-        }
-    }
-    if (!found)
-        return hi;
-    /* Earliest sample at or above the impact level (scanning from newest to oldest). */
-    for (k = 0; k < a->eng.foot.hist_count; k++) {
-        const uint32_t i = ring_at(a, k);
-        if (a->eng.foot.hist_t_us[i] < lo)
-            break;
-        if (a->eng.foot.hist_t_us[i] <= hi &&
-            a->eng.foot.hist_j[i] >= a->cfg.ic_impact_fraction * peak)
-            first_k = k;
-    }
-    on_k = first_k;
-    for (k = first_k + 1u; k < a->eng.foot.hist_count; k++) {
-        const uint32_t i = ring_at(a, k);
-        if (a->eng.foot.hist_t_us[i] < lo ||
-            a->eng.foot.hist_j[i] < a->cfg.ic_onset_fraction * peak)
-            break;
-        on_k = k;
-    }
-    return a->eng.foot.hist_t_us[ring_at(a, on_k)];
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }
 
-/* Zero-velocity-aided inertial navigation of the foot (Foxlin 2005; Skog et al. 2010), run on every
- * sample. Orientation: midpoint gyro integration, plus during stance a gravity correction (gain
- * 5/s, settling within 0.2 s) so that each swing starts from the attitude the foot really has.
- * Velocity and position: the gravity-free world acceleration, trapezoidal. Each stance sample that
- * is truly still (rotating slower than 25 deg/s, reading within 1 m/s^2 of 1 g) is a zero-velocity
- * update: velocity and position restart from zero there. Integration therefore never starts late:
- * a test that starts the swing when the stance-end detector fires misses the first samples of the
- * take-off, and with them 0.4 m/s (simulated walk with exact truth). The midpoint rule matters too:
- * with the rate at the end of each interval the attitude runs half a sample ahead (about 3 degrees
- * mid-swing at 100 Hz), which left 0.3 m/s at the end of an exactly known test swing. */
-static void up_of(const float q[4], float up_s[3]);
-
-static void foot_zupt(bstep_analyzer *a, bstep_time_us t_us)
+static float norm3(const float a[3])
 {
-    a->eng.foot.iv[0] = a->eng.foot.iv[1] = a->eng.foot.iv[2] = 0.0f;
-    a->eng.foot.ip[0] = a->eng.foot.ip[1] = a->eng.foot.ip[2] = 0.0f;
-    a->eng.foot.max_z_m = 0.0f;
-    a->eng.foot.max_z_t_us = t_us;
-    a->eng.foot.int_start_us = t_us;
-    memcpy(a->eng.foot.q_lev, a->eng.foot.iq, sizeof(a->eng.foot.q_lev));
-}
-
-static void foot_nav(bstep_analyzer *a, const bstep_imu_sample *s, float gn, float ad)
-{
-    const float d2r = 0.017453292519943295f, gain = 5.0f;
-    const float *f = s->accel_mps2;
-    float w[3], wm[3], aw[3], dt;
-    int k;
-    for (k = 0; k < 3; k++)
-        w[k] = s->gyro_dps[k] * d2r;
-    if (!a->eng.foot.have_iq) {
-        bstep__quat_from_up(f, a->eng.foot.iq);
-        a->eng.foot.have_iq = 1;
-        a->eng.foot.g_local = BSTEP_STANDARD_GRAVITY_MPS2;
-        a->eng.foot.int_last_us = s->t_us;
-        memcpy(a->eng.foot.int_prev_w, w, sizeof(w));
-        bstep__quat_rotate(a->eng.foot.iq, f, a->eng.foot.int_prev_aw);
-        a->eng.foot.int_prev_aw[2] -= a->eng.foot.g_local;
-        foot_zupt(a, s->t_us);
-        return;
-    }
-    dt = (float)(s->t_us - a->eng.foot.int_last_us) * 1e-6f;
-    if (dt <= 0.0f)
-        return;
-    a->eng.foot.int_last_us = s->t_us;
-    for (k = 0; k < 3; k++)
-        wm[k] = 0.5f * (w[k] + a->eng.foot.int_prev_w[k]);
-    if (a->eng.foot.in_stance) {
-        const float n = sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]);
-        float up[3];
-        if (n > 0.0f) {
-            up_of(a->eng.foot.iq, up);
-            wm[0] += gain * (f[1] * up[2] - f[2] * up[1]) / n;
-            wm[1] += gain * (f[2] * up[0] - f[0] * up[2]) / n;
-            wm[2] += gain * (f[0] * up[1] - f[1] * up[0]) / n;
-        }
-    }
-    bstep__quat_integrate(a->eng.foot.iq, wm, dt);
-    bstep__quat_rotate(a->eng.foot.iq, f, aw);
-    aw[2] -= a->eng.foot.g_local;
-    for (k = 0; k < 3; k++) {
-        const float vn = a->eng.foot.iv[k] + 0.5f * (aw[k] + a->eng.foot.int_prev_aw[k]) * dt;
-        a->eng.foot.ip[k] += 0.5f * (a->eng.foot.iv[k] + vn) * dt;
-        a->eng.foot.iv[k] = vn;
-        a->eng.foot.int_prev_aw[k] = aw[k];
-        a->eng.foot.int_prev_w[k] = w[k];
-    }
-    if (a->eng.foot.ip[2] > a->eng.foot.max_z_m) {
-        a->eng.foot.max_z_m = a->eng.foot.ip[2];
-        a->eng.foot.max_z_t_us = s->t_us;
-    }
-    if (a->eng.foot.in_stance && gn < 0.5f * a->cfg.stance_gyro_dps && ad < 1.0f)
-        foot_zupt(a, s->t_us);
-}
-
-/* Sensor-frame toe axis, perpendicular to the stance's up direction (the flat-foot toe axis). */
-static int toe_flat(const bstep_analyzer *a, const float up_s[3], const float travel_s[3],
-                    float out[3])
-{
-    const float *t = a->eng.foot.toe_known ? a->eng.foot.toe_s : travel_s;
-    const float d = t[0] * up_s[0] + t[1] * up_s[1] + t[2] * up_s[2];
-    float n;
-    out[0] = t[0] - d * up_s[0];
-    out[1] = t[1] - d * up_s[1];
-    out[2] = t[2] - d * up_s[2];
-    n = sqrtf(out[0] * out[0] + out[1] * out[1] + out[2] * out[2]);
-    if (!(n > 1e-6f))
-        return 0;
-    out[0] /= n;
-    out[1] /= n;
-    out[2] /= n;
-    return 1;
+    return sqrtf(dot3(a, a));
 }
 
 /* Up direction (world z) in the sensor frame for orientation q. */
@@ -226,298 +132,504 @@ static void up_of(const float q[4], float up_s[3])
     bstep__quat_rotate_inv(q, z, up_s);
 }
 
-static const float *hist_up_at(const bstep_analyzer *a, bstep_time_us t)
+/* Initial contact: the onset of the landing impact in [lo, hi]. J = the largest jerk there; the
+ * landing is the FIRST jerk above ic_impact_fraction * J (a heel-first landing is a heel impact
+ * followed by a forefoot slap that can be stronger, a toe-first landing a forefoot impact followed
+ * by the heel lowering; contact begins with the first); its onset is the earliest bin of the run
+ * ending there whose jerk stays above ic_onset_fraction * J. */
+static bstep_time_us find_ic(const bstep_analyzer *a, bstep_time_us lo, bstep_time_us hi)
 {
-    uint32_t k;
-    for (k = 0; k < a->eng.foot.hist_count; k++) {
-        const uint32_t i = ring_at(a, k);
-        if (a->eng.foot.hist_t_us[i] <= t)
-            return a->eng.foot.hist_up[i];
+    const foot_t *f = &a->eng.foot;
+    uint32_t k, first_k = 0, on_k;
+    float peak = -1.0f;
+    for (k = 0; k < f->count; k++) {
+        const bstep__foot_bin *b = bin_at(f, k);
+        if (b->t_us < lo)
+            break;
+        if (b->t_us <= hi && b->jerk > peak)
+            peak = b->jerk;
     }
-    return a->eng.foot.hist_up[ring_at(a, a->eng.foot.hist_count - 1u)];
+    if (peak < 0.0f)
+        return hi;
+    for (k = 0; k < f->count; k++) {
+        const bstep__foot_bin *b = bin_at(f, k);
+        if (b->t_us < lo)
+            break;
+        if (b->t_us <= hi && b->jerk >= a->cfg.ic_impact_fraction * peak)
+            first_k = k;
+    }
+    on_k = first_k;
+    for (k = first_k + 1u; k < f->count; k++) {
+        const bstep__foot_bin *b = bin_at(f, k);
+        if (b->t_us < lo || b->jerk < a->cfg.ic_onset_fraction * peak)
+            break;
+        on_k = k;
+    }
+    return bin_at(f, on_k)->t_us;
 }
 
-/* A stride ended at the stance confirmed now (time now_us): fill the contact event with the
- * stride vector and what follows from it. The velocity at a confirmed stance is zero; whatever
- * the integration kept is drift. Modelled as a constant acceleration bias it grew linearly over
- * the swing, so the position it added is v_end * T / 2 (exact for that model, no buffer needed);
- * the same model corrects the swing's highest point. */
-static void foot_stride(bstep_analyzer *a, bstep_event *ic, bstep_time_us now_us)
+static const float *up_at(const foot_t *f, bstep_time_us t)
 {
-    const float r2d = 57.29577951308232f;
-    const float T = (float)(now_us - a->eng.foot.int_start_us) * 1e-6f;
-    float d[3], len, up_lev[3], up_now[3], travel_w[3], travel_s[3], toe[3], toe_w[3], uh, s_fw,
-        s_left, e_ic, e_now, h0, h1, turn;
-    if (!a->eng.foot.have_iq || T <= 0.0f)
+    uint32_t k;
+    for (k = 0; k < f->count; k++)
+        if (bin_at(f, k)->t_us <= t)
+            return bin_at(f, k)->up;
+    return bin_at(f, f->count - 1u)->up;
+}
+
+/* Zero-velocity update: velocity and position restart from zero. */
+static void zupt(foot_t *f, bstep_time_us t_us)
+{
+    f->iv[0] = f->iv[1] = f->iv[2] = 0.0f;
+    f->ip[0] = f->ip[1] = f->ip[2] = 0.0f;
+    f->max_z_m = 0.0f;
+    f->max_z_t_us = t_us;
+    f->int_start_us = t_us;
+    memcpy(f->q_lev, f->iq, sizeof(f->q_lev));
+}
+
+/* Strapdown navigation, every sample. Orientation: midpoint gyro integration (the rate over an
+ * interval is the mean of its end rates; the rate at the end alone puts the attitude half a sample
+ * ahead, ~3 deg mid-swing at 100 Hz), plus during stance a gravity correction (gain 5/s, settling
+ * within 0.2 s) so each swing starts from the attitude the foot has. Velocity and position:
+ * trapezoidal integration of the gravity-free world acceleration. Each truly still stance sample
+ * is a zero-velocity update, so integration never starts late (starting it when the stance-end
+ * test fires misses the first samples of the take-off: 0.4 m/s on a simulated walk). */
+static void nav(foot_t *f, const bstep_imu_sample *s, float gn, float ad, float cfg_gyro)
+{
+    const float gain = 5.0f;
+    const float *acc = s->accel_mps2;
+    float w[3], wm[3], aw[3], dt;
+    int k;
+    for (k = 0; k < 3; k++)
+        w[k] = s->gyro_dps[k] * D2R;
+    if (!f->have_iq) {
+        bstep__quat_from_up(acc, f->iq);
+        f->have_iq = 1;
+        f->int_last_us = s->t_us;
+        memcpy(f->prev_w, w, sizeof(w));
+        bstep__quat_rotate(f->iq, acc, f->prev_aw);
+        f->prev_aw[2] -= f->g_local;
+        zupt(f, s->t_us);
         return;
-    d[0] = a->eng.foot.ip[0] - 0.5f * a->eng.foot.iv[0] * T;
-    d[1] = a->eng.foot.ip[1] - 0.5f * a->eng.foot.iv[1] * T;
-    d[2] = a->eng.foot.ip[2] - 0.5f * a->eng.foot.iv[2] * T;
+    }
+    dt = (float)(s->t_us - f->int_last_us) * 1e-6f;
+    if (dt <= 0.0f)
+        return;
+    f->int_last_us = s->t_us;
+    for (k = 0; k < 3; k++)
+        wm[k] = 0.5f * (w[k] + f->prev_w[k]);
+    if (f->in_stance) {
+        const float n = norm3(acc);
+        float up[3];
+        if (n > 0.0f) {
+            up_of(f->iq, up);
+            wm[0] += gain * (acc[1] * up[2] - acc[2] * up[1]) / n;
+            wm[1] += gain * (acc[2] * up[0] - acc[0] * up[2]) / n;
+            wm[2] += gain * (acc[0] * up[1] - acc[1] * up[0]) / n;
+        }
+    }
+    bstep__quat_integrate(f->iq, wm, dt);
+    bstep__quat_rotate(f->iq, acc, aw);
+    aw[2] -= f->g_local;
+    for (k = 0; k < 3; k++) {
+        const float vn = f->iv[k] + 0.5f * (aw[k] + f->prev_aw[k]) * dt;
+        f->ip[k] += 0.5f * (f->iv[k] + vn) * dt;
+        f->iv[k] = vn;
+        f->prev_aw[k] = aw[k];
+        f->prev_w[k] = w[k];
+    }
+    if (f->ip[2] > f->max_z_m) {
+        f->max_z_m = f->ip[2];
+        f->max_z_t_us = s->t_us;
+    }
+    if (f->in_stance && gn < 0.5f * cfg_gyro && ad < QUIET_ACC_MPS2) {
+        /* A quiet stance sample: zero velocity, and gravity as this sensor reads it. */
+        f->g_sum[0] += acc[0];
+        f->g_sum[1] += acc[1];
+        f->g_sum[2] += acc[2];
+        f->g_n++;
+        zupt(f, s->t_us);
+    }
+}
+
+/* Sensor-frame toe axis, perpendicular to the flat foot's up direction. */
+static int toe_flat(const foot_t *f, const float up_s[3], const float travel_s[3], float out[3])
+{
+    const float *t = f->toe_known ? f->toe_s : travel_s;
+    const float d = dot3(t, up_s);
+    float n;
+    out[0] = t[0] - d * up_s[0];
+    out[1] = t[1] - d * up_s[1];
+    out[2] = t[2] - d * up_s[2];
+    n = norm3(out);
+    if (!(n > 1e-6f))
+        return 0;
+    out[0] /= n;
+    out[1] /= n;
+    out[2] /= n;
+    return 1;
+}
+
+/* Elevation of the toe axis (deg, toes up +) for a sensor-frame up vector. */
+static float toe_elevation(const float toe[3], const float up[3])
+{
+    float si = dot3(toe, up);
+    si = si > 1.0f ? 1.0f : (si < -1.0f ? -1.0f : si);
+    return asinf(si) * R2D;
+}
+
+static bstep_strike angle_class(const bstep_analyzer *a, float deg)
+{
+    return deg < -a->cfg.strike_flat_deg  ? BSTEP_STRIKE_TOE
+           : deg > a->cfg.strike_flat_deg ? BSTEP_STRIKE_HEEL
+                                          : BSTEP_STRIKE_FLAT;
+}
+
+/* Auto mounting: the first strides are assumed forward (the walker is told to start with ten
+ * steps forward); their mean travel direction in the sensor frame is the toe axis, once
+ * toe_calibration_strides of them agree within toe_calibration_spread_deg. */
+static void calibrate_toe(bstep_analyzer *a, const float travel_s[3])
+{
+    foot_t *f = &a->eng.foot;
+    float n;
+    f->calib_sum[0] += travel_s[0];
+    f->calib_sum[1] += travel_s[1];
+    f->calib_sum[2] += travel_s[2];
+    f->calib_n++;
+    if (f->calib_n < a->cfg.toe_calibration_strides)
+        return;
+    n = norm3(f->calib_sum);
+    /* The mean resultant length of unit vectors spread by +-x degrees is about cos(x). */
+    if (n / (float)f->calib_n >= cosf(a->cfg.toe_calibration_spread_deg * D2R)) {
+        f->toe_s[0] = f->calib_sum[0] / n;
+        f->toe_s[1] = f->calib_sum[1] / n;
+        f->toe_s[2] = f->calib_sum[2] / n;
+        f->toe_known = 1;
+    } else {
+        f->calib_sum[0] = f->calib_sum[1] = f->calib_sum[2] = 0.0f;
+        f->calib_n = 0;
+    }
+}
+
+/* A stride ended at the stance confirmed now: fill the contact events. The velocity at a
+ * confirmed stance is zero; what the integration kept is drift. Modelled as a constant
+ * acceleration bias it grew linearly over the stride, so the position it added is v_end T / 2
+ * (exact for that model, no buffer needed); the same model corrects the highest point. */
+static void stride(bstep_analyzer *a, bstep_event *ic, bstep_event *fc, bstep_time_us now_us)
+{
+    foot_t *f = &a->eng.foot;
+    const float T = (float)(now_us - f->int_start_us) * 1e-6f;
+    float d[3], len, up_now[3], travel_w[3], travel_s[3], toe[3], toe_w[3], uh, h0, h1, turn,
+        bis[2], c, s, e_ref;
+    if (!f->have_iq || T <= 0.0f)
+        return;
+    d[0] = f->ip[0] - 0.5f * f->iv[0] * T;
+    d[1] = f->ip[1] - 0.5f * f->iv[1] * T;
+    d[2] = f->ip[2] - 0.5f * f->iv[2] * T;
     len = sqrtf(d[0] * d[0] + d[1] * d[1]);
     ic->stride_length_m = len;
-    if (a->eng.foot.max_z_t_us > a->eng.foot.int_start_us) {
-        const float tm = (float)(a->eng.foot.max_z_t_us - a->eng.foot.int_start_us) * 1e-6f;
-        ic->clearance_m = a->eng.foot.max_z_m - 0.5f * a->eng.foot.iv[2] * tm * tm / T;
+    if (isfinite(ic->stride_time_s) && ic->stride_time_s > 0.0f)
+        ic->speed_mps = len / ic->stride_time_s;
+    if (f->max_z_t_us > f->int_start_us) {
+        const float tm = (float)(f->max_z_t_us - f->int_start_us) * 1e-6f;
+        ic->clearance_m = f->max_z_m - 0.5f * f->iv[2] * tm * tm / T;
         if (ic->clearance_m < 0.0f)
             ic->clearance_m = 0.0f;
     } else {
         ic->clearance_m = 0.0f;
     }
-    memcpy(up_lev, a->eng.foot.up_flat, sizeof(up_lev));
-    up_of(a->eng.foot.iq, up_now);
-    /* Travel direction in the sensor frame of the stance the swing started from. */
+    up_of(f->iq, up_now);
+    /* Travel direction in the sensor frame of the stance the stride started from. */
     travel_w[0] = len > 1e-6f ? d[0] / len : 1.0f;
     travel_w[1] = len > 1e-6f ? d[1] / len : 0.0f;
     travel_w[2] = 0.0f;
-    bstep__quat_rotate_inv(a->eng.foot.q_lev, travel_w, travel_s);
-    if (!toe_flat(a, up_lev, travel_s, toe))
+    bstep__quat_rotate_inv(f->q_lev, travel_w, travel_s);
+    if (!toe_flat(f, f->flat_up, travel_s, toe))
         return;
-    /* Auto mounting: the first strides are assumed forward (the walker is told to start with ten
-     * steps forward); their mean travel direction in the sensor frame is the toe axis. */
-    if (!a->eng.foot.toe_known && len >= a->cfg.in_place_m) {
-        float n;
-        a->eng.foot.calib_sum[0] += travel_s[0];
-        a->eng.foot.calib_sum[1] += travel_s[1];
-        a->eng.foot.calib_sum[2] += travel_s[2];
-        a->eng.foot.calib_n++;
-        n = sqrtf(a->eng.foot.calib_sum[0] * a->eng.foot.calib_sum[0] +
-                  a->eng.foot.calib_sum[1] * a->eng.foot.calib_sum[1] +
-                  a->eng.foot.calib_sum[2] * a->eng.foot.calib_sum[2]);
-        if (a->eng.foot.calib_n >= a->cfg.toe_calibration_strides) {
-            /* Mean resultant length of unit vectors spread by +-x degrees is about cos(x). */
-            if (n / (float)a->eng.foot.calib_n >= cosf(a->cfg.toe_calibration_spread_deg / r2d)) {
-                a->eng.foot.toe_s[0] = a->eng.foot.calib_sum[0] / n;
-                a->eng.foot.toe_s[1] = a->eng.foot.calib_sum[1] / n;
-                a->eng.foot.toe_s[2] = a->eng.foot.calib_sum[2] / n;
-                a->eng.foot.toe_known = 1;
-            } else {
-                a->eng.foot.calib_sum[0] = a->eng.foot.calib_sum[1] = a->eng.foot.calib_sum[2] =
-                    0.0f;
-                a->eng.foot.calib_n = 0;
-            }
-        }
-    }
-    /* Direction: the stride vector against the toe axis, both horizontal, same frame. */
-    bstep__quat_rotate(a->eng.foot.q_lev, toe, toe_w);
-    uh = sqrtf(toe_w[0] * toe_w[0] + toe_w[1] * toe_w[1]);
-    if (uh > 1e-6f && len >= a->cfg.in_place_m) {
-        s_fw = (d[0] * toe_w[0] + d[1] * toe_w[1]) / (len * uh);
-        s_left = (-d[0] * toe_w[1] + d[1] * toe_w[0]) / (len * uh); /* left = up x toe */
-        if (s_fw > a->cfg.direction_cos)
-            ic->direction = BSTEP_DIRECTION_FORWARD;
-        else if (s_fw < -a->cfg.direction_cos)
-            ic->direction = BSTEP_DIRECTION_BACKWARD;
-        else
-            ic->direction =
-                s_left > 0.0f ? BSTEP_DIRECTION_SIDEWAYS_LEFT : BSTEP_DIRECTION_SIDEWAYS_RIGHT;
-    } else if (len < a->cfg.in_place_m) {
-        ic->direction = BSTEP_DIRECTION_IN_PLACE;
-    }
-    /* Strike angle: toe-axis elevation at contact relative to the flat foot now (toes up +). */
-    {
-        const float *up_ic = hist_up_at(a, ic->t_us);
-        float si = toe[0] * up_ic[0] + toe[1] * up_ic[1] + toe[2] * up_ic[2];
-        float sn = toe[0] * up_now[0] + toe[1] * up_now[1] + toe[2] * up_now[2];
-        si = si > 1.0f ? 1.0f : (si < -1.0f ? -1.0f : si);
-        sn = sn > 1.0f ? 1.0f : (sn < -1.0f ? -1.0f : sn);
-        e_ic = asinf(si) * r2d;
-        e_now = asinf(sn) * r2d;
-        ic->strike_angle_deg = e_ic - e_now;
-        ic->strike = ic->strike_angle_deg < -a->cfg.strike_flat_deg  ? BSTEP_STRIKE_TOE
-                     : ic->strike_angle_deg > a->cfg.strike_flat_deg ? BSTEP_STRIKE_HEEL
-                                                                     : BSTEP_STRIKE_FLAT;
+    if (!f->toe_known && len >= a->cfg.in_place_m) {
+        calibrate_toe(a, travel_s);
+        if (!toe_flat(f, f->flat_up, travel_s, toe))
+            return;
     }
     /* Turn: heading change of the toe axis over the stride. */
-    h0 = bstep__quat_heading(a->eng.foot.q_lev, toe);
-    h1 = bstep__quat_heading(a->eng.foot.iq, toe);
-    turn = (h1 - h0) * r2d;
+    h0 = bstep__quat_heading(f->q_lev, toe);
+    h1 = bstep__quat_heading(f->iq, toe);
+    turn = (h1 - h0) * R2D;
     while (turn > 180.0f)
         turn -= 360.0f;
     while (turn < -180.0f)
         turn += 360.0f;
     ic->turn_deg = turn;
+    /* Stride vector and direction against the mean heading of the foot over the stride (the
+     * bisector of its start and end headings: a foot turning while it moves travels along it). */
+    bstep__quat_rotate(f->q_lev, toe, toe_w);
+    uh = sqrtf(toe_w[0] * toe_w[0] + toe_w[1] * toe_w[1]);
+    if (!(uh > 1e-6f))
+        return;
+    c = cosf(0.5f * turn * D2R);
+    s = sinf(0.5f * turn * D2R);
+    bis[0] = (c * toe_w[0] - s * toe_w[1]) / uh;
+    bis[1] = (s * toe_w[0] + c * toe_w[1]) / uh;
+    ic->stride_forward_m = d[0] * bis[0] + d[1] * bis[1];
+    ic->stride_left_m = -d[0] * bis[1] + d[1] * bis[0]; /* left = up x forward */
+    if (len < a->cfg.in_place_m)
+        ic->direction = BSTEP_DIRECTION_IN_PLACE;
+    else if (fabsf(turn) > a->cfg.turn_stride_deg)
+        ic->direction = BSTEP_DIRECTION_TURN;
+    else if (ic->stride_forward_m > a->cfg.direction_cos * len)
+        ic->direction = BSTEP_DIRECTION_FORWARD;
+    else if (ic->stride_forward_m < -a->cfg.direction_cos * len)
+        ic->direction = BSTEP_DIRECTION_BACKWARD;
+    else
+        ic->direction = ic->stride_left_m > 0.0f ? BSTEP_DIRECTION_SIDEWAYS_LEFT
+                                                 : BSTEP_DIRECTION_SIDEWAYS_RIGHT;
+    /* Angles relative to the flat foot: at the initial contact against the stance now, at the
+     * final contact against the stance the stride started from. */
+    ic->strike_angle_deg = toe_elevation(toe, up_at(f, ic->t_us)) - toe_elevation(toe, up_now);
+    ic->strike = angle_class(a, ic->strike_angle_deg);
+    e_ref = toe_elevation(toe, f->flat_up);
+    fc->strike_angle_deg = toe_elevation(toe, f->fc_up) - e_ref;
+    fc->strike = angle_class(a, fc->strike_angle_deg);
+}
+
+/* A real stride ended at the stance starting now: emit its final and initial contacts. */
+static void end_stride(bstep_analyzer *a, bstep_time_us now_us)
+{
+    foot_t *f = &a->eng.foot;
+    bstep_time_us lo = f->still_start_us - (bstep_time_us)(a->cfg.ic_search_before_s * 1e6f), ic_t;
+    bstep_event fc = bstep__make_event(BSTEP_EVENT_FINAL_CONTACT, f->fc_t_us, now_us), ic;
+    if (lo < f->fc_t_us)
+        lo = f->fc_t_us; /* the landing cannot precede the take-off */
+    ic_t = find_ic(a, lo, now_us);
+    ic = bstep__make_event(BSTEP_EVENT_INITIAL_CONTACT, ic_t, now_us);
+    ic.foot = a->cfg.placement == BSTEP_PLACEMENT_FOOT_LEFT    ? BSTEP_FOOT_LEFT
+              : a->cfg.placement == BSTEP_PLACEMENT_FOOT_RIGHT ? BSTEP_FOOT_RIGHT
+                                                               : BSTEP_FOOT_UNKNOWN;
+    fc.foot = ic.foot;
+    if (f->have_ic && (float)(ic_t - f->last_ic_us) * 1e-6f <= a->cfg.max_bout_pause_s)
+        ic.stride_time_s = (float)(ic_t - f->last_ic_us) * 1e-6f;
+    stride(a, &ic, &fc, now_us);
+    f->last_ic_us = ic_t;
+    f->have_ic = 1;
+    bstep__bout_event(a, &fc);
+    bstep__bout_event(a, &ic);
+}
+
+/* Stillness thresholds: the absolute ones, or a share of this swing's peaks when higher (fast
+ * walking and running roll the foot faster through stance, and a sprint's stance is never as
+ * quiet as a walk's), bounded. */
+static void thresholds(bstep_analyzer *a)
+{
+    foot_t *f = &a->eng.foot;
+    float thr = a->cfg.stance_swing_fraction * f->swing_peak_dps;
+    if (f->in_stance || !f->have_swing || thr < a->cfg.stance_gyro_dps)
+        thr = a->cfg.stance_gyro_dps;
+    if (thr > a->cfg.stance_gyro_max_dps)
+        thr = a->cfg.stance_gyro_max_dps;
+    f->still_thr_dps = thr;
+    thr = a->cfg.stance_swing_fraction * f->swing_peak_ad;
+    if (f->in_stance || !f->have_swing || thr < a->cfg.stance_accel_mps2)
+        thr = a->cfg.stance_accel_mps2;
+    if (thr > 4.0f * a->cfg.stance_accel_mps2)
+        thr = 4.0f * a->cfg.stance_accel_mps2;
+    f->still_thr_mps2 = thr;
+}
+
+/* The foot is not back in the attitude of the flat stance it left: it is reaching for the
+ * ground (the hover before a backward toe contact, pitched 20-30 deg toes down) or rolling in
+ * mid-swing, not standing. */
+static int not_flat(const bstep_analyzer *a)
+{
+    const foot_t *f = &a->eng.foot;
+    float up[3];
+    if (!f->have_iq || norm3(f->flat_up) < 0.5f)
+        return 0;
+    up_of(f->iq, up);
+    if (dot3(up, f->flat_up) >= cosf(a->cfg.stance_tilt_deg * D2R))
+        return 0;
+    /* A running stance (the last stance never came to rest) may land and stay on the forefoot. */
+    if (!f->rested)
+        return 0;
+    return 1;
+}
+
+static void start_stance(bstep_analyzer *a, bstep_time_us start_us, bstep_time_us now_us)
+{
+    foot_t *f = &a->eng.foot;
+    f->in_stance = 1;
+    f->still_start_us = start_us;
+    f->g_sum[0] = f->g_sum[1] = f->g_sum[2] = 0.0f;
+    f->g_n = 0;
+    if (f->have_swing &&
+        (float)(f->still_start_us - f->swing_start_us) * 1e-6f >= a->cfg.min_swing_s &&
+        (f->swing_peak_dps >= a->cfg.min_swing_gyro_dps ||
+         f->swing_peak_ad >= a->cfg.min_swing_accel_mps2))
+        end_stride(a, now_us);
+    f->have_swing = 0;
+    if (f->have_iq)
+        zupt(f, now_us); /* restart here if no quiet sample follows (running) */
+}
+
+static void end_stance(bstep_analyzer *a, const bstep__foot_bin *b, const float w[3])
+{
+    foot_t *f = &a->eng.foot;
+    const float wn = norm3(w);
+    f->in_stance = 0;
+    f->have_swing = 1;
+    f->swing_start_us = b->t_us;
+    f->swing_peak_dps = b->gyro_dps;
+    f->swing_peak_ad = b->accdev_mps2;
+    /* The flat foot of the stance just ended: gravity as read in its quiet samples (samples
+     * right after the landing still carry the impact and biased gravity by 0.4-0.6 m/s^2);
+     * without quiet samples (running) the previous estimate and the integrated attitude. */
+    f->rested = (float)f->g_n >= REST_S * a->cfg.sample_rate_hz;
+    if (f->g_n >= 3u) {
+        const float n = (float)f->g_n;
+        const float m[3] = {f->g_sum[0] / n, f->g_sum[1] / n, f->g_sum[2] / n};
+        const float g = norm3(m);
+        if (g > 0.5f * BSTEP_STANDARD_GRAVITY_MPS2 && g < 1.5f * BSTEP_STANDARD_GRAVITY_MPS2) {
+            f->g_local = g;
+            f->flat_up[0] = m[0] / g;
+            f->flat_up[1] = m[1] / g;
+            f->flat_up[2] = m[2] / g;
+        } else {
+            up_of(f->iq, f->flat_up);
+        }
+    } else {
+        up_of(f->iq, f->flat_up);
+    }
+    /* The first rotation lobe: push-off about the toes (forward) or the toes lifting about the
+     * heel (backward); its peak is the final contact. */
+    if (wn > 1e-3f) {
+        f->axis0[0] = w[0] / wn;
+        f->axis0[1] = w[1] / wn;
+        f->axis0[2] = w[2] / wn;
+    } else {
+        f->axis0[0] = f->axis0[1] = f->axis0[2] = 0.0f;
+    }
+    f->lobe_on = 1;
+    f->lobe_peak = wn;
+    f->fc_t_us = b->t_us;
+    memcpy(f->fc_up, b->up, sizeof(f->fc_up));
+}
+
+/* A bin is complete: history, stance and swing logic. */
+static void bin_done(bstep_analyzer *a, const float w[3])
+{
+    foot_t *f = &a->eng.foot;
+    const bstep_time_us win_us = (bstep_time_us)(a->cfg.stance_window_s * 1e6f);
+    bstep__foot_bin *b = &f->ring[f->head];
+    const bstep__foot_bin *oldest;
+    int still;
+    /* The ring is full: the bin about to be overwritten may still be in the window. */
+    if (f->count == BSTEP__FOOT_RING && f->win_n == BSTEP__FOOT_RING) {
+        f->win_g -= b->gyro_dps;
+        f->win_ad -= b->accdev_mps2;
+        f->win_n--;
+    }
+    b->t_us = f->cur_t_us;
+    b->jerk = f->cur_j;
+    b->gyro_dps = f->cur_g / (float)f->cur_n;
+    b->accdev_mps2 = f->cur_ad / (float)f->cur_n;
+    b->admax_mps2 = f->cur_admax;
+    b->sag_dps = (f->have_swing && !f->in_stance) ? dot3(w, f->axis0) : 0.0f;
+    memcpy(b->up, f->cur_up, sizeof(b->up));
+    f->head = (f->head + 1u) % BSTEP__FOOT_RING;
+    if (f->count < BSTEP__FOOT_RING)
+        f->count++;
+    f->last_gyro_dps = b->gyro_dps;
+
+    /* Moving means over the last stance_window_s. */
+    f->win_g += b->gyro_dps;
+    f->win_ad += b->accdev_mps2;
+    f->win_n++;
+    while (f->win_n > 1u && b->t_us - bin_at(f, f->win_n - 1u)->t_us >= win_us) {
+        f->win_g -= bin_at(f, f->win_n - 1u)->gyro_dps;
+        f->win_ad -= bin_at(f, f->win_n - 1u)->accdev_mps2;
+        f->win_n--;
+    }
+    if (f->win_n == 1u) { /* no round-off carried over */
+        f->win_g = b->gyro_dps;
+        f->win_ad = b->accdev_mps2;
+    }
+    oldest = bin_at(f, f->win_n - 1u);
+    thresholds(a);
+    still = f->win_g / (float)f->win_n < f->still_thr_dps &&
+            f->win_ad / (float)f->win_n < f->still_thr_mps2 &&
+            b->t_us - oldest->t_us >= win_us - win_us / 10;
+    if (!still || f->in_stance)
+        f->still_run_us = 0;
+    else if (f->still_run_us == 0)
+        f->still_run_us = b->t_us;
+    /* A foot reaching for the ground hovers for a moment at most; stillness that lasts is a
+     * stance however the foot is tilted (on the toes, on a slope). */
+    if (still && !f->in_stance &&
+        !(f->have_swing && not_flat(a) && b->t_us - f->still_run_us < STILL_OVERRIDE_US)) {
+        start_stance(a, oldest->t_us, b->t_us);
+    } else if (f->in_stance) {
+        /* Stance ends at the first bin that rotates or accelerates once the window is not
+         * still any more. */
+        if (!still && ((b->gyro_dps >= a->cfg.stance_gyro_dps && b->gyro_dps >= f->still_thr_dps) ||
+                       b->accdev_mps2 >= 2.0f * f->still_thr_mps2))
+            end_stance(a, b, w);
+    } else {
+        if (b->gyro_dps > f->swing_peak_dps)
+            f->swing_peak_dps = b->gyro_dps;
+        if (b->accdev_mps2 > f->swing_peak_ad)
+            f->swing_peak_ad = b->accdev_mps2;
+        if (f->have_swing && f->lobe_on) {
+            const float r = b->sag_dps;
+            if (r > f->lobe_peak) {
+                f->lobe_peak = r;
+                f->fc_t_us = b->t_us;
+                memcpy(f->fc_up, b->up, sizeof(f->fc_up));
+            }
+            if (r < 0.0f || b->t_us - f->swing_start_us > LOBE_MAX_US)
+                f->lobe_on = 0;
+        }
+    }
 }
 
 void bstep__foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
 {
-    const float *w = s->gyro_dps, *f = s->accel_mps2;
-    const float gn = sqrtf(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
-    const bstep_time_us win_us = (bstep_time_us)(a->cfg.stance_window_s * 1e6f);
-    const int has_gyro = (s->flags & BSTEP_SAMPLE_HAS_GYRO) != 0;
+    foot_t *f = &a->eng.foot;
+    const float *w = s->gyro_dps, *acc = s->accel_mps2;
+    const float gn = norm3(w), ad = fabsf(norm3(acc) - f->g_local);
     float jerk = 0.0f;
-    uint32_t oldest, slot;
 
-    if (has_gyro)
-        foot_nav(
-            a, s, gn,
-            fabsf(sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]) - BSTEP_STANDARD_GRAVITY_MPS2));
-    if (a->eng.foot.have_prev_a && s->t_us > a->eng.foot.prev_a_t_us) {
-        const float dx = f[0] - a->eng.foot.prev_a[0], dy = f[1] - a->eng.foot.prev_a[1],
-                    dz = f[2] - a->eng.foot.prev_a[2];
-        jerk = sqrtf(dx * dx + dy * dy + dz * dz) /
-               ((float)(s->t_us - a->eng.foot.prev_a_t_us) * 1e-6f);
+    if (!(s->flags & BSTEP_SAMPLE_HAS_GYRO))
+        return; /* stance detection and navigation need the gyroscope */
+    nav(f, s, gn, ad, a->cfg.stance_gyro_dps);
+    if (f->have_prev_a && s->t_us > f->prev_a_t_us) {
+        const float d[3] = {acc[0] - f->prev_a[0], acc[1] - f->prev_a[1], acc[2] - f->prev_a[2]};
+        jerk = norm3(d) / ((float)(s->t_us - f->prev_a_t_us) * 1e-6f);
     }
-    memcpy(a->eng.foot.prev_a, f, sizeof(a->eng.foot.prev_a));
-    a->eng.foot.prev_a_t_us = s->t_us;
-    a->eng.foot.have_prev_a = 1;
+    memcpy(f->prev_a, acc, sizeof(f->prev_a));
+    f->prev_a_t_us = s->t_us;
+    f->have_prev_a = 1;
 
-    /* The ring is full: the entry about to be overwritten may still be in the window. */
-    if (a->eng.foot.hist_count == BSTEP_ANALYZER_HISTORY &&
-        a->eng.foot.win_n == BSTEP_ANALYZER_HISTORY) {
-        a->eng.foot.win_sum -= a->eng.foot.hist_g[a->eng.foot.hist_head];
-        a->eng.foot.win_ad_sum -= a->eng.foot.hist_ad[a->eng.foot.hist_head];
-        a->eng.foot.win_n--;
+    if (f->cur_n == 0u) {
+        f->cur_t_us = s->t_us;
+        f->cur_j = jerk;
+        f->cur_g = f->cur_ad = f->cur_admax = 0.0f;
+        f->cur_w[0] = f->cur_w[1] = f->cur_w[2] = 0.0f;
+        if (f->have_iq)
+            up_of(f->iq, f->cur_up);
+    } else if (jerk > f->cur_j) {
+        f->cur_j = jerk;
     }
-    slot = a->eng.foot.hist_head;
-    a->eng.foot.hist_t_us[slot] = s->t_us;
-    a->eng.foot.hist_j[slot] = jerk;
-    a->eng.foot.hist_g[slot] = gn;
-    a->eng.foot.hist_ad[slot] =
-        fabsf(sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]) - BSTEP_STANDARD_GRAVITY_MPS2);
-    if (a->eng.foot.have_iq) {
-        up_of(a->eng.foot.iq, a->eng.foot.hist_up[slot]);
-    } else {
-        const float n = sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]);
-        a->eng.foot.hist_up[slot][0] = n > 0.0f ? f[0] / n : 0.0f;
-        a->eng.foot.hist_up[slot][1] = n > 0.0f ? f[1] / n : 0.0f;
-        a->eng.foot.hist_up[slot][2] = n > 0.0f ? f[2] / n : 1.0f;
-    }
-    a->eng.foot.hist_head = (a->eng.foot.hist_head + 1u) % BSTEP_ANALYZER_HISTORY;
-    if (a->eng.foot.hist_count < BSTEP_ANALYZER_HISTORY)
-        a->eng.foot.hist_count++;
-    a->eng.foot.last_gyro_dps = gn;
-
-    if (!has_gyro)
-        return; /* stance detection needs the gyroscope */
-
-    /* Moving mean of the gyro norm over the last stance_window_s. */
-    a->eng.foot.win_sum += gn;
-    a->eng.foot.win_ad_sum += a->eng.foot.hist_ad[slot];
-    a->eng.foot.win_n++;
-    while (a->eng.foot.win_n > 1u) {
-        oldest = ring_at(a, a->eng.foot.win_n - 1u);
-        if (s->t_us - a->eng.foot.hist_t_us[oldest] < win_us)
-            break;
-        a->eng.foot.win_sum -= a->eng.foot.hist_g[oldest];
-        a->eng.foot.win_ad_sum -= a->eng.foot.hist_ad[oldest];
-        a->eng.foot.win_n--;
-    }
-    if (a->eng.foot.win_n == 1u) { /* no round-off carried over */
-        a->eng.foot.win_sum = gn;
-        a->eng.foot.win_ad_sum = a->eng.foot.hist_ad[slot];
-    }
-    oldest = ring_at(a, a->eng.foot.win_n - 1u);
-
-    /* Stillness threshold: the absolute one, or a share of this swing's peak rate when that is
-     * higher (fast walking and running roll the foot faster through stance), bounded. */
-    {
-        float thr = a->cfg.stance_swing_fraction * a->eng.foot.swing_peak_dps;
-        if (a->eng.foot.in_stance || !a->eng.foot.have_swing || thr < a->cfg.stance_gyro_dps)
-            thr = a->cfg.stance_gyro_dps;
-        if (thr > a->cfg.stance_gyro_max_dps)
-            thr = a->cfg.stance_gyro_max_dps;
-        a->eng.foot.still_thr_dps = thr;
-        /* The same for the accelerometer: a sprint's stance is never as quiet as a walk's. */
-        thr = a->cfg.stance_swing_fraction * a->eng.foot.swing_peak_ad;
-        if (a->eng.foot.in_stance || !a->eng.foot.have_swing || thr < a->cfg.stance_accel_mps2)
-            thr = a->cfg.stance_accel_mps2;
-        if (thr > 4.0f * a->cfg.stance_accel_mps2)
-            thr = 4.0f * a->cfg.stance_accel_mps2;
-        a->eng.foot.still_thr_mps2 = thr;
-    }
-    if (a->eng.foot.win_sum / (float)a->eng.foot.win_n < a->eng.foot.still_thr_dps &&
-        a->eng.foot.win_ad_sum / (float)a->eng.foot.win_n < a->eng.foot.still_thr_mps2 &&
-        s->t_us - a->eng.foot.hist_t_us[oldest] >= win_us - win_us / 10) {
-        if (!a->eng.foot.in_stance) {
-            a->eng.foot.in_stance = 1;
-            a->eng.foot.still_start_us = a->eng.foot.hist_t_us[oldest];
-            a->eng.foot.stance_acc[0] = a->eng.foot.stance_acc[1] = a->eng.foot.stance_acc[2] =
-                0.0f;
-            a->eng.foot.stance_acc_n = 0;
-            a->eng.foot.stance_all[0] = a->eng.foot.stance_all[1] = a->eng.foot.stance_all[2] =
-                0.0f;
-            a->eng.foot.stance_all_n = 0;
-            if (a->eng.foot.have_swing &&
-                (float)(a->eng.foot.still_start_us - a->eng.foot.swing_start_us) * 1e-6f >=
-                    a->cfg.min_swing_s &&
-                (a->eng.foot.swing_peak_dps >= a->cfg.min_swing_gyro_dps ||
-                 a->eng.foot.swing_peak_ad >= a->cfg.min_swing_accel_mps2)) {
-                /* A real stride ended: its final contact (swing start), then the landing. */
-                bstep_time_us lo =
-                    a->eng.foot.still_start_us - (bstep_time_us)(a->cfg.ic_search_before_s * 1e6f);
-                const bstep_time_us hi = s->t_us;
-                bstep_time_us ic_t;
-                bstep_event fc = bstep__make_event(BSTEP_EVENT_FINAL_CONTACT,
-                                                   a->eng.foot.swing_start_us, s->t_us);
-                bstep_event ic;
-                if (lo < a->eng.foot.swing_start_us)
-                    lo = a->eng.foot.swing_start_us; /* the landing cannot precede the take-off */
-                ic_t = foot_find_ic(a, lo, hi);
-                ic = bstep__make_event(BSTEP_EVENT_INITIAL_CONTACT, ic_t, s->t_us);
-                ic.foot = a->cfg.placement == BSTEP_PLACEMENT_FOOT_LEFT    ? BSTEP_FOOT_LEFT
-                          : a->cfg.placement == BSTEP_PLACEMENT_FOOT_RIGHT ? BSTEP_FOOT_RIGHT
-                                                                           : BSTEP_FOOT_UNKNOWN;
-                fc.foot = ic.foot;
-                if (a->eng.foot.have_ic &&
-                    (float)(ic_t - a->eng.foot.last_ic_us) * 1e-6f <= a->cfg.max_bout_pause_s)
-                    ic.stride_time_s = (float)(ic_t - a->eng.foot.last_ic_us) * 1e-6f;
-                foot_stride(a, &ic, s->t_us);
-                a->eng.foot.last_ic_us = ic_t;
-                a->eng.foot.have_ic = 1;
-                bstep__bout_event(a, &fc);
-                bstep__bout_event(a, &ic);
-            }
-            a->eng.foot.have_swing = 0;
-            if (a->eng.foot.have_iq)
-                foot_zupt(a, s->t_us); /* restart here if no still sample follows (running) */
-        }
-        /* Gravity and the flat-foot attitude from the quiet part of the stance only (rotating
-         * slower than 25 deg/s, reading within 1 m/s^2 of 1 g): samples right after the landing
-         * still carry the impact and biased gravity upwards by 0.4-0.6 m/s^2. */
-        a->eng.foot.stance_all[0] += f[0];
-        a->eng.foot.stance_all[1] += f[1];
-        a->eng.foot.stance_all[2] += f[2];
-        a->eng.foot.stance_all_n++;
-        if (gn < 0.5f * a->cfg.stance_gyro_dps &&
-            fabsf(sqrtf(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]) - BSTEP_STANDARD_GRAVITY_MPS2) <
-                1.0f) {
-            a->eng.foot.stance_acc[0] += f[0];
-            a->eng.foot.stance_acc[1] += f[1];
-            a->eng.foot.stance_acc[2] += f[2];
-            a->eng.foot.stance_acc_n++;
-        }
-    } else if (a->eng.foot.in_stance &&
-               ((gn >= a->cfg.stance_gyro_dps && gn >= a->eng.foot.still_thr_dps) ||
-                a->eng.foot.hist_ad[slot] >= 2.0f * a->eng.foot.still_thr_mps2)) {
-        /* Stance ended: the foot left the ground at the last still sample before this rise. */
-        uint32_t k;
-        bstep_time_us t_off = s->t_us;
-        for (k = 1; k < a->eng.foot.win_n; k++) {
-            const uint32_t i = ring_at(a, k);
-            t_off = a->eng.foot.hist_t_us[i];
-            if (a->eng.foot.hist_g[i] < a->cfg.stance_gyro_dps)
-                break;
-        }
-        a->eng.foot.in_stance = 0;
-        a->eng.foot.swing_start_us = t_off;
-        a->eng.foot.have_swing = 1;
-        a->eng.foot.swing_peak_dps = gn;
-        a->eng.foot.swing_peak_ad = a->eng.foot.hist_ad[slot];
-        /* Gravity and the flat-foot up direction for this swing, from the stance just ended. */
-        if (a->eng.foot.stance_acc_n >= 3u || a->eng.foot.stance_all_n > 0u) {
-            const int quiet = a->eng.foot.stance_acc_n >= 3u;
-            const float *sum = quiet ? a->eng.foot.stance_acc : a->eng.foot.stance_all;
-            const float n = (float)(quiet ? a->eng.foot.stance_acc_n : a->eng.foot.stance_all_n);
-            const float m[3] = {sum[0] / n, sum[1] / n, sum[2] / n};
-            a->eng.foot.g_local = sqrtf(m[0] * m[0] + m[1] * m[1] + m[2] * m[2]);
-            a->eng.foot.up_flat[0] = m[0] / a->eng.foot.g_local;
-            a->eng.foot.up_flat[1] = m[1] / a->eng.foot.g_local;
-            a->eng.foot.up_flat[2] = m[2] / a->eng.foot.g_local;
-        }
-    } else if (!a->eng.foot.in_stance) {
-        if (gn > a->eng.foot.swing_peak_dps)
-            a->eng.foot.swing_peak_dps = gn;
-        if (a->eng.foot.hist_ad[slot] > a->eng.foot.swing_peak_ad)
-            a->eng.foot.swing_peak_ad = a->eng.foot.hist_ad[slot];
+    f->cur_g += gn;
+    f->cur_ad += ad;
+    if (ad > f->cur_admax)
+        f->cur_admax = ad;
+    f->cur_w[0] += w[0];
+    f->cur_w[1] += w[1];
+    f->cur_w[2] += w[2];
+    if (++f->cur_n >= f->bin_n) {
+        const float n = (float)f->cur_n;
+        const float wm[3] = {f->cur_w[0] / n, f->cur_w[1] / n, f->cur_w[2] / n};
+        bin_done(a, wm);
+        f->cur_n = 0;
     }
 }

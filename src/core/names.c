@@ -10,8 +10,8 @@
 static const char *const placement_names[] = {"auto",       "foot-left", "foot-right",
                                               "lower-back", "pocket",    "foot"};
 static const char *const axis_names[] = {"auto", "+x", "-x", "+y", "-y", "+z", "-z"};
-static const char *const direction_names[] = {"unknown",       "forward",        "backward",
-                                              "sideways-left", "sideways-right", "in-place"};
+static const char *const direction_names[] = {
+    "unknown", "forward", "backward", "sideways-left", "sideways-right", "in-place", "turn"};
 static const char *const strike_names[] = {"unknown", "toe", "flat", "heel"};
 static const char *const foot_names[] = {"unknown", "left", "right"};
 
