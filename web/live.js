@@ -36,8 +36,7 @@
     b.title = '#' + s.n + ' ' + s.direction + ', ' + s.strike + (s.stride_length_m !== null ? ', ' + s.stride_length_m.toFixed(2) + ' m' : '');
     strip.appendChild(b);
     while (strip.children.length > MAX_STRIP) { strip.removeChild(strip.firstChild); }
-    $('steps').textContent = String(s.n * 1 || strip.children.length);
-    line(s.t_s.toFixed(1) + ' s  step ' + s.n + ': ' + s.direction + ', ' + s.strike +
+    line(s.t_s.toFixed(1) + ' s  contact ' + s.n + ': ' + s.direction + ', ' + s.strike +
          (s.stride_length_m !== null ? ', stride ' + s.stride_length_m.toFixed(2) + ' m' : ''), 'step');
   });
   es.addEventListener('status', function (m) {

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "backstep/status.h"
 #include "backstep/version.h"
 #include "server/pages.h"
@@ -384,8 +386,12 @@ static void timeline_svg(bstep__buf *c, const bstep_store_session_full *f)
     const double W = 1000.0, H = 150.0, x0 = 40.0, x1 = 990.0, base = 110.0;
     double dur = f->session.duration_s;
     size_t i;
+    double bar_w;
     if (!isfinite(dur) || dur <= 0.0)
         dur = f->n_steps > 0 ? f->steps[f->n_steps - 1].ic_s + 1.0 : 1.0;
+    /* bars about half as wide as the mean spacing, 1.5 to 8 units */
+    bar_w = f->n_steps > 0 ? 0.5 * (x1 - x0) / (double)f->n_steps : 8.0;
+    bar_w = bar_w < 1.5 ? 1.5 : bar_w > 8.0 ? 8.0 : bar_w;
     bstep__buf_printf(c,
                       "<svg class=\"chart\" id=\"timeline\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
                       "aria-label=\"step timeline: %zu steps\">",
@@ -408,19 +414,20 @@ static void timeline_svg(bstep__buf *c, const bstep_store_session_full *f)
     for (i = 0; i < f->n_steps; i++) {
         const bstep_store_step *s = &f->steps[i];
         const double x = x0 + (x1 - x0) * s->ic_s / dur;
+        const double bw = bar_w;
         const double h = s->strike == BSTEP_STRIKE_TOE    ? 70.0
                          : s->strike == BSTEP_STRIKE_FLAT ? 55.0
                          : s->strike == BSTEP_STRIKE_HEEL ? 40.0
                                                           : 50.0;
         bstep__buf_printf(c,
-                          "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"2.4\" height=\"%.0f\" "
-                          "fill=\"%s\"><title>%.1f s: %s, %s</title></rect>",
-                          dir_class(s->direction), x - 1.2, base - h, h, dir_colour(s->direction),
-                          s->ic_s, bstep_direction_name(s->direction),
+                          "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
+                          "rx=\"1\" fill=\"%s\"><title>%.1f s: %s, %s</title></rect>",
+                          dir_class(s->direction), x - bw / 2, base - h, bw, h,
+                          dir_colour(s->direction), s->ic_s, bstep_direction_name(s->direction),
                           bstep_strike_name(s->strike));
         if (s->strike == BSTEP_STRIKE_TOE)
-            bstep__buf_printf(c, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"currentColor\"/>",
-                              x, base - h - 4);
+            bstep__buf_printf(c, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"#5f6b7d\"/>", x,
+                              base - h - bw, bw / 2 > 1.5 ? bw / 2 : 1.5);
     }
     for (i = 0; i < f->n_events; i++) {
         const double x = x0 + (x1 - x0) * f->events[i].t_s / dur;
@@ -437,8 +444,11 @@ static void timeline_svg(bstep__buf *c, const bstep_store_session_full *f)
             const double t = dur * k / 4.0;
             char d[32];
             fmt_dur(d, sizeof(d), t);
-            bstep__buf_printf(c, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">",
-                              x0 + (x1 - x0) * k / 4.0, H - 8);
+            bstep__buf_printf(c, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"%s\">",
+                              x0 + (x1 - x0) * k / 4.0, H - 8,
+                              k == 0   ? "start"
+                              : k == 4 ? "end"
+                                       : "middle");
             bstep__buf_html(c, d);
             bstep__buf_puts(c, "</text>");
         }
@@ -531,10 +541,11 @@ static void session_page(bstep__req *r, int64_t id)
     bstep__buf_puts(&c, "</section></div><section class=\"card\"><h2>Step by step</h2>");
     timeline_svg(&c, f);
     bstep__buf_puts(&c,
-                    "<p class=\"legend\"><span class=\"sw backward\"></span>backward "
-                    "<span class=\"sw forward\"></span>forward <span class=\"sw sideways\">"
-                    "</span>sideways <span class=\"sw unknown\"></span>unknown · tall with a dot: "
-                    "toes first, short: heel first</p></section>");
+                    "<p class=\"legend\"><span><span class=\"sw backward\"></span>backward</span>"
+                    "<span><span class=\"sw forward\"></span>forward</span><span><span "
+                    "class=\"sw sideways\"></span>sideways</span><span><span class=\"sw "
+                    "unknown\"></span>unknown</span><span>tall with a dot: toes first</span>"
+                    "<span>short: heel first</span></p></section>");
     bstep__buf_puts(&c, "<section class=\"card\" id=\"events\"><h2>Events</h2>");
     if (f->n_events == 0 && f->n_cues == 0)
         bstep__buf_puts(&c, "<p class=\"muted\">None: no gaps, stumbles or falls.</p>");
@@ -613,42 +624,88 @@ size_t bstep__progress(const bstep_store_session *list, size_t n, int weekly, bs
     return np;
 }
 
-static void bars_svg(bstep__buf *c, const period *p, size_t n, const char *id)
+/* A round upper bound of the axis (1, 2, 5 x 10^k minutes). */
+static double nice_max(double v)
 {
-    const double W = 1000.0, H = 220.0, x0 = 50.0, x1 = 990.0, y0 = 180.0, y1 = 15.0;
-    double maxv = 1.0;
-    size_t i, first = n > 26 ? n - 26 : 0;
-    for (i = first; i < n; i++) {
-        if (p[i].walking_s / 60.0 > maxv)
-            maxv = p[i].walking_s / 60.0;
+    double m = 1.0;
+    for (;;) {
+        if (m >= v)
+            return m;
+        if (2.0 * m >= v)
+            return 2.0 * m;
+        if (5.0 * m >= v)
+            return 5.0 * m;
+        m *= 10.0;
     }
+}
+
+/* Walking and backward minutes per period over a continuous axis: the last 26 weeks or the last
+ * 12 months up to now, empty periods included (a gap in training shows as a gap). */
+static void bars_svg(bstep__buf *c, const period *p, size_t n, int weekly, const char *id)
+{
+    const double W = 1000.0, H = 230.0, x0 = 60.0, x1 = 990.0, y0 = 185.0, y1 = 15.0;
+    const int slots = weekly ? 26 : 12;
+    double maxv = 0.0, mins[26], back[26];
+    char keys[26][16];
+    int k;
+    time_t now = time(NULL);
+    for (k = 0; k < slots; k++) {
+        size_t i;
+        const int ago = slots - 1 - k;
+        if (weekly) {
+            period_key(((int64_t)now - (int64_t)ago * 7 * 86400) * 1000000, 1, keys[k],
+                       sizeof(keys[k]));
+        } else {
+            struct tm tm;
+            if (localtime_r(&now, &tm) == NULL)
+                return;
+            tm.tm_mday = 1;
+            tm.tm_mon -= ago;
+            period_key((int64_t)mktime(&tm) * 1000000, 0, keys[k], sizeof(keys[k]));
+        }
+        mins[k] = back[k] = 0.0;
+        for (i = 0; i < n; i++)
+            if (strcmp(p[i].key, keys[k]) == 0) {
+                mins[k] = p[i].walking_s / 60.0;
+                back[k] = p[i].backward_s / 60.0;
+            }
+        if (mins[k] > maxv)
+            maxv = mins[k];
+    }
+    maxv = nice_max(maxv > 0.0 ? maxv : 1.0);
     bstep__buf_printf(c,
                       "<svg class=\"chart\" id=\"%s\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
-                      "aria-label=\"walking minutes per period, backward share highlighted\">",
-                      id, W, H);
+                      "aria-label=\"walking minutes per %s, backward minutes in the darker bar\">",
+                      id, W, H, weekly ? "week" : "month");
     bstep__buf_printf(c,
                       "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa4b2\"/>",
                       x0, y0, x1, y0);
+    bstep__buf_printf(c,
+                      "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa4b2\" "
+                      "stroke-dasharray=\"4 4\" opacity=\"0.5\"/>",
+                      x0, y1, x1, y1);
     bstep__buf_printf(c, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%.0f min</text>", x0 - 6,
-                      y1 + 10, maxv);
+                      y1 + 4, maxv);
     bstep__buf_printf(c, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">0</text>", x0 - 6, y0);
-    for (i = first; i < n; i++) {
-        const double slot = (x1 - x0) / (double)(n - first);
-        const double x = x0 + slot * (double)(i - first) + slot * 0.15, w = slot * 0.7;
-        const double h = (y0 - y1) * (p[i].walking_s / 60.0) / maxv;
-        const double hb = (y0 - y1) * (p[i].backward_s / 60.0) / maxv;
-        bstep__buf_printf(
-            c,
-            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"3\" "
-            "fill=\"#d9822b\" opacity=\"0.55\"><title>%s: %.0f min walking</title></rect>",
-            x, y0 - h, w, h, p[i].key, p[i].walking_s / 60.0);
-        bstep__buf_printf(c,
-                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"3\" "
-                          "fill=\"#0b7a75\"><title>%s: %.0f min backward</title></rect>",
-                          x, y0 - hb, w, hb, p[i].key, p[i].backward_s / 60.0);
-        if (n - first <= 12 || (i - first) % 2 == 0)
+    for (k = 0; k < slots; k++) {
+        const double slot = (x1 - x0) / (double)slots;
+        const double w = slot * 0.7, x = x0 + slot * (double)k + (slot - w) / 2;
+        const double h = (y0 - y1) * mins[k] / maxv, hb = (y0 - y1) * back[k] / maxv;
+        if (mins[k] > 0.0) {
+            bstep__buf_printf(c,
+                              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"3\" "
+                              "fill=\"#d9822b\" opacity=\"0.55\"><title>%s: %.0f min walking"
+                              "</title></rect>",
+                              x, y0 - h, w, h, keys[k], mins[k]);
+            bstep__buf_printf(c,
+                              "<rect class=\"backward\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                              "height=\"%.1f\" rx=\"3\" fill=\"#0b7a75\"><title>%s: %.0f min "
+                              "backward</title></rect>",
+                              x, y0 - hb, w, hb, keys[k], back[k]);
+        }
+        if (weekly ? k % 4 == 1 : k % 2 == 1)
             bstep__buf_printf(c, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>",
-                              x + w / 2, y0 + 18, p[i].key + (strlen(p[i].key) > 7 ? 5 : 0));
+                              x + w / 2, y0 + 22, keys[k] + (weekly ? 5 : 0));
     }
     bstep__buf_puts(c, "</svg>");
 }
@@ -712,12 +769,13 @@ static void progress_page(bstep__req *r)
         bstep__buf_puts(&c, "<p class=\"card empty\">No sessions yet.</p>");
     else {
         bstep__buf_puts(&c, "<section class=\"card\"><h2>Weeks</h2>");
-        bars_svg(&c, weeks, nw, "weeks");
-        bstep__buf_puts(&c, "<p class=\"legend\"><span class=\"sw backward\"></span>backward "
-                            "minutes <span class=\"sw forward\"></span>all walking minutes</p>");
+        bars_svg(&c, weeks, nw, 1, "weeks");
+        bstep__buf_puts(&c, "<p class=\"legend\"><span><span class=\"sw backward\"></span>backward "
+                            "minutes</span><span><span class=\"sw forward\"></span>all walking "
+                            "minutes</span></p>");
         period_table(&c, weeks, nw);
         bstep__buf_puts(&c, "</section><section class=\"card\"><h2>Months</h2>");
-        bars_svg(&c, months, nm, "months");
+        bars_svg(&c, months, nm, 0, "months");
         period_table(&c, months, nm);
         bstep__buf_puts(&c, "</section>");
     }
@@ -736,6 +794,37 @@ static void today(char *buf, size_t cap)
     struct tm tm;
     if (localtime_r(&t, &tm) == NULL || strftime(buf, cap, "%Y-%m-%d", &tm) == 0)
         snprintf(buf, cap, "1970-01-01");
+}
+
+/* The plan's parameters (a JSON object set by the coach) as a readable list. */
+static void params_list(bstep__buf *c, const char *json)
+{
+    cJSON *j = cJSON_Parse(json), *v;
+    if (j == NULL || !cJSON_IsObject(j)) {
+        cJSON_Delete(j);
+        return;
+    }
+    bstep__buf_puts(c, "<dl class=\"kv\" id=\"prescription\">");
+    for (v = j->child; v != NULL; v = v->next) {
+        char key[64], *txt;
+        size_t i;
+        snprintf(key, sizeof(key), "%s", v->string != NULL ? v->string : "");
+        for (i = 0; key[i]; i++)
+            if (key[i] == '_' || key[i] == '-')
+                key[i] = ' ';
+        bstep__buf_puts(c, "<dt>");
+        bstep__buf_html(c, key);
+        bstep__buf_puts(c, "</dt><dd>");
+        if (cJSON_IsString(v))
+            bstep__buf_html(c, v->valuestring);
+        else if ((txt = cJSON_PrintUnformatted(v)) != NULL) {
+            bstep__buf_html(c, txt);
+            free(txt);
+        }
+        bstep__buf_puts(c, "</dd>");
+    }
+    bstep__buf_puts(c, "</dl>");
+    cJSON_Delete(j);
 }
 
 static void plan_page(bstep__req *r)
@@ -783,11 +872,8 @@ static void plan_page(bstep__req *r)
         bstep__buf_printf(&c, " plan, level %d, since ", p.level);
         bstep__buf_html(&c, p.start_date);
         bstep__buf_puts(&c, ".</p>");
-        if (p.params_json[0]) {
-            bstep__buf_puts(&c, "<p class=\"muted\">Prescription: <code>");
-            bstep__buf_html(&c, p.params_json);
-            bstep__buf_puts(&c, "</code></p>");
-        }
+        if (p.params_json[0])
+            params_list(&c, p.params_json);
     } else {
         bstep__buf_puts(&c, "<p>No plan yet. Start one with <code>backstep plan</code> or "
                             "<code>POST /api/plans</code>. A general start: 3 to 4 sessions a "

@@ -13,4 +13,4 @@ set(BSTEP_SERVER_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/pages.c
 )
 # web/ files embedded into the binary (cmake/embed.cmake)
-set(BSTEP_WEB_FILES style.css live.js layout.html login.html live.html)
+set(BSTEP_WEB_FILES style.css live.js icon.svg layout.html login.html live.html)
