@@ -7,6 +7,7 @@
 #include "backstep/io.h"
 #include "backstep/status.h"
 #include "cli.h"
+#include "report/activity_report.h"
 #include "report/report.h"
 #include "store_cli.h"
 
@@ -16,12 +17,14 @@ static void help(void)
         "Usage: backstep analyze FILE... [OPTIONS]\n\n"
         "Analyse motion-sensor recordings: walking bouts, steps (initial and final contacts),\n"
         "cadence, stride-time variability and left/right step-time symmetry, plus a data-quality\n"
-        "report. FILE may be '-' for standard input (canonical CSV or Xsens text).\n\n"
+        "report. FILE may be '-' for standard input (canonical CSV or Xsens text).\n"
+        "Activity files (FIT, TCX, FTMS treadmill logs) give a session from speed, distance,\n"
+        "incline and heart rate; what only a motion sensor measures is null.\n\n"
         "Options:\n"
         "  --placement P      foot-left | foot-right | foot | lower-back | pocket | auto\n"
         "                     (default auto: foot or lower back, guessed from the first 60 s)\n"
-        "  --input-format F   auto | csv | sensorlogger | phyphox | xsens   (default auto:\n"
-        "                     detected from the content)\n"
+        "  --input-format F   auto | csv | sensorlogger | phyphox | xsens | fit | tcx | ftms\n"
+        "                     (default auto: detected from the content)\n"
         "  --format F         text | json (default text). JSON follows schema\n"
         "                     backstep.analysis/1 (docs/json-schema.md); several files give an "
         "array\n"
@@ -30,6 +33,10 @@ static void help(void)
         "  --front-axis A     trunk/pocket mounting: where the chest points (default auto)\n"
         "  --mass-kg KG       body mass for the energy estimate, 20..300 (default: 70 kg is\n"
         "                     assumed and the report says so)\n"
+        "  --age Y            age in years, 5..110 (activity files: heart-rate kcal, Keytel)\n"
+        "  --sex F|M          sex (activity files: heart-rate kcal, with --age)\n"
+        "  --direction D      forward | backward: how an activity file's walk was done (energy;\n"
+        "                     default: what the file notes, else unknown)\n"
         "  --no-store         do not store the sessions in the history database\n"
         "  --db URL           history database: a file path, sqlite:PATH or postgresql://...\n"
         "                     (default $BACKSTEP_DB, else $XDG_DATA_HOME/backstep/backstep.db,\n"
@@ -53,6 +60,7 @@ int bstep_cmd_analyze(int argc, char **argv)
 {
     const char *cmd = "analyze";
     bstep__analysis_options opt;
+    bstep__activity_options aopt;
     bstep__opts o;
     const char *files[1024];
     size_t nfiles = 0, i, failed = 0, printed = 0;
@@ -67,6 +75,10 @@ int bstep_cmd_analyze(int argc, char **argv)
     opt.placement = BSTEP_PLACEMENT_AUTO;
     opt.mass_kg = (double)NAN;
     opt.format = BSTEP_FORMAT_AUTO;
+    memset(&aopt, 0, sizeof(aopt));
+    aopt.age_y = (double)NAN;
+    aopt.sex = BSTEP_SEX_UNKNOWN;
+    aopt.direction = BSTEP_DIRECTION_UNKNOWN;
     bstep__opts_init(&o, argc, argv);
     while (bstep__opts_next(&o)) {
         const char *v;
@@ -106,6 +118,17 @@ int bstep_cmd_analyze(int argc, char **argv)
             if (bstep__parse_double(cmd, o.name, v, 20.0, 300.0, &opt.mass_kg) != 0)
                 return BSTEP_EXIT_USAGE;
             mass_given = 1;
+        } else if (strcmp(o.name, "age") == 0) {
+            if (bstep__parse_double(cmd, o.name, v, 5.0, 110.0, &aopt.age_y) != 0)
+                return BSTEP_EXIT_USAGE;
+        } else if (strcmp(o.name, "sex") == 0) {
+            if (bstep_sex_parse(v, &aopt.sex) != BSTEP_OK)
+                return bstep__usage_error(cmd, "--sex: expected F or M, not '%s'", v);
+        } else if (strcmp(o.name, "direction") == 0) {
+            if (bstep_direction_parse(v, &aopt.direction) != BSTEP_OK ||
+                (aopt.direction != BSTEP_DIRECTION_FORWARD &&
+                 aopt.direction != BSTEP_DIRECTION_BACKWARD))
+                return bstep__usage_error(cmd, "--direction: expected forward or backward");
         } else if (strcmp(o.name, "toe-axis") == 0) {
             if (bstep_axis_parse(v, &opt.toe_axis) != BSTEP_OK)
                 return bstep__usage_error(cmd, "--toe-axis: expected +x|-x|+y|-y|+z|-z|auto");
@@ -148,10 +171,30 @@ int bstep_cmd_analyze(int argc, char **argv)
     }
     if (json && nfiles > 1)
         printf("[\n");
+    aopt.mass_kg = opt.mass_kg;
+    aopt.format = opt.format;
     for (i = 0; i < nfiles; i++) {
         bstep__analysis a;
         char err[1024] = "";
-        int rc = bstep__analyze_file(files[i], &opt, &a, err, sizeof(err));
+        int rc;
+        if (bstep__is_activity_file(files[i], opt.format)) {
+            bstep__activity_analysis aa;
+            rc = bstep__analyze_activity(files[i], &aopt, &aa, err, sizeof(err));
+            if (rc != BSTEP_OK) {
+                fprintf(stderr, "backstep analyze: %s\n", err[0] ? err : bstep_strerror(rc));
+                failed++;
+            } else {
+                if (printed++ > 0)
+                    printf(json ? ",\n" : "\n");
+                if (json)
+                    bstep__activity_report_json(stdout, &aa);
+                else
+                    bstep__activity_report_text(stdout, &aa);
+            }
+            bstep__activity_analysis_free(&aa);
+            continue;
+        }
+        rc = bstep__analyze_file(files[i], &opt, &a, err, sizeof(err));
         if (rc != BSTEP_OK) {
             fprintf(stderr, "backstep analyze: %s\n", err[0] ? err : bstep_strerror(rc));
             failed++;

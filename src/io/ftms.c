@@ -373,6 +373,8 @@ static int parse_line(bstep_activity_reader *r, ftms_state *st, char *line, size
     }
     rec->t_us = t;
     *is_td = uuid == 0x2ACDu;
+    if (*is_td)
+        bstep__activity_info(r)->sub_sport = BSTEP_SUB_SPORT_TREADMILL;
     *more = 0;
     if (uuid == 0x2ACDu)
         rc = treadmill_data(r, st, bytes, nb, rec, more);
