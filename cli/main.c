@@ -28,6 +28,7 @@ static const command commands[] = {
     {"serve", bstep_cmd_serve, "dashboard, REST API and live ingest from a phone (HTTP)"},
     {"token", bstep_cmd_token, "create, list and revoke access tokens for serve"},
     {"history", bstep_cmd_history, "list the stored sessions (date, direction filters)"},
+    {"export", bstep_cmd_export, "write sessions as FIT, TCX, CSV or JSON activity files"},
 };
 
 static void usage(FILE *f)

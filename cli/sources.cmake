@@ -10,4 +10,5 @@ set(BSTEP_CLI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cmd_token.c
   ${CMAKE_CURRENT_LIST_DIR}/store_cli.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_history.c
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_export.c
 )

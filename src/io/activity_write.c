@@ -122,10 +122,10 @@ static void csv_record(bstep_activity_writer *w, const bstep_activity_record *r)
         fprintf(w->f, "%lld.%03lld,%s", (long long)s, (long long)ms, iso);
     }
     csv_num(w->f, r->heart_rate_bpm, 0);
-    csv_num(w->f, r->cadence_spm, 1);
+    csv_num(w->f, r->cadence_spm, 3);
     csv_num(w->f, r->speed_mps, 3);
     csv_num(w->f, r->distance_m, 2);
-    csv_num(w->f, r->incline_pct, 1);
+    csv_num(w->f, r->incline_pct, 2);
     csv_num(w->f, r->altitude_m, 1);
     csv_num(w->f, r->latitude_deg, 7);
     csv_num(w->f, r->longitude_deg, 7);
@@ -158,10 +158,10 @@ static void json_record(bstep_activity_writer *w, const bstep_activity_record *r
     bstep__jsonw_key(j, "t_us");
     bstep__jsonw_int(j, r->t_us);
     jnum(j, "heart_rate_bpm", r->heart_rate_bpm, 0);
-    jnum(j, "cadence_spm", r->cadence_spm, 1);
+    jnum(j, "cadence_spm", r->cadence_spm, 3);
     jnum(j, "speed_mps", r->speed_mps, 3);
     jnum(j, "distance_m", r->distance_m, 2);
-    jnum(j, "incline_pct", r->incline_pct, 1);
+    jnum(j, "incline_pct", r->incline_pct, 2);
     jnum(j, "altitude_m", r->altitude_m, 1);
     jnum(j, "latitude_deg", r->latitude_deg, 7);
     jnum(j, "longitude_deg", r->longitude_deg, 7);

@@ -163,7 +163,7 @@ static int summarise(bstep__activity_analysis *a, const bstep__activity_options 
                 if (isfinite(v)) {
                     any_speed = 1;
                     if (v >= BSTEP__MOVING_MPS) {
-                        double d = isfinite(dd) ? dd : v * dt;
+                        double d = v * dt; /* the speed in force over the interval */
                         walk_t += dt;
                         dist_int += v * dt;
                         if (isfinite(inc_held) && tp - t_inc <= BSTEP__ACTIVITY_GAP_S) {

@@ -71,4 +71,16 @@ void bstep__activity_analysis_free(bstep__activity_analysis *a);
 void bstep__activity_report_json(FILE *f, const bstep__activity_analysis *a);
 void bstep__activity_report_text(FILE *f, const bstep__activity_analysis *a);
 
+/**
+ * Write records (and laps, info) as an activity file. FIT keeps whole seconds, so for FIT the
+ * records of one second are merged into one (the latest known value of each field wins). With
+ * no sport in info, a treadmill log (sub-sport treadmill) is written as walking / indoor walking
+ * (FIT sport 11 / sub-sport 27, reference/formats.md section 4) and anything else as walking.
+ * @return a bstep_status; err names the file on failure.
+ */
+int bstep__activity_export(const char *path, bstep_export_format format,
+                           const bstep_activity_info *info, const bstep_activity_lap *laps,
+                           size_t n_laps, const bstep_activity_record *rec, size_t n, char *err,
+                           size_t err_len);
+
 #endif

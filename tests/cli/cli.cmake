@@ -21,4 +21,7 @@ if(BSTEP_BUILD_CLI)
   add_test(NAME cli_history
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_history.sh $<TARGET_FILE:backstep_cli>
             $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/history-tmp)
+  add_test(NAME cli_activity
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_activity.sh $<TARGET_FILE:backstep_cli>
+            $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/activity-tmp ${PROJECT_SOURCE_DIR})
 endif()
