@@ -10,6 +10,7 @@ JQ=$2
 TMP=$3
 SRC=$4
 rm -rf "$TMP" && mkdir -p "$TMP"
+export BACKSTEP_DB="$TMP/history.db" BACKSTEP_USER=tester  # never the user's database
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
