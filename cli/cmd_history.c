@@ -169,27 +169,6 @@ static void text_sessions(const bstep_store_session *list, size_t n, const char 
            n == 1 ? "" : "s", walk_s / 60.0, back_s / 60.0, (long long)steps, dist);
 }
 
-/* An end date without a time includes that whole day. */
-static int parse_bound(const char *v, int is_end, int64_t *us)
-{
-    if (bstep__cli_parse_time(v, us) != 0)
-        return -1;
-    if (is_end && strlen(v) == 10) {
-        int64_t next;
-        char d[11];
-        /* the next local midnight (days are not always 24 h long) */
-        if (bstep__cli_parse_time(v, &next) != 0)
-            return -1;
-        next += 36LL * 3600 * 1000000; /* some time into the next day */
-        bstep__store_local_date(next, d);
-        if (bstep__cli_parse_time(d, us) != 0)
-            return -1;
-    } else if (is_end) {
-        *us += 1; /* inclusive */
-    }
-    return 0;
-}
-
 int bstep_cmd_history(int argc, char **argv)
 {
     const char *cmd = "history";
@@ -199,7 +178,6 @@ int bstep_cmd_history(int argc, char **argv)
     bstep_store_session *list = NULL;
     bstep_store_user user;
     const char *db_url = NULL, *user_arg = NULL;
-    char user_buf[128];
     size_t n = 0, last = 0, i, first;
     int json = 0, all = 0, rc;
 
@@ -221,10 +199,10 @@ int bstep_cmd_history(int argc, char **argv)
         if (v == NULL)
             return BSTEP_EXIT_USAGE;
         if (strcmp(o.name, "from") == 0) {
-            if (parse_bound(v, 0, &f.from_us) != 0)
+            if (bstep__cli_parse_bound(v, 0, &f.from_us) != 0)
                 return bstep__usage_error(cmd, "--from: expected YYYY-MM-DD, not '%s'", v);
         } else if (strcmp(o.name, "to") == 0) {
-            if (parse_bound(v, 1, &f.to_us) != 0)
+            if (bstep__cli_parse_bound(v, 1, &f.to_us) != 0)
                 return bstep__usage_error(cmd, "--to: expected YYYY-MM-DD, not '%s'", v);
         } else if (strcmp(o.name, "direction") == 0) {
             if (strcmp(v, "forward") == 0)
@@ -263,13 +241,7 @@ int bstep_cmd_history(int argc, char **argv)
         return BSTEP_EXIT_DB;
     memset(&user, 0, sizeof(user));
     if (!all) {
-        const char *name = bstep__cli_user_name(user_arg, user_buf, sizeof(user_buf));
-        rc = bstep_store_user_find(st, name, &user);
-        if (rc == BSTEP_ENOTFOUND) { /* nobody of that name has stored anything yet */
-            snprintf(user.name, sizeof(user.name), "%s", name);
-            user.id = -1;
-        } else if (rc != BSTEP_OK) {
-            fprintf(stderr, "backstep %s: %s\n", cmd, bstep_store_errmsg(st));
+        if (bstep__cli_find_user(st, cmd, user_arg, &user) < 0) {
             bstep_store_close(st);
             return BSTEP_EXIT_DB;
         }

@@ -29,6 +29,8 @@ static const command commands[] = {
     {"token", bstep_cmd_token, "create, list and revoke access tokens for serve"},
     {"history", bstep_cmd_history, "list the stored sessions (date, direction filters)"},
     {"export", bstep_cmd_export, "write sessions as FIT, TCX, CSV or JSON activity files"},
+    {"report", bstep_cmd_report, "week/month/year totals and progress trends (text, JSON, HTML)"},
+    {"checkin", bstep_cmd_checkin, "record pain and wellbeing (0-10), or list check-ins"},
 };
 
 static void usage(FILE *f)

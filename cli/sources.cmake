@@ -11,4 +11,6 @@ set(BSTEP_CLI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/store_cli.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_history.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_export.c
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_report.c
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_checkin.c
 )

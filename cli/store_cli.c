@@ -167,3 +167,43 @@ void bstep__cli_local_time(int64_t t_us, char out[17])
     if (localtime_r(&t, &tm) == NULL || strftime(out, 17, "%Y-%m-%d %H:%M", &tm) != 16)
         snprintf(out, 17, "unknown time");
 }
+
+/* An end date without a time includes that whole day. */
+int bstep__cli_parse_bound(const char *v, int is_end, int64_t *us)
+{
+    if (bstep__cli_parse_time(v, us) != 0)
+        return -1;
+    if (is_end && strlen(v) == 10) {
+        int64_t next;
+        char d[11];
+        /* the next local midnight (days are not always 24 h long) */
+        if (bstep__cli_parse_time(v, &next) != 0)
+            return -1;
+        next += 36LL * 3600 * 1000000; /* some time into the next day */
+        bstep__store_local_date(next, d);
+        if (bstep__cli_parse_time(d, us) != 0)
+            return -1;
+    } else if (is_end) {
+        *us += 1; /* inclusive */
+    }
+    return 0;
+}
+
+int bstep__cli_find_user(bstep_store *st, const char *cmd, const char *name_arg,
+                         bstep_store_user *user)
+{
+    char buf[128];
+    const char *name = bstep__cli_user_name(name_arg, buf, sizeof(buf));
+    int rc = bstep_store_user_find(st, name, user);
+    if (rc == BSTEP_ENOTFOUND) {
+        bstep_store_user_init(user);
+        snprintf(user->name, sizeof(user->name), "%s", name);
+        user->id = -1;
+        return 1;
+    }
+    if (rc != BSTEP_OK) {
+        fprintf(stderr, "backstep %s: %s\n", cmd, bstep_store_errmsg(st));
+        return -1;
+    }
+    return 0;
+}

@@ -39,6 +39,13 @@ const char *bstep__cli_user_name(const char *name, char *buf, size_t cap);
  * @return 0, or -1 for text that is none of these.
  */
 int bstep__cli_parse_time(const char *text, int64_t *t_us);
+/** A range bound: like bstep__cli_parse_time; an end (is_end) given as a date alone includes
+ * that whole day, and an end time is inclusive. Returns 0 or -1. */
+int bstep__cli_parse_bound(const char *text, int is_end, int64_t *t_us);
+/** Look up the user (name_arg, else the default name). Returns 0 found, 1 no such user yet
+ * (user->id = -1, name filled), -1 database error (printed). */
+int bstep__cli_find_user(bstep_store *st, const char *cmd, const char *name_arg,
+                         bstep_store_user *user);
 /** Local "YYYY-MM-DD HH:MM" of a time. */
 void bstep__cli_local_time(int64_t t_us, char out[17]);
 
