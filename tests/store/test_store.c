@@ -226,9 +226,10 @@ BSTEP_TEST(default_location_follows_xdg)
     char dir[512], path[1024], want[1200], err[512];
     bstep_store *st = NULL;
     struct stat sb;
-    char *old_db = getenv("BACKSTEP_DB") ? strdup(getenv("BACKSTEP_DB")) : NULL;
+    char *old_db;
     if (t_is_pg())
         return; /* the default is always an SQLite file */
+    old_db = getenv("BACKSTEP_DB") ? strdup(getenv("BACKSTEP_DB")) : NULL;
     snprintf(dir, sizeof(dir), "%s/xdg_%ld", t_tmp(), (long)getpid());
     snprintf(want, sizeof(want), "%s/backstep/backstep.db", dir);
     remove(want);
