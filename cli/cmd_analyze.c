@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "activity_cli.h"
 #include "backstep/io.h"
 #include "backstep/status.h"
 #include "cli.h"
@@ -184,12 +185,39 @@ int bstep_cmd_analyze(int argc, char **argv)
                 fprintf(stderr, "backstep analyze: %s\n", err[0] ? err : bstep_strerror(rc));
                 failed++;
             } else {
+                char note[1400] = "";
+                if (st != NULL && strcmp(files[i], "-") != 0) {
+                    bstep_store_session s;
+                    int existed = 0;
+                    char day[17];
+                    rc =
+                        bstep__cli_store_activity(st, user.id, &aa, files[i], BSTEP_START_RECORDING,
+                                                  &s, &existed, err, sizeof(err));
+                    if (rc != BSTEP_OK) {
+                        fprintf(stderr, "backstep analyze: %s\n", err);
+                        db_failed++;
+                    } else {
+                        bstep__cli_local_time(s.start_us, day);
+                        if (existed)
+                            snprintf(note, sizeof(note),
+                                     "already stored as session %lld (%s, same SHA-256 %.12s...); "
+                                     "not stored again",
+                                     (long long)s.id, day, s.sha256_hex);
+                        else
+                            snprintf(note, sizeof(note), "stored as session %lld of %s (%s) in %s",
+                                     (long long)s.id, user.name, day, bstep_store_location(st));
+                    }
+                }
                 if (printed++ > 0)
                     printf(json ? ",\n" : "\n");
                 if (json)
                     bstep__activity_report_json(stdout, &aa);
                 else
                     bstep__activity_report_text(stdout, &aa);
+                if (note[0] && json)
+                    fprintf(stderr, "backstep analyze: %s: %s\n", files[i], note);
+                else if (note[0])
+                    printf("\n  History     %s\n", note);
             }
             bstep__activity_analysis_free(&aa);
             continue;

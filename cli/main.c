@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "activity_cli.h"
 #include "backstep/status.h"
 #include "backstep/version.h"
 #include "cli.h"
@@ -28,6 +29,7 @@ static const command commands[] = {
     {"serve", bstep_cmd_serve, "dashboard, REST API and live ingest from a phone (HTTP)"},
     {"token", bstep_cmd_token, "create, list and revoke access tokens for serve"},
     {"history", bstep_cmd_history, "list the stored sessions (date, direction filters)"},
+    {"import", bstep_cmd_import, "merge FIT, TCX and treadmill logs into the history by time"},
     {"export", bstep_cmd_export, "write sessions as FIT, TCX, CSV or JSON activity files"},
     {"report", bstep_cmd_report, "week/month/year totals and progress trends (text, JSON, HTML)"},
     {"checkin", bstep_cmd_checkin, "record pain and wellbeing (0-10), or list check-ins"},

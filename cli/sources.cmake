@@ -13,4 +13,5 @@ set(BSTEP_CLI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cmd_export.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_report.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_checkin.c
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_import.c
 )

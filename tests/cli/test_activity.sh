@@ -58,11 +58,12 @@ open(sys.argv[1], "w").write("\n".join(out) + "\n")
 PY
 
 expect_exit "analyze an FTMS log" 0 analyze "$TMP/walk.ftms" --direction backward --mass-kg 65
+contains "analyze stores an activity file too" "$TMP/out" "History     stored as session 1 of tester"
 contains "text report: activity file" "$TMP/out" "backstep session report (activity file)"
 contains "text report: distance" "$TMP/out" "Distance    395.0 m"
 contains "text report: incline" "$TMP/out" "Incline     3.0 % on average"
 contains "text report: technique not measured" "$TMP/out" "Technique   not measured"
-expect_exit "analyze --format json" 0 analyze --format json "$TMP/walk.ftms" --direction backward \
+expect_exit "analyze --format json" 0 analyze --no-store --format json "$TMP/walk.ftms" --direction backward \
   --mass-kg 65 --age 40 --sex F
 cp "$TMP/out" "$TMP/ftms.json"
 near "walking time: 569.5 s above 0.15 m/s" "$TMP/ftms.json" summary.walking_time_s 569.5 0.01
@@ -89,7 +90,7 @@ else bad "analyze $e_an kcal, energy $e_cmd kcal"; fi
 
 # export: FTMS -> FIT -> analyze gives the same session; FIT -> FIT is byte-identical
 expect_exit "export FTMS log to FIT" 0 export --from "$TMP/walk.ftms" --direction backward --out "$TMP/w.fit"
-expect_exit "analyze the FIT" 0 analyze --format json "$TMP/w.fit" --mass-kg 65
+expect_exit "analyze the FIT" 0 analyze --no-store --format json "$TMP/w.fit" --mass-kg 65
 cp "$TMP/out" "$TMP/fit.json"
 near "FIT: same distance" "$TMP/fit.json" summary.distance_m 395 0.01
 near "FIT: same walking time" "$TMP/fit.json" summary.walking_time_s 569 1.01
@@ -105,7 +106,7 @@ contains "TCX notes the direction" "$TMP/w.tcx" "<Notes>backstep: backward walki
 if command -v xmllint >/dev/null 2>&1; then
   if xmllint --noout --nonet "$TMP/w.tcx" 2>"$TMP/err"; then ok "TCX is well-formed XML"; else bad "xmllint: $(head -3 "$TMP/err")"; fi
 fi
-expect_exit "analyze the TCX" 0 analyze --format json "$TMP/w.tcx"
+expect_exit "analyze the TCX" 0 analyze --no-store --format json "$TMP/w.tcx"
 near "TCX: same distance" "$TMP/out" summary.distance_m 395 0.01
 expect_exit "export to CSV" 0 export --from "$TMP/w.fit" --format csv --out "$TMP/w.csv"
 lines=$(wc -l <"$TMP/w.csv")
@@ -137,10 +138,48 @@ open(sys.argv[1], "w").write(doc)
 PY
 expect_exit "export TCX to FIT" 0 export --from "$TMP/gps.tcx" --direction forward --out "$TMP/gps.fit"
 
+head -c 300 "$TMP/w.fit" >"$TMP/cut.fit"
+# the history: a motion-sensor session, the treadmill log merged into it by time
+"$BIN" simulate --placement foot-right --duration 300 --out "$TMP/imu.csv" >/dev/null 2>&1
+expect_exit "analyze a motion-sensor session (stored)" 0 analyze --placement foot-right \
+  "$TMP/imu.csv" --start @1700000020
+expect_exit "import the treadmill log" 0 import "$TMP/walk.ftms"
+contains "merged into the overlapping session" "$TMP/out" "merged the records of 307 s (ftms) into session 2"
+expect_exit "import it again" 0 import "$TMP/walk.ftms"
+contains "importing again replaces (not into the FTMS log's own session)" "$TMP/out" "into session 2"
+expect_exit "export the session list (JSON)" 0 export --format json --out "$TMP/sessions.json"
+n=$("$JQ" "$TMP/sessions.json" len sessions)
+if [ "$n" = 2 ]; then ok "two sessions stored (the log analysed, the IMU walk)"; else bad "sessions: $n"; fi
+near "session heart rate from the strap (inside the session's span)" "$TMP/sessions.json" \
+  sessions.1.heart_rate_mean_bpm 98.2 0.1
+near "session treadmill incline" "$TMP/sessions.json" sessions.1.treadmill_incline_pct 3 1e-9
+expect_exit "export the session as FIT" 0 export --session 2 --out "$TMP/s1.fit"
+expect_exit "analyze the exported session" 0 analyze --no-store --format json "$TMP/s1.fit"
+near "exported session: the treadmill distance of its 307 s" "$TMP/out" summary.distance_m 206 1
+expect_exit "export the session as TCX" 0 export --session 2 --out "$TMP/s1.tcx"
+contains "TCX from the store has trackpoints" "$TMP/s1.tcx" "<Trackpoint>"
+python3 - "$TMP/walk.ftms" "$TMP/late.ftms" <<'PY'
+import sys
+src = open(sys.argv[1]).read().splitlines()
+open(sys.argv[2], "w").write("\n".join(("1710" + l[4:]) if l[:1].isdigit() else l for l in src) + "\n")
+PY
+expect_exit "import a log that overlaps nothing" 0 import "$TMP/late.ftms"
+contains "stored as a new session" "$TMP/out" "stored as new session 3"
+expect_exit "import it again" 0 import "$TMP/late.ftms"
+contains "recognised by its checksum" "$TMP/out" "already stored as session 3"
+expect_exit "export the session list (CSV)" 0 export --format csv --out "$TMP/sessions.csv"
+lines=$(wc -l <"$TMP/sessions.csv")
+if [ "$lines" -eq 4 ]; then ok "CSV: header + 3 sessions"; else bad "CSV sessions: $lines lines"; fi
+expect_exit "export of a missing session" 4 export --session 99 --out "$TMP/x.fit"
+contains "missing session: message" "$TMP/err" "no session 99 of tester"
+expect_exit "FIT of all sessions refused" 2 export --format fit --out "$TMP/all.fit"
+expect_exit "import of a truncated FIT" 3 import "$TMP/cut.fit" 2>/dev/null
+expect_exit "import --help" 0 import --help
+
 # the independent decoder
 xc="$SRC/tests/xcheck"
 if [ -f "$xc/node_modules/@garmin/fitsdk/package.json" ] && command -v node >/dev/null 2>&1; then
-  for f in w gps; do
+  for f in w gps s1; do
     "$BIN" export --from "$TMP/$f.fit" --format json --out "$TMP/$f.expect.json" 2>/dev/null
     if (cd "$xc" && node fit_xcheck.mjs "$TMP/$f.fit" "$TMP/$f.expect.json") >"$TMP/xc.log" 2>&1; then
       ok "Garmin FIT SDK decodes $f.fit identically ($(grep -c '^ok' "$TMP/xc.log") checks)"
@@ -151,8 +190,7 @@ else
 fi
 
 # bad input and usage
-head -c 300 "$TMP/w.fit" >"$TMP/cut.fit"
-expect_exit "truncated FIT: exit 3" 3 analyze "$TMP/cut.fit"
+expect_exit "truncated FIT: exit 3" 3 analyze --no-store "$TMP/cut.fit"
 contains "truncated FIT: message" "$TMP/err" "cut.fit: truncated: the file ends at byte 300"
 expect_exit "export without --out" 2 export --from "$TMP/w.fit"
 expect_exit "export of a truncated FIT" 3 export --from "$TMP/cut.fit" --out "$TMP/x.fit"
@@ -161,7 +199,7 @@ expect_exit "export --help" 0 export --help
 contains "export --help names the formats" "$TMP/out" "--format F         fit | tcx | csv | json"
 expect_exit "analyze --help" 0 analyze --help
 contains "analyze --help lists fit" "$TMP/out" "xsens | fit | tcx | ftms"
-expect_exit "bad --direction" 2 analyze "$TMP/w.fit" --direction sideways-left
+expect_exit "bad --direction" 2 analyze --no-store "$TMP/w.fit" --direction sideways-left
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

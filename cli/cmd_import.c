@@ -1,0 +1,405 @@
+/*
+ * backstep import: bring a watch's or a treadmill's data (FIT, TCX, FTMS log) into the history.
+ *
+ * Matching. The file covers [first record, last record]. Every stored motion-sensor session of
+ * the user that overlaps that span is a candidate (activity sessions, i.e. ones stored from a
+ * FIT/TCX/FTMS file, are not: a watch file is merged into what the IMU recorded, not into
+ * another watch file); the one with the longest overlap wins (ties: the earliest). Its series
+ * from this source ("fit", "tcx" or "ftms") is replaced by the file's records, so importing the
+ * same file again changes nothing, and the store updates the session's mean heart rate and
+ * treadmill speed and incline. The session's energy is then computed again with the same model
+ * (src/core/energy.c) per walking bout: the treadmill's speed (a motion sensor on a treadmill
+ * measures the foot against the belt, not the walking speed) and incline where the series has
+ * them during the bout, the bout's measured speed otherwise, and the bout's mean heart rate.
+ * With no overlapping session the file is stored as a session of its own.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activity_cli.h"
+#include "backstep/activity.h"
+#include "backstep/status.h"
+#include "cli.h"
+#include "internal/sha256.h"
+#include "store_cli.h"
+
+static void help(void)
+{
+    printf("Usage: backstep import FILE... [OPTIONS]\n\n"
+           "Import activity files from a watch or a treadmill: FIT activity files, TCX, and FTMS\n"
+           "treadmill logs (docs/formats.md). Each file's heart rate, speed, incline, cadence and\n"
+           "distance are merged by time into the stored motion-sensor session they overlap most\n"
+           "(its heart rate, treadmill speed and incline, and its energy are updated); a file\n"
+           "that overlaps no session is stored as a session of its own. Importing a file again\n"
+           "replaces what it brought the first time.\n\n"
+           "Options:\n"
+           "  --input-format F   auto | fit | tcx | ftms (default auto: from the content)\n"
+           "  --direction D      forward | backward: how a new session's walk was done (default:\n"
+           "                     what the file notes, else unknown)\n"
+           "  --new              store each file as a session of its own, never merge\n"
+           "  --db URL           history database (as for analyze; default $BACKSTEP_DB, else\n"
+           "                     ~/.local/share/backstep/backstep.db; docs/store.md)\n"
+           "  --user NAME        whose sessions (default $BACKSTEP_USER, else the login name)\n"
+           "  --help             this text\n\n"
+           "Exit status: 0 every file imported, 2 usage error, 3 a file could not be read,\n"
+           "4 database error.\n");
+}
+
+bstep_store_series_point *bstep__cli_series_of(const bstep__activity_analysis *a)
+{
+    bstep_store_series_point *p = calloc(a->n_rec + 1, sizeof(*p));
+    size_t i;
+    if (p == NULL)
+        return NULL;
+    for (i = 0; i < a->n_rec; i++) {
+        const bstep_activity_record *r = &a->rec[i];
+        p[i].t_us = r->t_us;
+        p[i].hr_bpm = r->heart_rate_bpm;
+        p[i].speed_mps = r->speed_mps;
+        p[i].incline_pct = r->incline_pct;
+        p[i].cadence_spm = r->cadence_spm;
+        p[i].distance_m = r->distance_m;
+    }
+    return p;
+}
+
+static int is_activity_format(bstep_format f)
+{
+    return bstep_format_is_activity(f);
+}
+
+int bstep__cli_store_activity(bstep_store *st, int64_t user_id, const bstep__activity_analysis *a,
+                              const char *path, bstep_start_source start_source,
+                              bstep_store_session *s, int *existed, char *err, size_t err_len)
+{
+    bstep_store_bout *bouts;
+    bstep_store_session_parts parts;
+    bstep_store_series_point *pts;
+    char *abs;
+    size_t i;
+    int rc;
+    const int bw = a->direction == BSTEP_DIRECTION_BACKWARD,
+              fw = a->direction == BSTEP_DIRECTION_FORWARD;
+    memset(s, 0, sizeof(*s));
+    *existed = 0;
+    s->user_id = user_id;
+    if ((rc = bstep__sha256_path(path, s->sha256_hex, err, err_len)) != BSTEP_OK)
+        return rc;
+    abs = realpath(path, NULL);
+    if ((size_t)snprintf(s->source_path, sizeof(s->source_path), "%s", abs ? abs : path) >=
+        sizeof(s->source_path)) {
+        free(abs);
+        snprintf(err, err_len, "%s: path too long to store", path);
+        return BSTEP_ERANGE;
+    }
+    free(abs);
+    s->state = BSTEP_SESSION_DONE;
+    s->format = a->format;
+    s->placement = BSTEP_PLACEMENT_AUTO;
+    s->start_us = a->n_rec ? a->rec[0].t_us : a->info.start_us;
+    s->start_source = start_source;
+    s->duration_s = a->duration_s;
+    s->sample_rate_hz =
+        a->quality.median_interval_s > 0.0 ? 1.0 / a->quality.median_interval_s : (double)NAN;
+    s->samples = (int64_t)a->quality.records;
+    s->gaps = (int64_t)a->quality.gaps;
+    s->treadmill_speed_mps = s->treadmill_incline_pct = (double)NAN;
+    s->steps = isfinite(a->steps) ? (int64_t)a->steps : -1;
+    s->steps_forward = s->steps_backward = s->steps_sideways = -1;
+    s->bouts = (int64_t)a->n_bouts;
+    s->walking_time_s = a->walking_time_s;
+    s->backward_time_s = bw ? a->walking_time_s : fw ? 0.0 : (double)NAN;
+    s->cadence_spm = a->cadence_spm;
+    s->distance_m = a->distance_m;
+    s->distance_backward_m = bw ? a->distance_m : fw ? 0.0 : (double)NAN;
+    s->distance_forward_m = fw ? a->distance_m : bw ? 0.0 : (double)NAN;
+    s->speed_mps = a->speed_mps;
+    s->energy_kcal = a->energy_kcal;
+    s->energy_low_kcal = a->energy_low_kcal;
+    s->energy_high_kcal = a->energy_high_kcal;
+    s->energy_met_mean = a->met_mean;
+    s->energy_mass_kg = a->energy_mass_kg;
+    s->energy_mass_assumed = a->energy_mass_assumed;
+    s->toe_first_ratio = s->heel_first_ratio = s->stride_time_cv_pct = (double)NAN;
+    s->step_time_asymmetry_pct = s->trunk_lean_deg = (double)NAN;
+    s->look_backs = s->stumbles = s->falls = -1;
+    s->hr_mean_bpm = a->hr_mean_bpm;
+    bouts = calloc(a->n_bouts + 1, sizeof(*bouts));
+    if (bouts == NULL) {
+        snprintf(err, err_len, "%s: out of memory", path);
+        return BSTEP_ENOMEM;
+    }
+    for (i = 0; i < a->n_bouts; i++) {
+        bouts[i].start_s = a->bouts[i].start_s;
+        bouts[i].end_s = a->bouts[i].end_s;
+        snprintf(bouts[i].activity, sizeof(bouts[i].activity), "%s", bw ? "walk-backward" : "walk");
+        bouts[i].steps = -1;
+        bouts[i].distance_m = a->bouts[i].distance_m;
+    }
+    memset(&parts, 0, sizeof(parts));
+    parts.bouts = bouts;
+    parts.n_bouts = a->n_bouts;
+    rc = bstep_store_session_add(st, s, &parts, existed);
+    free(bouts);
+    if (rc == BSTEP_OK && !*existed) {
+        pts = bstep__cli_series_of(a);
+        rc = pts == NULL
+                 ? BSTEP_ENOMEM
+                 : bstep_store_series_set(st, s->id, bstep_format_name(a->format), pts, a->n_rec);
+        free(pts);
+    }
+    if (rc == BSTEP_OK)
+        rc = bstep_store_session_get(st, s->id, s);
+    if (rc != BSTEP_OK)
+        snprintf(err, err_len, "%s: not stored: %s", path, bstep_store_errmsg(st));
+    return rc;
+}
+
+/* The stored motion-sensor session overlapping [from, to) the most; 0 if none. */
+static int find_match(bstep_store *st, int64_t user_id, int64_t from, int64_t to,
+                      bstep_store_session *best, double *overlap_s)
+{
+    bstep_store_filter f;
+    bstep_store_session *list = NULL;
+    size_t n = 0, i;
+    int rc, found = 0;
+    bstep_store_filter_init(&f);
+    f.user_id = user_id;
+    f.from_us = from - 86400LL * 1000000LL; /* a session starting up to a day before */
+    f.to_us = to + 1;
+    rc = bstep_store_session_list(st, &f, &list, &n);
+    if (rc != BSTEP_OK)
+        return rc;
+    *overlap_s = 0.0;
+    for (i = 0; i < n; i++) {
+        const bstep_store_session *s = &list[i];
+        int64_t end = s->start_us + (int64_t)llround(s->duration_s * 1e6);
+        int64_t lo = s->start_us > from ? s->start_us : from, hi = end < to ? end : to;
+        double ov = (double)(hi - lo) * 1e-6;
+        if (is_activity_format(s->format) || !isfinite(s->duration_s) || hi <= lo)
+            continue;
+        if (ov > *overlap_s) {
+            *overlap_s = ov;
+            *best = *s;
+            found = 1;
+        }
+    }
+    bstep_store_free(list);
+    return found ? 1 : 0;
+}
+
+/* Mean of a series field over [t0, t1) (NAN without points). */
+static double series_mean(const bstep_store_series_point *p, size_t n, int64_t t0, int64_t t1,
+                          size_t field)
+{
+    double sum = 0.0;
+    size_t k = 0, i;
+    for (i = 0; i < n; i++) {
+        double v = field == 0 ? p[i].speed_mps : field == 1 ? p[i].incline_pct : p[i].hr_bpm;
+        if (p[i].t_us < t0 || p[i].t_us >= t1 || !isfinite(v))
+            continue;
+        sum += v;
+        k++;
+    }
+    return k ? sum / (double)k : (double)NAN;
+}
+
+/* The session's energy again, per bout, with the merged series (see the file comment). */
+static int update_energy(bstep_store *st, int64_t id, const bstep_store_user *user)
+{
+    bstep_store_session_full *full = NULL;
+    bstep_energy_segment *seg;
+    bstep_energy_walker w;
+    bstep_energy_session_result r;
+    size_t i, n = 0;
+    int rc = bstep_store_session_load(st, id, &full);
+    if (rc != BSTEP_OK)
+        return rc;
+    seg = calloc(full->n_bouts + 1, sizeof(*seg));
+    if (seg == NULL) {
+        bstep_store_session_full_free(full);
+        return BSTEP_ENOMEM;
+    }
+    for (i = 0; i < full->n_bouts; i++) {
+        const bstep_store_bout *b = &full->bouts[i];
+        int64_t t0 = full->session.start_us + (int64_t)llround(b->start_s * 1e6);
+        int64_t t1 = full->session.start_us + (int64_t)llround(b->end_s * 1e6);
+        double dur = b->end_s - b->start_s;
+        double v = series_mean(full->series, full->n_series, t0, t1, 0);
+        if (!(dur > 0.0))
+            continue;
+        if (!isfinite(v) && isfinite(b->distance_m))
+            v = b->distance_m / dur;
+        seg[n].duration_s = dur;
+        seg[n].speed_mps = v >= 0.0 && v <= 10.0 ? v : (double)NAN;
+        seg[n].grade_pct = series_mean(full->series, full->n_series, t0, t1, 1);
+        if (isfinite(seg[n].grade_pct))
+            seg[n].grade_pct = fmax(-20.0, fmin(40.0, seg[n].grade_pct));
+        seg[n].hr_bpm = series_mean(full->series, full->n_series, t0, t1, 2);
+        if (!(seg[n].hr_bpm >= 30.0 && seg[n].hr_bpm <= 230.0))
+            seg[n].hr_bpm = (double)NAN;
+        seg[n].direction =
+            strstr(b->activity, "backward") ? BSTEP_DIRECTION_BACKWARD : BSTEP_DIRECTION_FORWARD;
+        seg[n].gait = strncmp(b->activity, "run", 3) == 0 ? BSTEP_GAIT_RUN : BSTEP_GAIT_WALK;
+        n++;
+    }
+    memset(&w, 0, sizeof(w));
+    w.mass_kg = isfinite(full->session.energy_mass_kg) ? full->session.energy_mass_kg : 70.0;
+    w.age_y = user->age_y;
+    w.sex = user->sex;
+    w.vo2max_ml_kg_min = (double)NAN;
+    if (n > 0 && bstep_energy_session(seg, n, &w, &r) == BSTEP_OK && isfinite(r.energy_kcal)) {
+        bstep_store_session s = full->session;
+        s.energy_kcal = r.energy_kcal;
+        s.energy_low_kcal = r.energy_low_kcal;
+        s.energy_high_kcal = r.energy_high_kcal;
+        s.energy_met_mean = r.met_mean;
+        rc = bstep_store_session_update(st, &s);
+    }
+    free(seg);
+    bstep_store_session_full_free(full);
+    return rc;
+}
+
+int bstep_cmd_import(int argc, char **argv)
+{
+    const char *cmd = "import";
+    const char *files[1024];
+    size_t nfiles = 0, i, failed = 0;
+    const char *db_url = NULL, *user_arg = NULL;
+    char user_buf[128];
+    int never_merge = 0, db_failed = 0, rc;
+    bstep__activity_options aopt;
+    bstep__opts o;
+    bstep_store *st = NULL;
+    bstep_store_user user;
+
+    memset(&aopt, 0, sizeof(aopt));
+    aopt.mass_kg = aopt.age_y = (double)NAN;
+    aopt.sex = BSTEP_SEX_UNKNOWN;
+    aopt.direction = BSTEP_DIRECTION_UNKNOWN;
+    aopt.format = BSTEP_FORMAT_AUTO;
+    bstep__opts_init(&o, argc, argv);
+    while (bstep__opts_next(&o)) {
+        const char *v;
+        if (o.arg != NULL) {
+            if (nfiles == sizeof(files) / sizeof(files[0]))
+                return bstep__usage_error(cmd, "too many files (at most 1024 per call)");
+            files[nfiles++] = o.arg;
+            continue;
+        }
+        if (strcmp(o.name, "help") == 0) {
+            help();
+            return BSTEP_EXIT_OK;
+        } else if (strcmp(o.name, "new") == 0) {
+            never_merge = 1;
+            continue;
+        }
+        v = bstep__opts_value(&o, cmd);
+        if (v == NULL)
+            return BSTEP_EXIT_USAGE;
+        if (strcmp(o.name, "input-format") == 0) {
+            if (bstep_format_parse(v, &aopt.format) != BSTEP_OK ||
+                (aopt.format != BSTEP_FORMAT_AUTO && !bstep_format_is_activity(aopt.format)))
+                return bstep__usage_error(cmd, "--input-format: expected auto, fit, tcx or ftms");
+        } else if (strcmp(o.name, "direction") == 0) {
+            if (bstep_direction_parse(v, &aopt.direction) != BSTEP_OK ||
+                (aopt.direction != BSTEP_DIRECTION_FORWARD &&
+                 aopt.direction != BSTEP_DIRECTION_BACKWARD))
+                return bstep__usage_error(cmd, "--direction: expected forward or backward");
+        } else if (strcmp(o.name, "db") == 0) {
+            db_url = v;
+        } else if (strcmp(o.name, "user") == 0) {
+            if (v[0] == '\0' || strlen(v) >= BSTEP_STORE_NAME_MAX)
+                return bstep__usage_error(cmd, "--user: 1 to %d characters",
+                                          BSTEP_STORE_NAME_MAX - 1);
+            user_arg = v;
+        } else {
+            return bstep__usage_error(cmd, "unknown option --%s", o.name);
+        }
+    }
+    if (nfiles == 0)
+        return bstep__usage_error(cmd, "no file given");
+    if (bstep__cli_store_open(cmd, db_url, &st) != BSTEP_OK)
+        return BSTEP_EXIT_DB;
+    rc = bstep_store_user_ensure(st, bstep__cli_user_name(user_arg, user_buf, sizeof(user_buf)),
+                                 &user);
+    if (rc != BSTEP_OK) {
+        fprintf(stderr, "backstep import: %s\n", bstep_store_errmsg(st));
+        bstep_store_close(st);
+        return BSTEP_EXIT_DB;
+    }
+    aopt.mass_kg = user.mass_kg;
+    aopt.age_y = user.age_y;
+    aopt.sex = user.sex;
+    for (i = 0; i < nfiles; i++) {
+        bstep__activity_analysis a;
+        bstep_store_session s;
+        char err[1400] = "", day[17];
+        double overlap = 0.0;
+        int match = 0, existed = 0;
+        rc = bstep__analyze_activity(files[i], &aopt, &a, err, sizeof(err));
+        if (rc != BSTEP_OK) {
+            fprintf(stderr, "backstep import: %s\n", err[0] ? err : bstep_strerror(rc));
+            failed++;
+            bstep__activity_analysis_free(&a);
+            continue;
+        }
+        if (!never_merge) {
+            match =
+                find_match(st, user.id, a.rec[0].t_us, a.rec[a.n_rec - 1].t_us + 1, &s, &overlap);
+            if (match < 0) {
+                fprintf(stderr, "backstep import: %s: %s\n", files[i], bstep_store_errmsg(st));
+                db_failed++;
+                bstep__activity_analysis_free(&a);
+                continue;
+            }
+        }
+        if (match == 1) {
+            /* only the records inside the session's span are merged into it */
+            bstep_store_series_point *pts = bstep__cli_series_of(&a);
+            const int64_t end = s.start_us + (int64_t)llround(s.duration_s * 1e6);
+            size_t k = 0, j;
+            for (j = 0; pts != NULL && j < a.n_rec; j++)
+                if (pts[j].t_us >= s.start_us && pts[j].t_us <= end)
+                    pts[k++] = pts[j];
+            rc = pts == NULL
+                     ? BSTEP_ENOMEM
+                     : bstep_store_series_set(st, s.id, bstep_format_name(a.format), pts, k);
+            free(pts);
+            if (rc == BSTEP_OK)
+                rc = update_energy(st, s.id, &user);
+            if (rc != BSTEP_OK) {
+                fprintf(stderr, "backstep import: %s: not merged: %s\n", files[i],
+                        bstep_store_errmsg(st));
+                db_failed++;
+            } else {
+                bstep__cli_local_time(s.start_us, day);
+                printf("%s: merged the records of %.0f s (%s) into session %lld (%s, %s)\n",
+                       files[i], overlap, bstep_format_name(a.format), (long long)s.id, day,
+                       bstep_format_name(s.format));
+            }
+        } else {
+            rc = bstep__cli_store_activity(st, user.id, &a, files[i], BSTEP_START_IMPORTED, &s,
+                                           &existed, err, sizeof(err));
+            if (rc != BSTEP_OK) {
+                fprintf(stderr, "backstep import: %s\n", err);
+                db_failed++;
+            } else {
+                bstep__cli_local_time(s.start_us, day);
+                printf("%s: %s session %lld (%s, %zu records)\n", files[i],
+                       existed ? "already stored as" : "stored as new", (long long)s.id, day,
+                       a.n_rec);
+            }
+        }
+        bstep__activity_analysis_free(&a);
+    }
+    bstep_store_close(st);
+    fflush(stdout);
+    if (db_failed)
+        return BSTEP_EXIT_DB;
+    return failed ? BSTEP_EXIT_INPUT : BSTEP_EXIT_OK;
+}
