@@ -57,7 +57,7 @@ def main():
     for tp in args:
         tr = json.load(open(tp))
         rec = os.path.join(os.path.dirname(tp), tr['recording'])
-        out = subprocess.run([binp, 'analyze', '--format', 'json', '--placement', tr['placement'],
+        out = subprocess.run([binp, 'analyze', '--no-store', '--format', 'json', '--placement', tr['placement'],
                               rec], capture_output=True, text=True)
         if out.returncode != 0:
             print(tp, 'analyze failed', out.stderr.strip()); continue

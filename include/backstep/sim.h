@@ -36,7 +36,7 @@ extern "C" {
 #endif
 
 /** Simulator version (written into truth files as "backstep simulate v<N>"). */
-#define BSTEP_SIM_MODEL_VERSION 1
+#define BSTEP_SIM_MODEL_VERSION 2
 /** Maximum segments of a scenario. */
 #define BSTEP_SIM_MAX_SEGMENTS 64
 
@@ -199,6 +199,7 @@ typedef struct {
         double ic_s, fc_s, t_flat_s, t_rel_s;
         double heel_xy[2], yaw_rad;
         double ic_angle_deg, off_angle_deg;
+        double ic_roll_deg, off_roll_deg; /* foot roll at contact / at release (side-steps) */
         double impact_mps2;
         double clearance_m, trip_u, trip_m;
         double stride_length_m;

@@ -177,6 +177,14 @@ static const float *up_at(const foot_t *f, bstep_time_us t)
     return bin_at(f, f->count - 1u)->up;
 }
 
+/* Elevation of the toe axis (deg, toes up +) for a sensor-frame up vector. */
+static float toe_elevation(const float toe[3], const float up[3])
+{
+    float si = dot3(toe, up);
+    si = si > 1.0f ? 1.0f : (si < -1.0f ? -1.0f : si);
+    return asinf(si) * R2D;
+}
+
 /* Zero-velocity update: velocity and position restart from zero. */
 static void zupt(foot_t *f, bstep_time_us t_us)
 {
@@ -269,14 +277,6 @@ static int toe_flat(const foot_t *f, const float up_s[3], const float travel_s[3
     out[1] /= n;
     out[2] /= n;
     return 1;
-}
-
-/* Elevation of the toe axis (deg, toes up +) for a sensor-frame up vector. */
-static float toe_elevation(const float toe[3], const float up[3])
-{
-    float si = dot3(toe, up);
-    si = si > 1.0f ? 1.0f : (si < -1.0f ? -1.0f : si);
-    return asinf(si) * R2D;
 }
 
 static bstep_strike angle_class(const bstep_analyzer *a, float deg)
@@ -373,10 +373,10 @@ static void stride(bstep_analyzer *a, bstep_event *ic, bstep_event *fc, bstep_ti
     bis[1] = (s * toe_w[0] + c * toe_w[1]) / uh;
     ic->stride_forward_m = d[0] * bis[0] + d[1] * bis[1];
     ic->stride_left_m = -d[0] * bis[1] + d[1] * bis[0]; /* left = up x forward */
-    if (len < a->cfg.in_place_m)
-        ic->direction = BSTEP_DIRECTION_IN_PLACE;
-    else if (fabsf(turn) > a->cfg.turn_stride_deg)
+    if (fabsf(turn) > a->cfg.turn_stride_deg)
         ic->direction = BSTEP_DIRECTION_TURN;
+    else if (len < a->cfg.in_place_m)
+        ic->direction = BSTEP_DIRECTION_IN_PLACE;
     else if (ic->stride_forward_m > a->cfg.direction_cos * len)
         ic->direction = BSTEP_DIRECTION_FORWARD;
     else if (ic->stride_forward_m < -a->cfg.direction_cos * len)

@@ -161,7 +161,7 @@ static void check_strides(const char *scenario, double rate, int *checked)
             const double d = integrate_stride(r, i0, i1, &vend);
             BSTEP_ASSERT_NEAR(d, ev->stride_length_m, 0.01 * ev->stride_length_m);
             /* the end velocity is not exactly 0 only because the sampled impact transients
-             * (30 Hz) integrate with a small trapezoid error */
+             * integrate with a small trapezoid error */
             BSTEP_ASSERT_LE(vend, 0.05);
             (*checked)++;
         }
@@ -173,11 +173,13 @@ static void check_strides(const char *scenario, double rate, int *checked)
 BSTEP_TEST(stride_length_by_double_integration_forward_and_backward)
 {
     int checked = 0;
-    check_strides("stand 2s\nwalk forward 10 strides speed=1.3\nstand 2s\n", 400, &checked);
-    check_strides("stand 2s\nwalk backward 10 strides speed=0.7\nstand 2s\n", 200, &checked);
-    check_strides("stand 2s\nwalk backward 8 strides speed=0.4 strike=heel\nstand 2s\n", 200,
+    /* 1 kHz: the foot impact peaks within 2 ms of the contact (docs/simulation.md 1.2), which
+     * coarser sampling integrates with a trapezoid error of 1-2 % */
+    check_strides("stand 2s\nwalk forward 10 strides speed=1.3\nstand 2s\n", 1000, &checked);
+    check_strides("stand 2s\nwalk backward 10 strides speed=0.7\nstand 2s\n", 1000, &checked);
+    check_strides("stand 2s\nwalk backward 8 strides speed=0.4 strike=heel\nstand 2s\n", 1000,
                   &checked);
-    check_strides("stand 2s\njog forward 10 strides speed=2.8\nstand 2s\n", 400, &checked);
+    check_strides("stand 2s\njog forward 10 strides speed=2.8\nstand 2s\n", 1000, &checked);
     BSTEP_ASSERT_GE(checked, 30);
 }
 

@@ -48,6 +48,8 @@
 #define LOOKAHEAD_S 4.0
 #define FD_H_S      1e-3
 #define NO_TIME     1e30
+/* Half the width of the foot (edge to centre line), m, for a 1.75 m adult. */
+#define FOOT_HALF_WIDTH_M 0.045
 
 typedef struct bstep__sim_stance stance;
 typedef struct bstep__sim_knot knot;
@@ -153,16 +155,23 @@ static void mat_t_vec(double R[3][3], const double v[3], double out[3])
         out[i] = R[0][i] * v[0] + R[1][i] * v[1] + R[2][i] * v[2];
 }
 
-/* Damped impact oscillation, C2 at t = 0; peak |second derivative| about amp_mps2. */
-static double impact_shape(double t, double freq_hz, double amp_mps2)
+/* Damped impact oscillation, C2 at t = 0; peak |second derivative| about amp_mps2. The envelope
+ * (t/tau)^2 e^(-t/tau) rises with tau = rise / f: the trunk (rise 0.35) sees a softened impact
+ * whose acceleration peaks about 25 ms after the contact; at the foot and shank (rise 0.12) it
+ * peaks within 2 ms and the second half-wave is 0.8 of the first, as in real foot data (gaitmap
+ * 204.8 Hz: the largest deceleration in the first sample after the heel lands; sangenis 800 Hz
+ * backward toe contacts: peak within 5 ms, rings out in about 30 ms). */
+static double impact_shape(double t, double freq_hz, double amp_mps2, int sharp)
 {
-    const double w = 2.0 * PI * freq_hz, tau = 0.35 / freq_hz;
+    const double w = 2.0 * PI * freq_hz, tau = (sharp ? 0.12 : 0.35) / freq_hz;
+    /* peak |d2/dt2 (x^2 e^-x sin wt)| / w^2: 0.54 (x^2 e^-x peaks at 4 e^-2; the rise-0.35 value
+     * kept as it was) and 1.256 for rise 0.12 (computed numerically) */
+    const double k = sharp ? 1.256 : 0.54;
     double x;
     if (t <= 0.0 || t > 20.0 * tau || amp_mps2 == 0.0)
         return 0.0;
     x = t / tau;
-    /* (x^2 e^-x) peaks at 4 e^-2 = 0.54 */
-    return -amp_mps2 / (0.54 * w * w) * x * x * exp(-x) * sin(w * t);
+    return -amp_mps2 / (k * w * w) * x * x * exp(-x) * sin(w * t);
 }
 
 /* ---- event queue ------------------------------------------------------------------------- */
@@ -195,8 +204,34 @@ size_t bstep_sim_events_lost(const bstep_sim *g)
 
 /* ---- feet -------------------------------------------------------------------------------- */
 
+/* Foot roll (rad, + = left edge up) and its derivatives at t inside stance s: side-steps land on
+ * the leading edge and roll flat, and leave by rolling about the trailing edge (the leading edge
+ * rises), with the same minimum-jerk phases as the sole angle. */
+static void stance_roll(const stance *s, double t, double ro[3])
+{
+    double a, T, tau;
+    ro[0] = ro[1] = ro[2] = 0.0;
+    if (t < s->t_flat_s && s->ic_roll_deg != 0.0) {
+        a = s->ic_roll_deg * DEG;
+        T = s->t_flat_s - s->ic_s;
+        tau = clampd((t - s->ic_s) / T, 0.0, 1.0);
+        ro[0] = a * (1.0 - mj(tau));
+        ro[1] = -a * mj_d(tau) / T;
+        ro[2] = -a * mj_dd(tau) / (T * T);
+    } else if (t >= s->t_rel_s && s->off_roll_deg != 0.0) {
+        a = s->off_roll_deg * DEG;
+        T = s->fc_s - s->t_rel_s;
+        tau = clampd((t - s->t_rel_s) / T, 0.0, 1.0);
+        ro[0] = a * mj(tau);
+        ro[1] = a * mj_d(tau) / T;
+        ro[2] = a * mj_dd(tau) / (T * T);
+    }
+}
+
 /* Sole angle (rad) and its derivatives at t inside stance s (any t >= ic), plus the heel point
- * position, velocity and acceleration from the pivot constraint. */
+ * position, velocity and acceleration from the pivot constraint (and the roll about the foot's
+ * edge: the edge on the ground does not move, so the centre line rises by w sin|roll| and moves
+ * sideways by w (1 - cos roll), w = half the foot's width). */
 static void stance_state(const bstep_sim *g, const stance *s, double t, double th[3], double h[3],
                          double hd[3], double hdd[3])
 {
@@ -242,6 +277,29 @@ static void stance_state(const bstep_sim *g, const stance *s, double t, double t
         hd[0] = hd[1] = hd[2] = 0.0;
         hdd[0] = hdd[1] = hdd[2] = 0.0;
     }
+    if (s->ic_roll_deg != 0.0 || s->off_roll_deg != 0.0) {
+        double ro[3];
+        stance_roll(s, t, ro);
+        if (ro[0] != 0.0) {
+            /* pivot edge at lateral offset ey (foot frame): the edge that stays down */
+            const double ey =
+                (ro[0] > 0.0 ? -1.0 : 1.0) * FOOT_HALF_WIDTH_M * g->cfg.height_m / 1.75;
+            const double c = cos(ro[0]), sn = sin(ro[0]);
+            const double oy = ey * (1.0 - c), oy_d = ey * sn * ro[1],
+                         oy_dd = ey * (c * ro[1] * ro[1] + sn * ro[2]);
+            const double oz = -ey * sn, oz_d = -ey * c * ro[1],
+                         oz_dd = -ey * (-sn * ro[1] * ro[1] + c * ro[2]);
+            h[0] += -sy * oy;
+            h[1] += cy * oy;
+            h[2] += oz;
+            hd[0] += -sy * oy_d;
+            hd[1] += cy * oy_d;
+            hd[2] += oz_d;
+            hdd[0] += -sy * oy_dd;
+            hdd[1] += cy * oy_dd;
+            hdd[2] += oz_dd;
+        }
+    }
 }
 
 /* Index of the stance of foot f current at t (last with ic <= t). */
@@ -255,15 +313,17 @@ static size_t stance_at(const bstep_sim *g, int f, double t)
 
 /* Foot pose: heel point position, yaw (rad), sole angle (rad) at t; plus the impact offset. */
 static void foot_pose(const bstep_sim *g, int f, double t, double heel[3], double *yaw,
-                      double *theta)
+                      double *theta, double *roll)
 {
     const size_t k = stance_at(g, f, t);
     const stance *s = &g->st[f][k];
-    double th[3], hd[3], hdd[3];
+    double th[3], hd[3], hdd[3], ro[3];
     if (k + 1 >= g->st_n[f] || t < s->fc_s) {
         stance_state(g, s, t, th, heel, hd, hdd);
+        stance_roll(s, t, ro);
         *yaw = s->yaw_rad;
         *theta = th[0];
+        *roll = ro[0];
     } else {
         const stance *n = &g->st[f][k + 1];
         const double T = n->ic_s - s->fc_s, u = (t - s->fc_s) / T;
@@ -286,6 +346,12 @@ static void foot_pose(const bstep_sim *g, int f, double t, double heel[3], doubl
         }
         *theta = herm5(th[0], th[1], th[2], th1[0], th1[1], th1[2], T, u);
         *yaw = herm5(s->yaw_rad, 0, 0, n->yaw_rad, 0, 0, T, u);
+        {
+            double r0[3], r1[3];
+            stance_roll(s, s->fc_s, r0);
+            stance_roll(n, n->ic_s, r1);
+            *roll = herm5(r0[0], r0[1], r0[2], r1[0], r1[1], r1[2], T, u);
+        }
     }
 }
 
@@ -295,7 +361,7 @@ static void foot_impact(const bstep_sim *g, int f, double t, double freq, double
 {
     const size_t k = stance_at(g, f, t);
     const stance *s = &g->st[f][k];
-    const double z = impact_shape(t - s->ic_s, freq, s->impact_mps2 * scale);
+    const double z = impact_shape(t - s->ic_s, freq, s->impact_mps2 * scale, freq >= 30.0);
     off[0] = 0.35 * z * cos(s->yaw_rad);
     off[1] = 0.35 * z * sin(s->yaw_rad);
     off[2] = z;
@@ -399,9 +465,9 @@ static void site_pose(const bstep_sim *g, double t, double p[3], double R[3][3],
     int i;
     *sole = 0.0;
     if (site == BSTEP_SIM_AT_FOOT || site == BSTEP_SIM_AT_HEEL) {
-        double heel[3], yaw, th;
-        foot_pose(g, f, t, heel, &yaw, &th);
-        rot_zyx(yaw, -th, 0.0, R);
+        double heel[3], yaw, th, roll;
+        foot_pose(g, f, t, heel, &yaw, &th, &roll);
+        rot_zyx(yaw, -th, roll, R);
         if (site == BSTEP_SIM_AT_FOOT) {
             r[0] = 0.5 * g->foot_len_m;
             r[1] = 0.0;
@@ -440,7 +506,7 @@ static void site_pose(const bstep_sim *g, double t, double p[3], double R[3][3],
             /* legs: hip from the pelvis, ankle from the foot */
             const double side_sign = f == 0 ? 1.0 : -1.0;
             const double thigh = 0.462 * g->leg_m, shank = 0.462 * g->leg_m;
-            double hip[3], ankle[3], heel[3], yaw, th, Rf[3][3], d[3], D, Dc, x1, e, fwd[3],
+            double hip[3], ankle[3], heel[3], yaw, th, roll, Rf[3][3], d[3], D, Dc, x1, e, fwd[3],
                 knee[3], dn[3], fd, zax[3], xax[3], yax[3], n;
             const double rh[3] = {0.0, side_sign * 0.09 * scale, 0.0};
             const double ra[3] = {0.25 * g->foot_len_m, 0.0, 0.076 * g->leg_m};
@@ -452,8 +518,8 @@ static void site_pose(const bstep_sim *g, double t, double p[3], double R[3][3],
             mat_vec(Rt, rh2, q);
             for (i = 0; i < 3; i++)
                 hip[i] = tp.p[i] + q[i];
-            foot_pose(g, leg, t, heel, &yaw, &th);
-            rot_zyx(yaw, -th, 0.0, Rf);
+            foot_pose(g, leg, t, heel, &yaw, &th, &roll);
+            rot_zyx(yaw, -th, roll, Rf);
             mat_vec(Rf, ra, q);
             for (i = 0; i < 3; i++) {
                 ankle[i] = heel[i] + q[i];
@@ -662,6 +728,34 @@ static void emit_segment(bstep_sim *g, double end_s)
     g->seg_dist[g->seg_i] = g->seg_distance_m;
 }
 
+/* Truth direction of a stride from its geometry (algorithms.md section 7, as the analysis defines
+ * it): a heading change over 60 deg is a turning stride; otherwise the displacement of the middle
+ * of the foot (where a shoe sensor sits; the heel point swings round in a pivot) against the foot's
+ * mean heading over the stride: shorter than 0.15 m in place, within 60 deg of the toes forward, of
+ * the heel backward, otherwise sideways. So a transition stride (forward walk to side-steps) or a
+ * closing step is labelled by what the foot did, not by the segment. */
+static bstep_direction stride_direction(double dx, double dy, double yaw0, double yaw1)
+{
+    double dyaw = yaw1 - yaw0, m, fw, left, len;
+    while (dyaw > PI)
+        dyaw -= 2.0 * PI;
+    while (dyaw < -PI)
+        dyaw += 2.0 * PI;
+    len = sqrt(dx * dx + dy * dy);
+    if (fabs(dyaw) > 60.0 * DEG)
+        return BSTEP_DIRECTION_TURN;
+    if (len < 0.15)
+        return BSTEP_DIRECTION_IN_PLACE;
+    m = yaw0 + 0.5 * dyaw;
+    fw = dx * cos(m) + dy * sin(m);
+    left = -dx * sin(m) + dy * cos(m);
+    if (fw > 0.5 * len)
+        return BSTEP_DIRECTION_FORWARD;
+    if (fw < -0.5 * len)
+        return BSTEP_DIRECTION_BACKWARD;
+    return left > 0.0 ? BSTEP_DIRECTION_SIDEWAYS_LEFT : BSTEP_DIRECTION_SIDEWAYS_RIGHT;
+}
+
 /* Plan one walking/running step of foot f. */
 static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int stumble_phase,
                       int fault)
@@ -721,6 +815,12 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
         prev->off_angle_deg = run ? 30.0 : 24.0 + 6.0 * S->speed_mps;
     else
         prev->off_angle_deg = run ? -75.0 : -(45.0 + 10.0 * (S->speed_mps - 1.0));
+    /* Side-steps roll the foot about its long axis (sangenis side-stepping: +-30..40 deg per
+     * stride, 150-950 deg/s): it leaves by rolling about the trailing edge, the edge toward the
+     * travel direction rising, and lands on that edge (docs/simulation.md 1.2). */
+    if (!closing && (S->direction == BSTEP_DIRECTION_SIDEWAYS_LEFT ||
+                     S->direction == BSTEP_DIRECTION_SIDEWAYS_RIGHT))
+        prev->off_roll_deg = S->direction == BSTEP_DIRECTION_SIDEWAYS_LEFT ? 30.0 : -30.0;
     T_swing = t_ic - prev->fc_s;
 
     /* the path and the new foot placement */
@@ -739,12 +839,15 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
         s->heel_xy[1] = g->path_xy[1] + ch * lat - 0.5 * g->foot_len_m * sh;
     }
     s->ic_angle_deg = strike_angle(g, S, fault, g->rng_gait, &strike);
+    if (!closing && S->direction == BSTEP_DIRECTION_SIDEWAYS_LEFT)
+        s->ic_roll_deg = -6.0;
+    else if (!closing && S->direction == BSTEP_DIRECTION_SIDEWAYS_RIGHT)
+        s->ic_roll_deg = 6.0;
     s->strike = strike;
     T_load = (bw ? 0.06 : 0.08) * T_stride;
     if (run)
         T_load = 0.05 * T_stride;
     s->t_flat_s = t_ic + T_load;
-    s->direction = (int)S->direction;
     s->stumble = stumble_phase == 1;
     s->clearance_m = (run ? 0.10 : 0.045) * g->cfg.height_m / 1.75;
     if (closing)
@@ -768,6 +871,10 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
     dx = s->heel_xy[0] - prev_xy[0];
     dy = s->heel_xy[1] - prev_xy[1];
     s->stride_length_m = sqrt(dx * dx + dy * dy);
+    s->direction =
+        (int)stride_direction(dx + 0.5 * g->foot_len_m * (cos(s->yaw_rad) - cos(prev->yaw_rad)),
+                              dy + 0.5 * g->foot_len_m * (sin(s->yaw_rad) - sin(prev->yaw_rad)),
+                              prev->yaw_rad, s->yaw_rad);
     (void)T_swing;
 
     /* pelvis knot */
@@ -860,6 +967,10 @@ static void plan_turn_step(bstep_sim *g, double dyaw, double T)
     dx = s->heel_xy[0] - prev_xy[0];
     dy = s->heel_xy[1] - prev_xy[1];
     s->stride_length_m = sqrt(dx * dx + dy * dy);
+    s->direction =
+        (int)stride_direction(dx + 0.5 * g->foot_len_m * (cos(s->yaw_rad) - cos(prev->yaw_rad)),
+                              dy + 0.5 * g->foot_len_m * (sin(s->yaw_rad) - sin(prev->yaw_rad)),
+                              prev->yaw_rad, s->yaw_rad);
     k = add_knot(g, t_ic);
     k->xyz[0] = g->path_xy[0];
     k->xyz[1] = g->path_xy[1];
