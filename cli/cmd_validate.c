@@ -60,6 +60,25 @@ typedef struct {
     /* backward distance per file */
     uint64_t n_bw_dist;
     double sum_bw_dist_err, max_bw_dist_err;
+    /* per reference bout (mobgap): cadence, stride length, speed */
+    uint64_t n_cad;
+    double sum_cad_err, max_cad_err, sum_cad_abs;
+    uint64_t n_bsl, n_bspeed;
+    double sum_bsl_abs, sum_bsl_rel, sum_bsl_bias, sum_bspeed_abs, sum_bspeed_rel;
+    /* a second reference system (mobgap stereophotogrammetry) */
+    char alt_system[32];
+    uint64_t alt_ref, alt_det, alt_tp;
+    double alt_sum_dt;
+    /* left/right against initial_contacts_side */
+    uint64_t lr_n, lr_ok;
+    /* falls (file labels) */
+    uint64_t fall_files, fall_detected, fall_bw_files, fall_bw_detected, adl_files, adl_alarm;
+    uint64_t fall_extra, n_impact;
+    double sum_impact_err, adl_walk_s;
+    uint64_t adl_walk_alarms, nearfall_files, nearfall_stumble;
+    /* simulator events */
+    uint64_t ev_ref[3], ev_hit[3], ev_false[3];
+    double ev_walk_s;
 } group_score;
 
 typedef struct {
@@ -135,22 +154,30 @@ static int score_file(group_score *g, const bstep__truth *t, const bstep__analys
                       const char *label)
 {
     double *det = malloc((a->n_steps + 1) * sizeof(double));
+    size_t *det_k = malloc((a->n_steps + 1) * sizeof(size_t));
+    size_t *ref_k = malloc((t->n_ic + 1) * sizeof(size_t));
     double *ref = malloc((t->n_ic + 1) * sizeof(double));
     unsigned char *ref_used, *det_used;
     pair *pairs = NULL;
     size_t nd = 0, nr = 0, np = 0, capp = 0, i, j, tp = 0;
     double sum_dt = 0.0;
-    if (det == NULL || ref == NULL) {
+    if (det == NULL || ref == NULL || det_k == NULL || ref_k == NULL) {
         free(det);
         free(ref);
+        free(det_k);
+        free(ref_k);
         return BSTEP_ENOMEM;
     }
     for (i = 0; i < a->n_steps; i++)
-        if (in_scored(t, a->steps[i].ic_s, a->duration_s))
+        if (in_scored(t, a->steps[i].ic_s, a->duration_s)) {
+            det_k[nd] = i;
             det[nd++] = a->steps[i].ic_s;
+        }
     for (i = 0; i < t->n_ic; i++)
-        if (in_scored(t, t->ic_s[i], a->duration_s))
+        if (in_scored(t, t->ic_s[i], a->duration_s)) {
+            ref_k[nr] = i;
             ref[nr++] = t->ic_s[i];
+        }
     ref_used = calloc(nr + 1, 1);
     det_used = calloc(nd + 1, 1);
     /* Candidate pairs within the window (both lists are sorted: sliding start index). */
@@ -184,6 +211,14 @@ static int score_file(group_score *g, const bstep__truth *t, const bstep__analys
         det_used[pairs[i].di] = 1;
         tp++;
         sum_dt += pairs[i].dt;
+        if (t->ic_side != NULL) { /* left/right of the matched contact */
+            const char side = t->ic_side[ref_k[pairs[i].ri]];
+            const bstep_foot f = a->steps[det_k[pairs[i].di]].foot;
+            if ((side == 'L' || side == 'R') && f != BSTEP_FOOT_UNKNOWN) {
+                g->lr_n++;
+                g->lr_ok += (side == 'L') == (f == BSTEP_FOOT_LEFT);
+            }
+        }
     }
     g->files++;
     g->ref += nr;
@@ -236,7 +271,234 @@ static int score_file(group_score *g, const bstep__truth *t, const bstep__analys
     free(det_used);
     free(det);
     free(ref);
+    free(det_k);
+    free(ref_k);
     return BSTEP_OK;
+}
+
+/* One-to-one matching of two sorted lists within MATCH_S: true positives and their summed
+ * absolute time difference (greedy on the closest pairs, as score_file). */
+static uint64_t match_lists(const double *ref, size_t nr, const double *det, size_t nd,
+                            double *sum_dt)
+{
+    unsigned char *ru = calloc(nr + 1, 1), *du = calloc(nd + 1, 1);
+    pair *pairs = NULL;
+    size_t np = 0, capp = 0, i, j, k;
+    uint64_t tp = 0;
+    *sum_dt = 0.0;
+    for (i = 0, j = 0; i < nr && ru && du; i++) {
+        while (j < nd && det[j] < ref[i] - MATCH_S)
+            j++;
+        for (k = j; k < nd && det[k] <= ref[i] + MATCH_S; k++) {
+            if (np == capp) {
+                pair *q;
+                capp = capp ? capp * 2 : 256;
+                q = realloc(pairs, capp * sizeof(*pairs));
+                if (q == NULL)
+                    break;
+                pairs = q;
+            }
+            pairs[np].dt = fabs(det[k] - ref[i]);
+            pairs[np].ri = i;
+            pairs[np].di = k;
+            np++;
+        }
+    }
+    if (np > 0)
+        qsort(pairs, np, sizeof(*pairs), cmp_pair);
+    for (i = 0; i < np; i++) {
+        if (ru[pairs[i].ri] || du[pairs[i].di])
+            continue;
+        ru[pairs[i].ri] = du[pairs[i].di] = 1;
+        tp++;
+        *sum_dt += pairs[i].dt;
+    }
+    free(pairs);
+    free(ru);
+    free(du);
+    return tp;
+}
+
+static int in_bouts(const bstep__truth_bout *b, size_t n, double x)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (x >= b[i].start_s - PAD_S && x <= b[i].end_s + PAD_S)
+            return 1;
+    return 0;
+}
+
+/* Per reference bout: cadence of the detected contacts inside it (60 x intervals / time from
+ * the first to the last), mean stride length (2 x the mean detected step length) and speed
+ * (detected distance / the bout's duration). Then the second reference system's contacts. */
+static void score_bouts(group_score *g, const bstep__truth *t, const bstep__analysis *a)
+{
+    size_t i, k;
+    for (i = 0; i < t->n_bouts; i++) {
+        const bstep__truth_bout *b = &t->bouts[i];
+        double first = (double)NAN, last = (double)NAN, len_sum = 0.0;
+        size_t n = 0, n_len = 0;
+        for (k = 0; k < a->n_steps; k++) {
+            const double x = a->steps[k].ic_s;
+            if (x < b->start_s - 0.05 || x > b->end_s + 0.05)
+                continue;
+            if (n == 0)
+                first = x;
+            last = x;
+            n++;
+            if (isfinite(a->steps[k].step_length_m) && n > 1) {
+                len_sum += a->steps[k].step_length_m;
+                n_len++;
+            }
+        }
+        if (isfinite(b->cadence_spm) && b->cadence_spm > 0.0 && n >= 3 && last > first) {
+            const double cad = 60.0 * (double)(n - 1) / (last - first);
+            const double rel = fabs(cad - b->cadence_spm) / b->cadence_spm;
+            g->n_cad++;
+            g->sum_cad_err += rel;
+            g->sum_cad_abs += fabs(cad - b->cadence_spm);
+            if (rel > g->max_cad_err)
+                g->max_cad_err = rel;
+        }
+        if (n_len >= 2 && isfinite(b->stride_length_m) && b->stride_length_m > 0.0) {
+            const double sl = 2.0 * len_sum / (double)n_len;
+            g->n_bsl++;
+            g->sum_bsl_abs += fabs(sl - b->stride_length_m);
+            g->sum_bsl_bias += sl - b->stride_length_m;
+            g->sum_bsl_rel += fabs(sl - b->stride_length_m) / b->stride_length_m;
+        }
+        if (n_len >= 2 && isfinite(b->speed_mps) && b->speed_mps > 0.0 && last > first) {
+            const double v = len_sum / (last - first);
+            g->n_bspeed++;
+            g->sum_bspeed_abs += fabs(v - b->speed_mps);
+            g->sum_bspeed_rel += fabs(v - b->speed_mps) / b->speed_mps;
+        }
+    }
+    if (t->n_alt_ic > 0 && t->n_alt_bouts > 0) {
+        double *ref = malloc((t->n_alt_ic + 1) * sizeof(double));
+        double *det = malloc((a->n_steps + 1) * sizeof(double));
+        size_t nr = 0, nd = 0;
+        double sdt = 0.0;
+        if (ref != NULL && det != NULL) {
+            for (i = 0; i < t->n_alt_ic; i++)
+                if (in_bouts(t->alt_bouts, t->n_alt_bouts, t->alt_ic_s[i]))
+                    ref[nr++] = t->alt_ic_s[i];
+            for (k = 0; k < a->n_steps; k++)
+                if (in_bouts(t->alt_bouts, t->n_alt_bouts, a->steps[k].ic_s))
+                    det[nd++] = a->steps[k].ic_s;
+            g->alt_tp += match_lists(ref, nr, det, nd, &sdt);
+            g->alt_ref += nr;
+            g->alt_det += nd;
+            g->alt_sum_dt += sdt;
+            snprintf(g->alt_system, sizeof(g->alt_system), "%s",
+                     t->alt_system[0] ? t->alt_system : "alt_reference");
+        }
+        free(ref);
+        free(det);
+    }
+}
+
+static int contains_nocase(const char *hay, const char *needle)
+{
+    size_t i, j, n = strlen(needle);
+    for (i = 0; hay[i]; i++) {
+        for (j = 0; j < n && hay[i + j] && (hay[i + j] | 0x20) == (needle[j] | 0x20); j++)
+            ;
+        if (j == n)
+            return 1;
+    }
+    return 0;
+}
+
+/* Falls against file labels (sisfall, umafall): a fall file is detected when a fall event lies
+ * within -2..+3 s of the impact (the whole recording when no impact time is given); every other
+ * fall event is a false alarm. Near-fall files (activity mentions a stumble) count stumble
+ * events. Walking / jogging ADL files give the false alarms per hour of walking. */
+static void score_falls(group_score *g, const bstep__truth *t, const bstep__analysis *a)
+{
+    size_t i, n_fall = 0, n_stumble = 0, hit = 0;
+    double best = (double)NAN;
+    int walking_adl = 0;
+    if (t->fall < 0)
+        return;
+    for (i = 0; i < t->n_segments; i++)
+        if (strncmp(t->segments[i].activity, "walk", 4) == 0 ||
+            strcmp(t->segments[i].activity, "jog") == 0)
+            walking_adl = 1;
+    for (i = 0; i < a->n_events; i++) {
+        const bstep__event_row *e = &a->events[i];
+        if (strcmp(e->type, "stumble") == 0)
+            n_stumble++;
+        if (strcmp(e->type, "fall") != 0)
+            continue;
+        n_fall++;
+        if (t->fall == 1 && (!isfinite(t->impact_s) ||
+                             (e->t_s >= t->impact_s - 2.0 && e->t_s <= t->impact_s + 3.0))) {
+            if (!hit && isfinite(t->impact_s))
+                best = fabs(e->t_s - t->impact_s);
+            hit = 1;
+        }
+    }
+    if (t->fall == 1) {
+        const int bw = contains_nocase(t->fall_activity, "backward");
+        g->fall_files++;
+        g->fall_detected += hit;
+        g->fall_bw_files += bw;
+        g->fall_bw_detected += bw && hit;
+        g->fall_extra += n_fall - hit;
+        if (isfinite(best)) {
+            g->n_impact++;
+            g->sum_impact_err += best;
+        }
+    } else {
+        g->adl_files++;
+        g->adl_alarm += n_fall > 0;
+        if (walking_adl) {
+            g->adl_walk_s += a->duration_s;
+            g->adl_walk_alarms += n_fall;
+        }
+        if (contains_nocase(t->fall_activity, "stumble")) {
+            g->nearfall_files++;
+            g->nearfall_stumble += n_stumble > 0;
+        }
+    }
+}
+
+/* Simulator truth events: a detection within 1.5 s (falls: -1..+3 s) of a truth event of the
+ * same type is a hit; the other detections are false alarms, per hour of walking. */
+static void score_sim_events(group_score *g, const bstep__truth *t, const bstep__analysis *a)
+{
+    static const char *const types[3] = {"stumble", "fall", "look-back"};
+    size_t i, k;
+    int ty;
+    if (t->front_axis[0] == '\0' || strstr(t->placement, "foot") != NULL)
+        return;
+    for (i = 0; i < t->n_segments; i++)
+        if (strncmp(t->segments[i].activity, "walk", 4) == 0)
+            g->ev_walk_s += t->segments[i].end_s - t->segments[i].start_s;
+    for (ty = 0; ty < 3; ty++) {
+        unsigned char used[512];
+        const size_t nd = a->n_events < 512 ? a->n_events : 512;
+        memset(used, 0, sizeof(used));
+        for (i = 0; i < t->n_events; i++) {
+            if (strcmp(t->events[i].type, types[ty]) != 0)
+                continue;
+            g->ev_ref[ty]++;
+            for (k = 0; k < nd; k++) {
+                const double d = a->events[k].t_s - t->events[i].t_s;
+                if (used[k] || strcmp(a->events[k].type, types[ty]) != 0)
+                    continue;
+                if (ty == 1 ? (d >= -1.0 && d <= 3.0) : fabs(d) <= 1.5) {
+                    used[k] = 1;
+                    g->ev_hit[ty]++;
+                    break;
+                }
+            }
+        }
+        for (k = 0; k < nd; k++)
+            if (!used[k] && strcmp(a->events[k].type, types[ty]) == 0)
+                g->ev_false[ty]++;
+    }
 }
 
 /* The direction a truth activity implies, or UNKNOWN (turn, stand, fall, unlabelled). */
@@ -406,6 +668,13 @@ static void help(void)
         "                          backward segments are labelled backward\n"
         "  --max-backward-outside-pct X  fail if more than X %% of the strides elsewhere are\n"
         "                          labelled backward\n"
+        "  --max-cadence-error-pct X     fail if the mean cadence error per reference bout\n"
+        "                          exceeds X %%\n"
+        "  --min-fall-sensitivity-pct X  fail if fewer than X %% of the fall recordings have a\n"
+        "                          fall event within -2..+3 s of the impact\n"
+        "  --front-axis A          trunk/pocket mounting for every file: +x|-x|+y|-y|+z|-z|auto,\n"
+        "                          or truth (the truth file's front_axis, simulated data);\n"
+        "                          default auto (learned from the first bout)\n"
         "  --only P                score only files whose placement starts with P\n"
         "                          (e.g. foot, lower-back)\n"
         "  --verbose               one line per file on standard error\n"
@@ -421,7 +690,8 @@ int bstep_cmd_validate(int argc, char **argv)
     const char *dirs[256];
     size_t ndirs = 0, di;
     double min_f1 = -1.0, max_timing_ms = -1.0, max_count_pct = -1.0, max_stride_cm = -1.0,
-           min_bw_in_pct = -1.0, max_bw_out_pct = -1.0;
+           min_bw_in_pct = -1.0, max_bw_out_pct = -1.0, max_cad_pct = -1.0, min_fall_pct = -1.0;
+    const char *front = NULL;
     const char *only = NULL;
     int verbose = 0, ng = 0, gi, fail = 0, input_errors = 0, tty = isatty(2);
     group_score *groups = calloc(MAX_GROUPS, sizeof(group_score));
@@ -464,17 +734,31 @@ int bstep_cmd_validate(int argc, char **argv)
             (strcmp(o.name, "min-backward-inside-pct") == 0 &&
              bstep__parse_double(cmd, o.name, v, 0.0, 100.0, &min_bw_in_pct) != 0) ||
             (strcmp(o.name, "max-backward-outside-pct") == 0 &&
-             bstep__parse_double(cmd, o.name, v, 0.0, 100.0, &max_bw_out_pct) != 0)) {
+             bstep__parse_double(cmd, o.name, v, 0.0, 100.0, &max_bw_out_pct) != 0) ||
+            (strcmp(o.name, "max-cadence-error-pct") == 0 &&
+             bstep__parse_double(cmd, o.name, v, 0.0, 1e6, &max_cad_pct) != 0) ||
+            (strcmp(o.name, "min-fall-sensitivity-pct") == 0 &&
+             bstep__parse_double(cmd, o.name, v, 0.0, 100.0, &min_fall_pct) != 0)) {
             free(groups);
             return BSTEP_EXIT_USAGE;
         }
         if (strcmp(o.name, "only") == 0)
             only = v;
-        else if (strcmp(o.name, "min-f1") != 0 && strcmp(o.name, "max-timing-ms") != 0 &&
-                 strcmp(o.name, "max-count-error-pct") != 0 &&
-                 strcmp(o.name, "max-stride-error-cm") != 0 &&
-                 strcmp(o.name, "min-backward-inside-pct") != 0 &&
-                 strcmp(o.name, "max-backward-outside-pct") != 0) {
+        else if (strcmp(o.name, "front-axis") == 0) {
+            bstep_axis ax;
+            if (strcmp(v, "truth") != 0 && bstep_axis_parse(v, &ax) != BSTEP_OK) {
+                free(groups);
+                return bstep__usage_error(cmd,
+                                          "--front-axis: expected +x|-x|+y|-y|+z|-z|auto|truth");
+            }
+            front = v;
+        } else if (strcmp(o.name, "max-cadence-error-pct") != 0 &&
+                   strcmp(o.name, "min-fall-sensitivity-pct") != 0 &&
+                   strcmp(o.name, "min-f1") != 0 && strcmp(o.name, "max-timing-ms") != 0 &&
+                   strcmp(o.name, "max-count-error-pct") != 0 &&
+                   strcmp(o.name, "max-stride-error-cm") != 0 &&
+                   strcmp(o.name, "min-backward-inside-pct") != 0 &&
+                   strcmp(o.name, "max-backward-outside-pct") != 0) {
             free(groups);
             return bstep__usage_error(cmd, "unknown option --%s", o.name);
         }
@@ -542,7 +826,13 @@ int bstep_cmd_validate(int argc, char **argv)
                 continue;
             }
             memset(&opt, 0, sizeof(opt));
+            opt.mass_kg = (double)NAN;
             pname = placement_for_truth(t.placement, &opt.placement);
+            if (front != NULL) {
+                const char *ax = strcmp(front, "truth") == 0 ? t.front_axis : front;
+                if (bstep_axis_parse(ax, &opt.front_axis) != BSTEP_OK)
+                    opt.front_axis = BSTEP_AXIS_AUTO;
+            }
             if (only != NULL && strncmp(pname, only, strlen(only)) != 0) {
                 bstep__truth_free(&t);
                 continue;
@@ -558,6 +848,9 @@ int bstep_cmd_validate(int argc, char **argv)
             } else if (g != NULL) {
                 score_file(g, &t, &a, verbose, names[k]);
                 score_gait(g, &t, &a);
+                score_bouts(g, &t, &a);
+                score_falls(g, &t, &a);
+                score_sim_events(g, &t, &a);
             }
             bstep__analysis_free(&a);
             bstep__truth_free(&t);
@@ -649,6 +942,70 @@ int bstep_cmd_validate(int argc, char **argv)
             printf("  backward distance per file: mean error %.1f %%, worst %.1f %% (%llu files)\n",
                    100.0 * g->sum_bw_dist_err / (double)g->n_bw_dist, 100.0 * g->max_bw_dist_err,
                    (unsigned long long)g->n_bw_dist);
+        if (g->n_cad > 0)
+            printf("  cadence per reference bout: %llu bouts, mean error %.2f %% (%.2f steps/min), "
+                   "worst %.2f %%\n",
+                   (unsigned long long)g->n_cad, 100.0 * g->sum_cad_err / (double)g->n_cad,
+                   g->sum_cad_abs / (double)g->n_cad, 100.0 * g->max_cad_err);
+        if (g->n_bsl > 0)
+            printf("  stride length per reference bout: MAE %.1f cm (%.1f %%), bias %+.1f cm\n",
+                   100.0 * g->sum_bsl_abs / (double)g->n_bsl,
+                   100.0 * g->sum_bsl_rel / (double)g->n_bsl,
+                   100.0 * g->sum_bsl_bias / (double)g->n_bsl);
+        if (g->n_bspeed > 0)
+            printf("  speed per reference bout: MAE %.3f m/s (%.1f %%)\n",
+                   g->sum_bspeed_abs / (double)g->n_bspeed,
+                   100.0 * g->sum_bspeed_rel / (double)g->n_bspeed);
+        if (g->alt_ref > 0)
+            printf("  vs %-29s %7llu %7llu %6.3f %6.3f %6.3f %9.1f\n", g->alt_system,
+                   (unsigned long long)g->alt_ref, (unsigned long long)g->alt_det,
+                   g->alt_det ? (double)g->alt_tp / (double)g->alt_det : 0.0,
+                   (double)g->alt_tp / (double)g->alt_ref, f1(g->alt_tp, g->alt_ref, g->alt_det),
+                   g->alt_tp ? 1000.0 * g->alt_sum_dt / (double)g->alt_tp : 0.0);
+        if (g->lr_n > 0)
+            printf("  left/right of matched contacts: %llu/%llu (%.1f %%)\n",
+                   (unsigned long long)g->lr_ok, (unsigned long long)g->lr_n,
+                   pct(g->lr_ok, g->lr_n));
+        if (g->fall_files > 0)
+            printf("  falls: %llu/%llu detected (%.1f %%), backward %llu/%llu; impact time error "
+                   "%.2f s; %llu extra fall events in fall files\n",
+                   (unsigned long long)g->fall_detected, (unsigned long long)g->fall_files,
+                   pct(g->fall_detected, g->fall_files), (unsigned long long)g->fall_bw_detected,
+                   (unsigned long long)g->fall_bw_files,
+                   g->n_impact ? g->sum_impact_err / (double)g->n_impact : (double)NAN,
+                   (unsigned long long)g->fall_extra);
+        if (g->adl_files > 0)
+            printf("  no-fall recordings: %llu/%llu with a false fall alarm; walking/jogging "
+                   "ones: %llu alarms in %.1f min%s",
+                   (unsigned long long)g->adl_alarm, (unsigned long long)g->adl_files,
+                   (unsigned long long)g->adl_walk_alarms, g->adl_walk_s / 60.0,
+                   g->nearfall_files ? "" : "\n");
+        if (g->nearfall_files > 0)
+            printf("; near falls with a stumble event %llu/%llu\n",
+                   (unsigned long long)g->nearfall_stumble, (unsigned long long)g->nearfall_files);
+        {
+            static const char *const names[3] = {"stumbles", "falls", "look-backs"};
+            int ty;
+            for (ty = 0; ty < 3; ty++)
+                if (g->ev_ref[ty] > 0 || g->ev_false[ty] > 0)
+                    printf("  %s: %llu/%llu detected, %llu false (%.2f per hour of walking)\n",
+                           names[ty], (unsigned long long)g->ev_hit[ty],
+                           (unsigned long long)g->ev_ref[ty], (unsigned long long)g->ev_false[ty],
+                           g->ev_walk_s > 0.0 ? (double)g->ev_false[ty] * 3600.0 / g->ev_walk_s
+                                              : 0.0);
+        }
+        if (g->n_cad > 0 && max_cad_pct >= 0.0 &&
+            !(100.0 * g->sum_cad_err / (double)g->n_cad <= max_cad_pct)) {
+            printf("FAIL %s: cadence error per bout %.2f %% > %.2f %%\n", g->name,
+                   100.0 * g->sum_cad_err / (double)g->n_cad, max_cad_pct);
+            fail = 1;
+        }
+        if (g->fall_files > 0 && min_fall_pct >= 0.0 &&
+            !(pct(g->fall_detected, g->fall_files) >= min_fall_pct)) {
+            printf("FAIL %s: fall sensitivity %.1f %% < %.1f %%\n", g->name,
+                   pct(g->fall_detected, g->fall_files), min_fall_pct);
+            fail = 1;
+        }
         if (g->n_len > 0 && max_stride_cm >= 0.0 &&
             !(100.0 * g->sum_abs_len / (double)g->n_len <= max_stride_cm)) {
             printf("FAIL %s: stride length error %.1f cm > %.1f cm\n", g->name,

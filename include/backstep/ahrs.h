@@ -39,7 +39,8 @@ typedef struct {
     int initialised;
     int have_time;
     int accel_ignored;
-    float accel_error_deg;
+    float err_sin, err_cos; /* last accelerometer error: |a_hat x v_hat| and a_hat . v_hat */
+    float reject_cos;       /* cos(accel_rejection_deg) */
 } bstep_ahrs;
 
 /** Internal states (observability, Fusion style). */

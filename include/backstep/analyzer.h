@@ -21,18 +21,46 @@ extern "C" {
 /** Kinds of event. Append only. */
 typedef enum {
     BSTEP_EVENT_NONE = 0,
-    BSTEP_EVENT_BOUT_START,      /**< a walking bout begins (t_us = its first contact) */
-    BSTEP_EVENT_BOUT_END,        /**< a walking bout ends (t_us = its last contact) */
-    BSTEP_EVENT_INITIAL_CONTACT, /**< a foot touches the ground (one step) */
-    BSTEP_EVENT_FINAL_CONTACT,   /**< a foot leaves the ground */
-    BSTEP_EVENT_GAP,             /**< the data stream has a gap; value = gap length, s */
-    BSTEP_EVENT_STUMBLE,   /**< a stumble: broken rhythm, a jerk spike and a recovery; confidence */
-    BSTEP_EVENT_FALL,      /**< a fall: loss of balance, impact, lying still; direction = way the
-                                body fell (backward falls matter most); confidence */
-    BSTEP_EVENT_LOOK_BACK, /**< a trunk twist that returns (looking over the shoulder);
-                                value = peak yaw excursion, deg (left +) */
-    BSTEP_EVENT_POSTURE    /**< trunk posture over the last stretch of walking: trunk_lean_deg,
-                                side_lean_deg (t_us = end of the stretch) */
+    /** A walking bout begins (t_us = its first contact). */
+    BSTEP_EVENT_BOUT_START,
+    /** A walking bout ends (t_us = its last contact). Trunk/pocket: direction = the bout's
+     * walking direction (FORWARD or BACKWARD, UNKNOWN while the front axis is not known),
+     * confidence = how clearly its strides agree (0..1), step_regularity / stride_regularity =
+     * the bout's autocorrelation regularity (Moe-Nilssen & Helbostad 2004), value = the bout's
+     * cadence, steps/min. */
+    BSTEP_EVENT_BOUT_END,
+    /** A foot touches the ground (one step). Trunk/pocket: foot = L/R where the sway allows
+     * (lower back/waist; UNKNOWN for a pocket), direction and confidence of this step,
+     * step_length_m and stride_length_m (the step / stride that ends here), stride_time_s,
+     * value = step time (time since the previous contact, s), trunk_lean_deg / side_lean_deg =
+     * mean posture over the step (lower back/waist only). */
+    BSTEP_EVENT_INITIAL_CONTACT,
+    /** A foot leaves the ground (foot sensors). */
+    BSTEP_EVENT_FINAL_CONTACT,
+    /** The data stream has a gap; value = gap length, s. */
+    BSTEP_EVENT_GAP,
+    /** A stumble (trunk/pocket): the step-to-step rhythm breaks by more than 35 % of the step
+     * time together with a vertical jerk spike, and walking goes on (recovery). t_us = the
+     * disturbed contact, value = jerk ratio to the bout's typical step, confidence 0..1.
+     * Emitted at the recovery step (about one step after t_us). */
+    BSTEP_EVENT_STUMBLE,
+    /** A fall (trunk/pocket): an impact (or a free-fall dip) during a fast change of trunk
+     * orientation, then lying still. t_us = the impact, direction = way the body fell
+     * (FORWARD onto the front, BACKWARD onto the back, SIDEWAYS_*; UNKNOWN without a front
+     * axis), value = peak |acceleration| at the impact in g, trunk_lean_deg / side_lean_deg =
+     * the lying posture, confidence 0..1. Emitted once the stillness is confirmed (about 2-3 s
+     * after the impact). */
+    BSTEP_EVENT_FALL,
+    /** A trunk twist that returns (looking over the shoulder; needs a gyroscope): the trunk's
+     * heading leaves the walking heading by more than look_back_deg and comes back within
+     * look_back_max_s. t_us = the largest excursion, value = that excursion, deg (left +),
+     * confidence 0..1. Emitted when the heading has come back. */
+    BSTEP_EVENT_LOOK_BACK,
+    /** Trunk posture over the last stretch of walking (lower back/waist): trunk_lean_deg
+     * (sagittal, forward +) and side_lean_deg (frontal, right +) relative to the calibrated
+     * upright stance, means over the stretch; value = stretch length, s. t_us = end of the
+     * stretch. One per posture_interval_s of walking and one at each bout end. */
+    BSTEP_EVENT_POSTURE
 } bstep_event_type;
 
 /** One event. Fields that do not apply or are unknown are NAN / *_UNKNOWN.
@@ -56,11 +84,14 @@ typedef struct {
     float turn_deg;         /**< foot: change of heading over the stride, deg (left +) */
     float trunk_lean_deg;   /**< trunk: sagittal lean from the calibrated upright, forward +, deg */
     float side_lean_deg;    /**< trunk: frontal lean from the calibrated upright, right +, deg */
-    float confidence;       /**< detections (direction, stumble, fall): 0..1 */
+    float confidence;       /**< detections (direction, stumble, fall, look-back): 0..1 */
     float value;            /**< event-specific (see bstep_event_type) */
     float stride_forward_m; /**< foot: stride vector along the toe axis (forward +), m */
     float stride_left_m;    /**< foot: stride vector across it (to the left +), m */
     float speed_mps;        /**< foot: stride length / stride time, m/s */
+    float step_length_m;    /**< trunk: the step ending at this contact, m */
+    float step_regularity;  /**< BOUT_END: first dominant autocorrelation peak (-1..1) */
+    float stride_regularity; /**< BOUT_END: second dominant autocorrelation peak (-1..1) */
 } bstep_event;
 
 /** Capacity constants (fixed memory). */
@@ -117,6 +148,25 @@ typedef struct {
     float trunk_detrend_s;       /**< trailing mean removed from the signal, s; 1.0 */
     float min_step_peak_mps2;    /**< a step's vertical acceleration must reach this, m/s^2; 0.4 */
     float min_step_interval_s;   /**< shortest step, s; 0.25 */
+    /* Trunk / pocket: step length (inverted pendulum, Zijlstra & Hof 2003). */
+    float sensor_height_m;       /**< lower back/waist sensor height above the ground = the
+                                      pendulum length, m; 0.93 (0.53 x a 1.75 m body) */
+    float step_length_factor;    /**< Zijlstra's correction A for forward walking; 1.185 */
+    float backward_step_factor;  /**< extra factor for backward steps (longer double support:
+                                      (2 - 2 x 0.65) / (2 - 2 x 0.69)); 1.13 */
+    float step_length_scale;     /**< per-user calibration from a walk of known distance
+                                      (`analyze --walked-m`); 1 */
+    int front_calibration_steps; /**< --front-axis auto: steps of the first (forward) bout used
+                                      to learn the front axis; 8 */
+    /* Trunk / pocket: posture and safety. */
+    float posture_interval_s; /**< a POSTURE event per this much walking, s; 10 */
+    float look_back_deg;      /**< heading excursion that makes a look-back, deg; 12 */
+    float look_back_max_s;    /**< ... if the heading returns within this, s; 3 */
+    float stumble_rhythm;     /**< step-time change (fraction of the step) of a stumble; 0.35 */
+    float stumble_jerk_ratio; /**< jerk peak / typical step jerk of a stumble; 2 */
+    float fall_impact_g;      /**< impact of a fall, |a| in g; 1.8 */
+    float fall_lying_deg;     /**< trunk at least this far from upright after a fall, deg; 60 */
+    float fall_still_s;       /**< lying still this long after the impact, s; 2 */
     /* Bouts (both placements). */
     int min_bout_steps;     /**< steps needed to open a bout (a foot contact = 2 steps); 4 */
     float max_bout_pause_s; /**< a longer pause between contacts ends a bout, s; 2.5 */
@@ -214,28 +264,45 @@ typedef struct {
     int calib_n;
 } bstep__foot_state;
 
-/* Trunk / pocket engine state (src/core/trunk.c); internal. */
+/* Trunk / pocket engine state (src/core/trunk.c, trunk_safety.c); internal. */
+#define BSTEP__TRUNK_VRING 64 /* grid samples of horizontal velocity kept (0.64 s) */
+#define BSTEP__TRUNK_LAGS  61 /* autocorrelation lags at 20 Hz: 0..3 s */
+#define BSTEP__TRUNK_UPS   32 /* up-vector history at 10 Hz: 3.2 s */
+#define BSTEP__TRUNK_STEPS 6  /* recent steps kept for rhythm and jerk statistics */
+
+/* Accumulators over one step window (between two step confirmations). */
+typedef struct {
+    float hmax, hmin; /* vertical excursion h (m) */
+    float m[3];       /* sum of horizontal acceleration x vertical velocity, sensor frame */
+    float up[3];      /* sum of the up direction, sensor frame */
+    float f2, f3;     /* pocket: sums of the flexion rate^2, ^3 (front axis known) */
+    float jerk_max;   /* largest vertical jerk, m/s^3 */
+    uint32_t n;
+} bstep__trunk_win;
+
 typedef struct {
     bstep_ahrs ahrs;
-    /* 100 Hz grid */
+    /* 100 Hz grid: bin sums of the current bin */
     int64_t grid_k;
     int grid_have;
-    float grid_sum;
     int grid_n;
-    float grid_prev_value;
+    float bin_v, bin_hs[3], bin_up[3], bin_w[3], bin_amax, bin_amin;
+    float prev_rec[12]; /* last completed grid record (bridging short holes) */
+    int have_prev_rec;
+    /* step-finding and timing chains */
     int detrend_n;
-    bstep__mavg2 smooth; /* step-finding chain */
+    bstep__mavg2 smooth;
     float det[BSTEP__TRUNK_MAX_DETREND];
     float det_sum;
-    bstep__mavg2 timing; /* contact-timing chain */
+    bstep__mavg2 timing;
     float t_prev;
     float tslope[BSTEP__TIMING_RING];
+    float tval[BSTEP__TIMING_RING];
     int64_t tslope_k0; /* grid index of the newest entry */
     uint32_t tslope_count;
     uint32_t grid_count;
     float y_prev;
     float y_last;
-    int64_t y_prev_k;
     int armed;
     int have_cand;
     float cand_peak;
@@ -245,6 +312,89 @@ typedef struct {
     double last_step_t_s;
     double last_coarse_t_s;
     int have_step;
+    /* vertical velocity and height (high-passed integrals), horizontal velocity */
+    float hp_c[3][5]; /* high-pass biquads (acc, velocity, height): b0 b1 b2 a1 a2 */
+    float hp_z[3][2]; /* their states */
+    float vint, hint; /* leaky integrals of the acceleration and the velocity */
+    float vz, hz;     /* vertical velocity (m/s) and height (m), high-passed */
+    float vh[3];      /* high-passed integral of the sensor-frame horizontal acceleration */
+    float vring[BSTEP__TRUNK_VRING][3];
+    float v_prev_grid; /* previous vertical acceleration (jerk) */
+    /* per-step windows: the open one and the two last closed ones */
+    bstep__trunk_win win, win1, win2;
+    int nwin;          /* closed windows available (0..2) */
+    float vh_at_ic[3]; /* horizontal velocity at the previous contact */
+    int have_vh_ic;
+    /* recent steps */
+    float step_s[BSTEP__TRUNK_STEPS]; /* step times */
+    float jerk_s[BSTEP__TRUNK_STEPS]; /* per-step jerk peaks */
+    int nsteps_hist;
+    float prev_step_len_m;
+    float foot_evidence; /* > 0: the last contact was the left foot */
+    int have_foot;
+    /* mounting */
+    float front_s[3]; /* front axis, sensor frame (unit) */
+    int front_known;
+    int front_calibrated; /* learned from a bout (auto) */
+    int pocket;
+    /* the engine's bout (from the first step to the driver's bout end) */
+    int eb_open;
+    int eb_steps;
+    float eb_m[3];    /* lower back: sum of per-step m (calibration) */
+    float eb_unit[3]; /* sum of per-step unit horizontal m (spread) */
+    int eb_unit_n;
+    float eb_g1[3], eb_g2[6], eb_g3[10]; /* pocket: gyro moments (calibration) */
+    uint32_t eb_gn;
+    float eb_up[3]; /* sum of per-step mean up (walking posture) */
+    float eb_score; /* sum of per-step direction scores (+ forward) */
+    int eb_fw, eb_bw;
+    double eb_step_sum;
+    int eb_step_n;
+    /* autocorrelation at 20 Hz (3-axis world linear acceleration) */
+    float ac_bin[3];
+    int ac_bin_n;
+    float ac_ring[2 * BSTEP__TRUNK_LAGS][3]; /* each value twice: lags index linearly */
+    uint32_t ac_count;
+    double ac_sum[BSTEP__TRUNK_LAGS];
+    double ac_commit[BSTEP__TRUNK_LAGS];
+    uint32_t ac_commit_count;
+    /* posture */
+    float amag_ref; /* |a| low-passed over 1 s (stillness is relative: sensors' scale errors) */
+    float up_ref[3];
+    int have_up_ref;
+    float still_up[3]; /* sum of up over the current still period */
+    float still_s;     /* its length */
+    float last_still_up[3];
+    double last_still_end_s;
+    int have_last_still;
+    float pst_sag, pst_side; /* posture stretch sums */
+    int pst_n;
+    double pst_start_s, pst_last_s;
+    /* look-back */
+    float yaw_deg;
+    int yaw_hist_n; /* grid points of heading history (up to 200) */
+    float yaw_ref;
+    int lb_active;
+    double lb_start_s, lb_peak_s;
+    float lb_peak;
+    /* stumble */
+    int st_pending;
+    int st_cool;
+    double st_t_s;
+    float st_ratio, st_conf;
+    /* fall */
+    float up_hist[BSTEP__TRUNK_UPS][3];
+    int up_hist_n;
+    int up_sub;
+    int fall_phase; /* 0 watching, 1 impact seen: waiting for stillness */
+    double fall_t_s, fall_last_move_s;
+    float fall_peak_g;
+    float fall_pre_up[3];
+    float fall_still_acc[3];
+    uint32_t fall_still_n;
+    int lying;
+    float dir_recent[3]; /* last per-step direction scores */
+    int dir_recent_n;
 } bstep__trunk_state;
 
 /** Analyzer state. All members are private; sizeof() is the fixed memory per instance. One

@@ -16,6 +16,11 @@
  * - toe_first_ratio: share of the backward strides with a known strike that land toes first (the
  *   backward-walking technique); heel_first_ratio: share of the forward strides that land heel
  *   first (normal forward walking). NAN without such strides.
+ * - distance_m: sum of the step lengths (trunk: step_length_m; foot: stride_length_m).
+ * - trunk_lean_deg, side_lean_deg: mean over the steps that carry a posture (lower back).
+ * - step_regularity, stride_regularity: means over bouts (BOUT_END), weighted by their steps.
+ * - look_backs, stumbles, falls: events counted; safety_measured = 0 for a foot sensor (which
+ *   cannot see them; counts are then unknown, not 0).
  * Unknown values are NAN (shown as null).
  */
 #ifndef BACKSTEP_SUMMARY_H
@@ -41,6 +46,10 @@ typedef struct {
     double step_time_asymmetry_pct;
     double mean_stride_time_s;
     uint64_t gaps;
+    double trunk_lean_deg, side_lean_deg;
+    double step_regularity, stride_regularity;
+    uint64_t look_backs, stumbles, falls;
+    int safety_measured; /**< 1: the counts above are measured (trunk/pocket) */
 } bstep_summary_values;
 
 /** Accumulator. All members are private. */
@@ -67,6 +76,12 @@ typedef struct {
     uint64_t n_length;
     /* strike pattern by direction */
     uint64_t bw_strike_n, bw_toe, fw_strike_n, fw_heel;
+    /* posture, regularity, safety */
+    double sum_lean, sum_side;
+    uint64_t n_lean;
+    double sum_reg1, sum_reg2, w_reg1, w_reg2;
+    uint64_t bout_steps;
+    uint64_t look_backs, stumbles, falls;
 } bstep_summary;
 
 /** @param steps_per_contact 2 for a foot sensor, 1 for trunk/pocket. @return BSTEP_EINVAL if not.

@@ -82,6 +82,8 @@ void bstep_ahrs_reset(bstep_ahrs *a)
     memset(a, 0, sizeof(*a));
     a->cfg = cfg;
     a->q[0] = 1.0f;
+    a->reject_cos = cosf(cfg.accel_rejection_deg * DEG2RAD);
+    a->err_cos = 1.0f;
 }
 
 void bstep_ahrs_update(bstep_ahrs *a, const bstep_imu_sample *s)
@@ -131,15 +133,18 @@ void bstep_ahrs_update(bstep_ahrs *a, const bstep_imu_sample *s)
         e[1] = an[2] * v[0] - an[0] * v[2];
         e[2] = an[0] * v[1] - an[1] * v[0];
         dot = an[0] * v[0] + an[1] * v[1] + an[2] * v[2];
-        sin_err = sqrtf(e[0] * e[0] + e[1] * e[1] + e[2] * e[2]);
-        a->accel_error_deg = atan2f(sin_err, dot) * RAD2DEG;
+        /* The error angle itself is only computed on request (bstep_ahrs_get_states): the
+         * rejection test compares cosines, which needs no trigonometry per sample. */
+        a->err_sin = sqrtf(e[0] * e[0] + e[1] * e[1] + e[2] * e[2]);
+        a->err_cos = dot;
+        sin_err = a->err_sin;
         if (dot < 0.0f && sin_err > 0.0f) { /* error beyond 90 degrees: use the full-size axis */
             e[0] /= sin_err;
             e[1] /= sin_err;
             e[2] /= sin_err;
         }
         if (has_gyro && a->cfg.accel_rejection_deg > 0.0f && a->elapsed_s >= a->cfg.startup_s &&
-            a->accel_error_deg > a->cfg.accel_rejection_deg) {
+            dot < a->reject_cos) {
             a->rejected_s += dt;
             if (a->rejected_s <= a->cfg.rejection_timeout_s) {
                 a->accel_ignored = 1;
@@ -209,7 +214,7 @@ bstep_ahrs_states bstep_ahrs_get_states(const bstep_ahrs *a)
     if (a->elapsed_s < a->cfg.startup_s && a->cfg.startup_s > 0.0f)
         gain = a->cfg.startup_gain -
                (a->cfg.startup_gain - a->cfg.gain) * (a->elapsed_s / a->cfg.startup_s);
-    st.accel_error_deg = a->accel_error_deg;
+    st.accel_error_deg = atan2f(a->err_sin, a->err_cos) * RAD2DEG;
     st.accel_ignored = a->accel_ignored;
     st.gain = gain;
     return st;

@@ -54,6 +54,19 @@ const bstep_analyzer_settings bstep_analyzer_default_settings = {
     .trunk_detrend_s = 1.0f,
     .min_step_peak_mps2 = 0.4f,
     .min_step_interval_s = 0.25f,
+    .sensor_height_m = 0.93f,
+    .step_length_factor = 1.185f,
+    .backward_step_factor = 1.13f,
+    .step_length_scale = 1.0f,
+    .front_calibration_steps = 8,
+    .posture_interval_s = 10.0f,
+    .look_back_deg = 12.0f,
+    .look_back_max_s = 3.0f,
+    .stumble_rhythm = 0.35f,
+    .stumble_jerk_ratio = 2.0f,
+    .fall_impact_g = 1.8f,
+    .fall_lying_deg = 60.0f,
+    .fall_still_s = 2.0f,
     .min_bout_steps = 4,
     .max_bout_pause_s = 2.5f,
     .max_gap_s = 0.25f,
@@ -149,6 +162,9 @@ bstep_event bstep__make_event(bstep_event_type type, bstep_time_us t_us, bstep_t
     e.stride_forward_m = NAN;
     e.stride_left_m = NAN;
     e.speed_mps = NAN;
+    e.step_length_m = NAN;
+    e.step_regularity = NAN;
+    e.stride_regularity = NAN;
     return e;
 }
 
@@ -163,6 +179,8 @@ static void end_bout(bstep_analyzer *a, bstep_time_us now_us)
 {
     if (a->bout_open) {
         bstep_event e = bstep__make_event(BSTEP_EVENT_BOUT_END, a->bout_last_contact_us, now_us);
+        if (!is_foot(a))
+            bstep__trunk_bout_end(a, &e);
         bstep__push_event(a, &e);
         a->bout_open = 0;
     }
@@ -194,6 +212,8 @@ void bstep__bout_event(bstep_analyzer *a, bstep_event *e)
         int i;
         bstep_event s =
             bstep__make_event(BSTEP_EVENT_BOUT_START, a->pending[0].t_us, e->emitted_t_us);
+        if (!is_foot(a))
+            bstep__trunk_bout_open(a);
         bstep__push_event(a, &s);
         for (i = 0; i < a->pending_n; i++) {
             a->pending[i].emitted_t_us = e->emitted_t_us;

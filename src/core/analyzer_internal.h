@@ -30,5 +30,10 @@ int bstep__trunk_settings_valid(const bstep_analyzer_settings *c);
 void bstep__trunk_reset(bstep_analyzer *a);
 void bstep__trunk_restart(bstep_analyzer *a);
 void bstep__trunk_update(bstep_analyzer *a, const bstep_imu_sample *s);
+/** The driver opens a bout: the engine may complete the held contacts (a->pending). */
+void bstep__trunk_bout_open(bstep_analyzer *a);
+/** The driver closes a bout: the engine fills the BOUT_END event (direction, regularity...)
+ * and may queue its own events first (posture). */
+void bstep__trunk_bout_end(bstep_analyzer *a, bstep_event *e);
 
 #endif

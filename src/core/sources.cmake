@@ -6,6 +6,7 @@ set(BSTEP_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/analyzer.c
   ${CMAKE_CURRENT_LIST_DIR}/foot.c
   ${CMAKE_CURRENT_LIST_DIR}/trunk.c
+  ${CMAKE_CURRENT_LIST_DIR}/trunk_safety.c
   ${CMAKE_CURRENT_LIST_DIR}/summary.c
   ${CMAKE_CURRENT_LIST_DIR}/energy.c
 )

@@ -33,6 +33,7 @@ void bstep_summary_add(bstep_summary *s, const bstep_event *e)
 {
     switch (e->type) {
     case BSTEP_EVENT_BOUT_START:
+        s->bout_steps = 0;
         s->in_bout = 1;
         s->bout_start_us = e->t_us;
         s->bouts++;
@@ -42,7 +43,24 @@ void bstep_summary_add(bstep_summary *s, const bstep_event *e)
     case BSTEP_EVENT_BOUT_END:
         if (s->in_bout && e->t_us > s->bout_start_us)
             s->walking_s += (double)(e->t_us - s->bout_start_us) * 1e-6;
+        if (isfinite(e->step_regularity)) {
+            s->sum_reg1 += (double)e->step_regularity * (double)s->bout_steps;
+            s->w_reg1 += (double)s->bout_steps;
+        }
+        if (isfinite(e->stride_regularity)) {
+            s->sum_reg2 += (double)e->stride_regularity * (double)s->bout_steps;
+            s->w_reg2 += (double)s->bout_steps;
+        }
         s->in_bout = 0;
+        break;
+    case BSTEP_EVENT_LOOK_BACK:
+        s->look_backs++;
+        break;
+    case BSTEP_EVENT_STUMBLE:
+        s->stumbles++;
+        break;
+    case BSTEP_EVENT_FALL:
+        s->falls++;
         break;
     case BSTEP_EVENT_GAP:
         s->gaps++;
@@ -56,13 +74,23 @@ void bstep_summary_add(bstep_summary *s, const bstep_event *e)
         else if (e->direction == BSTEP_DIRECTION_SIDEWAYS_LEFT ||
                  e->direction == BSTEP_DIRECTION_SIDEWAYS_RIGHT)
             s->dir_s++;
-        if (isfinite(e->stride_length_m)) {
-            s->dist_m += (double)e->stride_length_m;
-            s->n_length++;
-            if (e->direction == BSTEP_DIRECTION_BACKWARD)
-                s->dist_back_m += (double)e->stride_length_m;
-            else if (e->direction == BSTEP_DIRECTION_FORWARD)
-                s->dist_fwd_m += (double)e->stride_length_m;
+        s->bout_steps++;
+        {
+            /* trunk: the step that ends here; foot: the stride of this foot */
+            const float len = s->steps_per_contact == 1 ? e->step_length_m : e->stride_length_m;
+            if (isfinite(len)) {
+                s->dist_m += (double)len;
+                s->n_length++;
+                if (e->direction == BSTEP_DIRECTION_BACKWARD)
+                    s->dist_back_m += (double)len;
+                else if (e->direction == BSTEP_DIRECTION_FORWARD)
+                    s->dist_fwd_m += (double)len;
+            }
+        }
+        if (isfinite(e->trunk_lean_deg) && isfinite(e->side_lean_deg)) {
+            s->sum_lean += (double)e->trunk_lean_deg;
+            s->sum_side += (double)e->side_lean_deg;
+            s->n_lean++;
         }
         if (e->strike != BSTEP_STRIKE_UNKNOWN && e->direction == BSTEP_DIRECTION_BACKWARD) {
             s->bw_strike_n++;
@@ -132,4 +160,12 @@ void bstep_summary_get(const bstep_summary *s, bstep_summary_values *o)
     o->toe_first_ratio = s->bw_strike_n > 0 ? (double)s->bw_toe / (double)s->bw_strike_n : DNAN;
     o->heel_first_ratio = s->fw_strike_n > 0 ? (double)s->fw_heel / (double)s->fw_strike_n : DNAN;
     o->speed_mps = s->n_length > 0 && s->walking_s > 0.0 ? s->dist_m / s->walking_s : DNAN;
+    o->trunk_lean_deg = s->n_lean > 0 ? s->sum_lean / (double)s->n_lean : DNAN;
+    o->side_lean_deg = s->n_lean > 0 ? s->sum_side / (double)s->n_lean : DNAN;
+    o->step_regularity = s->w_reg1 > 0.0 ? s->sum_reg1 / s->w_reg1 : DNAN;
+    o->stride_regularity = s->w_reg2 > 0.0 ? s->sum_reg2 / s->w_reg2 : DNAN;
+    o->look_backs = s->look_backs;
+    o->stumbles = s->stumbles;
+    o->falls = s->falls;
+    o->safety_measured = s->steps_per_contact == 1;
 }

@@ -101,6 +101,35 @@ static void opt_string(const cJSON *o, const char *key, char *dst, size_t cap)
         snprintf(dst, cap, "%s", v->valuestring);
 }
 
+/* Array of bouts {start_s, end_s, cadence_spm, stride_length_m, speed_mps}; entries without
+ * a valid interval are skipped. */
+static int bout_array(const cJSON *arr, bstep__truth_bout **out, size_t *n)
+{
+    const cJSON *it;
+    size_t i = 0;
+    *out = NULL;
+    *n = 0;
+    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
+        return BSTEP_OK;
+    *out = calloc((size_t)cJSON_GetArraySize(arr), sizeof(**out));
+    if (*out == NULL)
+        return BSTEP_ENOMEM;
+    cJSON_ArrayForEach(it, arr)
+    {
+        bstep__truth_bout *b = &(*out)[i];
+        b->start_s = opt_number(it, "start_s", (double)NAN);
+        b->end_s = opt_number(it, "end_s", (double)NAN);
+        if (!(isfinite(b->start_s) && isfinite(b->end_s) && b->end_s >= b->start_s))
+            continue;
+        b->cadence_spm = opt_number(it, "cadence_spm", (double)NAN);
+        b->stride_length_m = opt_number(it, "stride_length_m", (double)NAN);
+        b->speed_mps = opt_number(it, "speed_mps", (double)NAN);
+        i++;
+    }
+    *n = i;
+    return BSTEP_OK;
+}
+
 static int parse(const cJSON *root, bstep__truth *t, const char *path, char *err, size_t err_len)
 {
     const cJSON *seg, *it, *win, *side;
@@ -225,6 +254,41 @@ static int parse(const cJSON *root, bstep__truth *t, const char *path, char *err
         }
         t->n_strides = i;
     }
+    if ((rc = bout_array(cJSON_GetObjectItemCaseSensitive(root, "bouts"), &t->bouts, &t->n_bouts)))
+        return rc;
+    win = cJSON_GetObjectItemCaseSensitive(root, "alt_reference");
+    if (cJSON_IsObject(win)) {
+        opt_string(win, "system", t->alt_system, sizeof(t->alt_system));
+        if ((rc = number_array(win, "initial_contacts_s", &t->alt_ic_s, &t->n_alt_ic, path, err,
+                               err_len)))
+            return rc;
+        if ((rc = bout_array(cJSON_GetObjectItemCaseSensitive(win, "bouts"), &t->alt_bouts,
+                             &t->n_alt_bouts)))
+            return rc;
+    }
+    it = cJSON_GetObjectItemCaseSensitive(root, "fall");
+    t->fall = cJSON_IsBool(it) ? cJSON_IsTrue(it) : -1;
+    t->impact_s = opt_number(root, "impact_s", (double)NAN);
+    opt_string(root, "sisfall_activity", t->fall_activity, sizeof(t->fall_activity));
+    opt_string(root, "umafall_activity", t->fall_activity, sizeof(t->fall_activity));
+    opt_string(root, "front_axis", t->front_axis, sizeof(t->front_axis));
+    seg = cJSON_GetObjectItemCaseSensitive(root, "events");
+    if (cJSON_IsArray(seg) && cJSON_GetArraySize(seg) > 0) {
+        size_t i = 0;
+        t->events = calloc((size_t)cJSON_GetArraySize(seg), sizeof(*t->events));
+        if (t->events == NULL)
+            return BSTEP_ENOMEM;
+        cJSON_ArrayForEach(it, seg)
+        {
+            const double ts = opt_number(it, "t_s", (double)NAN);
+            if (!isfinite(ts))
+                continue;
+            t->events[i].t_s = ts;
+            opt_string(it, "type", t->events[i].type, sizeof(t->events[i].type));
+            i++;
+        }
+        t->n_events = i;
+    }
     return BSTEP_OK;
 }
 
@@ -335,6 +399,10 @@ void bstep__truth_free(bstep__truth *t)
     free(t->stride_direction);
     free(t->stride_strike);
     free(t->stride_turning);
+    free(t->bouts);
+    free(t->alt_ic_s);
+    free(t->alt_bouts);
+    free(t->events);
     memset(t, 0, sizeof(*t));
     t->step_count = -1;
 }

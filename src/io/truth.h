@@ -15,6 +15,16 @@ typedef struct {
 } bstep__truth_segment;
 
 typedef struct {
+    double start_s, end_s;
+    double cadence_spm, stride_length_m, speed_mps; /* NAN when not given */
+} bstep__truth_bout;
+
+typedef struct {
+    double t_s;
+    char type[16]; /* stumble | fall | look-back */
+} bstep__truth_event;
+
+typedef struct {
     char recording[512]; /* the "recording" value, a file name next to the truth file */
     char placement[32];
     double sample_rate_hz;
@@ -38,6 +48,23 @@ typedef struct {
     char (*stride_strike)[8];
     unsigned char *stride_turning;
     size_t n_strides;
+    /* Reference walking bouts (mobgap): cadence, mean stride length, speed; NAN when unknown. */
+    bstep__truth_bout *bouts;
+    size_t n_bouts;
+    /* A second reference system (mobgap alt_reference: stereophotogrammetry). */
+    char alt_system[32];
+    double *alt_ic_s;
+    size_t n_alt_ic;
+    bstep__truth_bout *alt_bouts;
+    size_t n_alt_bouts;
+    /* Falls (sisfall, umafall): file label (-1 unknown, 0 no fall, 1 fall), impact time. */
+    int fall;
+    double impact_s;        /* NAN when not given */
+    char fall_activity[96]; /* sisfall_activity / umafall_activity */
+    /* Simulator truth events (stumble, fall, look-back). */
+    bstep__truth_event *events;
+    size_t n_events;
+    char front_axis[8]; /* simulator: the sensor axis that points to the front ("" unknown) */
 } bstep__truth;
 
 /**

@@ -80,7 +80,8 @@ static double rel_s(const bstep__analysis *a, bstep_time_us t)
     return (double)(t - a->t0_us) * 1e-6;
 }
 
-static int add_event_row(bstep__analysis *a, double t_s, const char *type, const char *msg)
+static int add_event_row(bstep__analysis *a, double t_s, const char *type, const char *msg,
+                         const bstep_event *e)
 {
     bstep__event_row *r;
     if (grow((void **)&a->events, &a->cap_events, a->n_events + 1, sizeof(*a->events)))
@@ -89,7 +90,48 @@ static int add_event_row(bstep__analysis *a, double t_s, const char *type, const
     r->t_s = t_s;
     r->type = type;
     snprintf(r->message, sizeof(r->message), "%s", msg);
+    r->direction = e ? e->direction : BSTEP_DIRECTION_UNKNOWN;
+    r->confidence = e ? (double)e->confidence : (double)NAN;
+    r->value = e ? (double)e->value : (double)NAN;
+    r->trunk_lean_deg = e ? (double)e->trunk_lean_deg : (double)NAN;
+    r->side_lean_deg = e ? (double)e->side_lean_deg : (double)NAN;
     return BSTEP_OK;
+}
+
+/* The safety and posture events as rows with a message for the walker. */
+static int safety_row(bstep__analysis *a, const bstep_event *e)
+{
+    char msg[160];
+    const char *type = "";
+    switch (e->type) {
+    case BSTEP_EVENT_STUMBLE:
+        type = "stumble";
+        snprintf(msg, sizeof(msg), "stumble: broken rhythm with a jolt %.1fx the usual step",
+                 (double)e->value);
+        break;
+    case BSTEP_EVENT_FALL:
+        type = "fall";
+        snprintf(msg, sizeof(msg), "fall%s%s: impact of %.1f g, then lying still",
+                 e->direction != BSTEP_DIRECTION_UNKNOWN ? " " : "",
+                 e->direction != BSTEP_DIRECTION_UNKNOWN ? bstep_direction_name(e->direction) : "",
+                 (double)e->value);
+        break;
+    case BSTEP_EVENT_LOOK_BACK:
+        type = "look-back";
+        snprintf(msg, sizeof(msg), "trunk twisted %.0f deg to the %s and back", fabs(e->value),
+                 e->value >= 0.0f ? "left" : "right");
+        break;
+    case BSTEP_EVENT_POSTURE:
+        type = "posture";
+        snprintf(msg, sizeof(msg),
+                 "trunk lean %+.1f deg (forward +), side lean %+.1f deg "
+                 "(right +) over %.0f s",
+                 (double)e->trunk_lean_deg, (double)e->side_lean_deg, (double)e->value);
+        break;
+    default:
+        return BSTEP_OK;
+    }
+    return add_event_row(a, rel_s(a, e->t_us), type, msg, e);
 }
 
 int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bstep_event *e, int spc)
@@ -106,6 +148,8 @@ int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bste
         b->activity = "walk";
         b->steps = 0;
         b->distance_m = ((double)NAN);
+        b->cadence_spm = b->direction_confidence = b->step_regularity = b->stride_regularity =
+            ((double)NAN);
         break;
     }
     case BSTEP_EVENT_BOUT_END:
@@ -113,6 +157,10 @@ int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bste
             bstep__bout_row *b = &a->bouts[a->n_bouts - 1];
             b->end_s = rel_s(a, e->t_us);
             b->activity = bout_activity(a, b);
+            b->cadence_spm = (double)e->value;
+            b->direction_confidence = (double)e->confidence;
+            b->step_regularity = (double)e->step_regularity;
+            b->stride_regularity = (double)e->stride_regularity;
         }
         break;
     case BSTEP_EVENT_INITIAL_CONTACT: {
@@ -135,11 +183,16 @@ int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bste
         s->turn_deg = (double)e->turn_deg;
         s->fc_angle_deg = ((double)NAN);
         s->fc_strike = BSTEP_STRIKE_UNKNOWN;
+        s->step_length_m = (double)e->step_length_m;
+        s->trunk_lean_deg = (double)e->trunk_lean_deg;
+        s->side_lean_deg = (double)e->side_lean_deg;
+        s->confidence = (double)e->confidence;
         if (a->n_bouts > 0 && isnan(a->bouts[a->n_bouts - 1].end_s)) {
             bstep__bout_row *b = &a->bouts[a->n_bouts - 1];
             b->steps += (uint64_t)spc;
-            if (isfinite(s->stride_length_m))
-                b->distance_m = (isnan(b->distance_m) ? 0.0 : b->distance_m) + s->stride_length_m;
+            const double len = spc == 1 ? s->step_length_m : s->stride_length_m;
+            if (isfinite(len))
+                b->distance_m = (isnan(b->distance_m) ? 0.0 : b->distance_m) + len;
         }
         break;
     }
@@ -156,8 +209,13 @@ int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bste
         char msg[160];
         snprintf(msg, sizeof(msg), "data gap of %.2f s: bout ended, detection restarted",
                  (double)e->value);
-        return add_event_row(a, rel_s(a, e->t_us), "gap", msg);
+        return add_event_row(a, rel_s(a, e->t_us), "gap", msg, NULL);
     }
+    case BSTEP_EVENT_STUMBLE:
+    case BSTEP_EVENT_FALL:
+    case BSTEP_EVENT_LOOK_BACK:
+    case BSTEP_EVENT_POSTURE:
+        return safety_row(a, e);
     default:
         break;
     }

@@ -100,13 +100,14 @@ void bstep__report_json(FILE *f, const bstep__analysis *a)
     num(&w, "heel_first_ratio", s->heel_first_ratio, 3);
     num(&w, "stride_time_cv_pct", s->stride_time_cv_pct, 2);
     num(&w, "step_time_asymmetry_pct", s->step_time_asymmetry_pct, 2);
-    num(&w, "trunk_lean_deg", ((double)NAN), 1);
-    bstep__jsonw_key(&w, "look_backs");
-    bstep__jsonw_null(&w);
-    bstep__jsonw_key(&w, "stumbles");
-    bstep__jsonw_null(&w);
-    bstep__jsonw_key(&w, "falls");
-    bstep__jsonw_null(&w);
+    num(&w, "step_regularity", s->step_regularity, 3);
+    num(&w, "stride_regularity", s->stride_regularity, 3);
+    num(&w, "trunk_lean_deg", s->trunk_lean_deg, 1);
+    num(&w, "side_lean_deg", s->side_lean_deg, 1);
+    /* look-backs need a gyroscope; a foot sensor sees none of these */
+    count_or_null(&w, "look_backs", s->look_backs, s->safety_measured && a->quality.has_gyro);
+    count_or_null(&w, "stumbles", s->stumbles, s->safety_measured);
+    count_or_null(&w, "falls", s->falls, s->safety_measured);
     bstep__jsonw_key(&w, "bouts");
     bstep__jsonw_int(&w, (int64_t)s->bouts);
     bstep__jsonw_object_end(&w);
@@ -123,6 +124,10 @@ void bstep__report_json(FILE *f, const bstep__analysis *a)
         bstep__jsonw_key(&w, "steps");
         bstep__jsonw_int(&w, (int64_t)b->steps);
         num(&w, "distance_m", b->distance_m, 2);
+        num(&w, "cadence_spm", b->cadence_spm, 1);
+        num(&w, "direction_confidence", b->direction_confidence, 2);
+        num(&w, "step_regularity", b->step_regularity, 3);
+        num(&w, "stride_regularity", b->stride_regularity, 3);
         bstep__jsonw_object_end(&w);
     }
     bstep__jsonw_array_end(&w);
@@ -170,6 +175,10 @@ void bstep__report_json(FILE *f, const bstep__analysis *a)
             bstep__jsonw_null(&w);
         else
             bstep__jsonw_string(&w, bstep_strike_name(r->fc_strike));
+        num(&w, "step_length_m", r->step_length_m, 3);
+        num(&w, "trunk_lean_deg", r->trunk_lean_deg, 1);
+        num(&w, "side_lean_deg", r->side_lean_deg, 1);
+        num(&w, "direction_confidence", r->confidence, 2);
         bstep__jsonw_object_end(&w);
     }
     bstep__jsonw_array_end(&w);
@@ -183,6 +192,18 @@ void bstep__report_json(FILE *f, const bstep__analysis *a)
         bstep__jsonw_string(&w, a->events[i].type);
         bstep__jsonw_key(&w, "message");
         bstep__jsonw_string(&w, a->events[i].message);
+        if (a->events[i].direction != BSTEP_DIRECTION_UNKNOWN) {
+            bstep__jsonw_key(&w, "direction");
+            bstep__jsonw_string(&w, bstep_direction_name(a->events[i].direction));
+        }
+        if (isfinite(a->events[i].confidence))
+            num(&w, "confidence", a->events[i].confidence, 2);
+        if (isfinite(a->events[i].value))
+            num(&w, "value", a->events[i].value, 2);
+        if (isfinite(a->events[i].trunk_lean_deg))
+            num(&w, "trunk_lean_deg", a->events[i].trunk_lean_deg, 1);
+        if (isfinite(a->events[i].side_lean_deg))
+            num(&w, "side_lean_deg", a->events[i].side_lean_deg, 1);
         bstep__jsonw_object_end(&w);
     }
     bstep__jsonw_array_end(&w);
@@ -281,6 +302,22 @@ void bstep__report_text(FILE *f, const bstep__analysis *a)
     if (isfinite(s->heel_first_ratio))
         fprintf(f, "              %.0f %% of forward strides landed heel first\n",
                 100.0 * s->heel_first_ratio);
+    if (isfinite(s->step_regularity))
+        fprintf(f, "  Regularity  step %.2f, stride %.2f (1 = every step alike)\n",
+                s->step_regularity, s->stride_regularity);
+    if (isfinite(s->trunk_lean_deg))
+        fprintf(f,
+                "  Posture     trunk lean %+.0f deg (forward +), side %+.0f deg, from your upright "
+                "stance%s\n",
+                s->trunk_lean_deg, s->side_lean_deg,
+                s->trunk_lean_deg > 20.0 ? ": stand tall" : "");
+    if (s->safety_measured)
+        fprintf(f, "  Events      %llu stumble%s, %llu fall%s%s\n", (unsigned long long)s->stumbles,
+                s->stumbles == 1 ? "" : "s", (unsigned long long)s->falls, s->falls == 1 ? "" : "s",
+                a->quality.has_gyro ? "" : " (look-backs need a gyroscope)");
+    if (s->safety_measured && a->quality.has_gyro)
+        fprintf(f, "              %llu look-back%s (trunk twists)\n",
+                (unsigned long long)s->look_backs, s->look_backs == 1 ? "" : "s");
     if (isfinite(a->energy_kcal))
         fprintf(f, "  Energy      %.0f kcal (%.0f-%.0f), %.1f METs on average%s%s\n",
                 a->energy_kcal, a->energy_low_kcal, a->energy_high_kcal, a->met_mean,

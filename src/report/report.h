@@ -22,6 +22,7 @@ typedef struct {
     double stride_forward_m, stride_left_m, speed_mps, clearance_m, turn_deg;
     double fc_angle_deg;    /* foot pitch at the final contact that ends this stance */
     bstep_strike fc_strike; /* part of the foot that leaves the ground last */
+    double step_length_m, trunk_lean_deg, side_lean_deg, confidence;
 } bstep__step_row;
 
 typedef struct {
@@ -29,12 +30,15 @@ typedef struct {
     const char *activity;
     uint64_t steps;
     double distance_m;
+    double cadence_spm, direction_confidence, step_regularity, stride_regularity;
 } bstep__bout_row;
 
 typedef struct {
     double t_s;
     const char *type;
     char message[160];
+    bstep_direction direction;
+    double confidence, value, trunk_lean_deg, side_lean_deg; /* NAN when not given */
 } bstep__event_row;
 
 typedef struct {

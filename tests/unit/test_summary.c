@@ -13,7 +13,69 @@ static bstep_event ev(bstep_event_type type, double t_s)
     e.stride_length_m = NAN;
     e.stride_time_s = NAN;
     e.value = NAN;
+    e.step_length_m = NAN;
+    e.trunk_lean_deg = NAN;
+    e.side_lean_deg = NAN;
+    e.confidence = NAN;
+    e.step_regularity = NAN;
+    e.stride_regularity = NAN;
     return e;
+}
+
+/* Trunk: distance from step lengths, posture means, regularity weighted by steps, safety
+ * counts known for a trunk sensor and unknown for a foot sensor. */
+BSTEP_TEST(trunk_distance_posture_safety)
+{
+    bstep_summary s;
+    bstep_summary_values v;
+    bstep_event e;
+    int b, i;
+    BSTEP_ASSERT_OK(bstep_summary_init(&s, 1));
+    for (b = 0; b < 2; b++) { /* bout 0: 10 steps, regularity 0.9; bout 1: 30 steps, 0.5 */
+        const int n = b == 0 ? 10 : 30;
+        const double t0 = b * 100.0;
+        e = ev(BSTEP_EVENT_BOUT_START, t0);
+        bstep_summary_add(&s, &e);
+        for (i = 0; i < n; i++) {
+            e = ev(BSTEP_EVENT_INITIAL_CONTACT, t0 + 0.5 * i);
+            if (i > 0) {
+                e.value = 0.5f;
+                e.step_length_m = 0.6f;
+                e.trunk_lean_deg = b == 0 ? 10.0f : 20.0f;
+                e.side_lean_deg = -2.0f;
+            }
+            e.direction = b == 0 ? BSTEP_DIRECTION_FORWARD : BSTEP_DIRECTION_BACKWARD;
+            bstep_summary_add(&s, &e);
+        }
+        e = ev(BSTEP_EVENT_BOUT_END, t0 + 0.5 * (n - 1));
+        e.step_regularity = b == 0 ? 0.9f : 0.5f;
+        e.stride_regularity = b == 0 ? 0.8f : 0.4f;
+        bstep_summary_add(&s, &e);
+    }
+    e = ev(BSTEP_EVENT_STUMBLE, 105.0);
+    bstep_summary_add(&s, &e);
+    e = ev(BSTEP_EVENT_FALL, 110.0);
+    bstep_summary_add(&s, &e);
+    e = ev(BSTEP_EVENT_LOOK_BACK, 107.0);
+    bstep_summary_add(&s, &e);
+    e = ev(BSTEP_EVENT_LOOK_BACK, 108.0);
+    bstep_summary_add(&s, &e);
+    bstep_summary_get(&s, &v);
+    BSTEP_ASSERT_NEAR(v.distance_m, 0.6 * 38, 1e-4);
+    BSTEP_ASSERT_NEAR(v.distance_backward_m, 0.6 * 29, 1e-4);
+    BSTEP_ASSERT_NEAR(v.speed_mps, 0.6 * 38 / (0.5 * 38), 1e-4);
+    BSTEP_ASSERT_NEAR(v.trunk_lean_deg, (10.0 * 9 + 20.0 * 29) / 38.0, 1e-4);
+    BSTEP_ASSERT_NEAR(v.side_lean_deg, -2.0, 1e-5);
+    BSTEP_ASSERT_NEAR(v.step_regularity, (0.9 * 10 + 0.5 * 30) / 40.0, 1e-5);
+    BSTEP_ASSERT_NEAR(v.stride_regularity, (0.8 * 10 + 0.4 * 30) / 40.0, 1e-5);
+    BSTEP_ASSERT_EQ(v.stumbles, 1);
+    BSTEP_ASSERT_EQ(v.falls, 1);
+    BSTEP_ASSERT_EQ(v.look_backs, 2);
+    BSTEP_ASSERT_EQ(v.safety_measured, 1);
+    BSTEP_ASSERT_OK(bstep_summary_init(&s, 2));
+    bstep_summary_get(&s, &v);
+    BSTEP_ASSERT_EQ(v.safety_measured, 0);
+    BSTEP_ASSERT(isnan(v.trunk_lean_deg));
 }
 
 /* Trunk ICs every 0.800 s -> 75.0 steps/min. */
@@ -127,6 +189,7 @@ BSTEP_TEST(invalid_init)
     BSTEP_ASSERT_EQ(bstep_summary_init(NULL, 1), BSTEP_EINVAL);
 }
 
-BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(cadence_trunk_0_8_s), BSTEP_TEST_ENTRY(cadence_foot_1_6_s),
-                BSTEP_TEST_ENTRY(asymmetry_alternating),
+BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(cadence_trunk_0_8_s),
+                BSTEP_TEST_ENTRY(trunk_distance_posture_safety),
+                BSTEP_TEST_ENTRY(cadence_foot_1_6_s), BSTEP_TEST_ENTRY(asymmetry_alternating),
                 BSTEP_TEST_ENTRY(strike_ratios_and_distances), BSTEP_TEST_ENTRY(invalid_init))
