@@ -94,6 +94,8 @@ static int req(const char *method, const char *path, const char *token, int cook
     httpc_resp r;
     char h[512];
     (void)headers_out;
+    if (body != NULL && len == 0)
+        len = strlen(body);
     h[0] = '\0';
     if (token != NULL && !cookie)
         snprintf(h, sizeof(h), "Authorization: Bearer %s\r\n", token);
@@ -203,7 +205,7 @@ BSTEP_TEST(upload_and_rest)
     BSTEP_ASSERT_EQ(json_int(out, "id"), g_session);
     free(out);
     /* not a recording */
-    st = req("POST", "/api/sessions", tok_alice, 0, "hello\n", 6, &out, NULL);
+    st = req("POST", "/api/sessions", tok_alice, 0, "hello\n", 0, &out, NULL);
     BSTEP_ASSERT_EQ(st, 422);
     BSTEP_ASSERT_STR_CONTAINS(out, "upload");
     BSTEP_ASSERT(strstr(out, t_tmp()) == NULL); /* the temporary path is not shown */
@@ -221,18 +223,18 @@ BSTEP_TEST(upload_and_rest)
     BSTEP_ASSERT_STR_CONTAINS(out, "upload:walk.csv");
     free(out);
     BSTEP_ASSERT_EQ(req("POST", "/api/checkins", tok_alice, 0,
-                        "{\"pain_0_10\": 3, \"note\": \"knee fine\"}", 37, &out, NULL),
+                        "{\"pain_0_10\": 3, \"note\": \"knee fine\"}", 0, &out, NULL),
                     201);
     free(out);
     BSTEP_ASSERT_EQ(
-        req("POST", "/api/checkins", tok_alice, 0, "{\"pain_0_10\": 11}", 17, &out, NULL), 400);
+        req("POST", "/api/checkins", tok_alice, 0, "{\"pain_0_10\": 11}", 0, &out, NULL), 400);
     BSTEP_ASSERT_STR_CONTAINS(out, "pain_0_10");
     free(out);
     BSTEP_ASSERT_EQ(req("GET", "/api/checkins", tok_alice, 0, NULL, 0, &out, NULL), 200);
     BSTEP_ASSERT_STR_CONTAINS(out, "knee fine");
     free(out);
     BSTEP_ASSERT_EQ(req("POST", "/api/plans", tok_alice, 0,
-                        "{\"kind\": \"knee-oa\", \"level\": 1, \"params\": {\"minutes\": 10}}", 59,
+                        "{\"kind\": \"knee-oa\", \"level\": 1, \"params\": {\"minutes\": 10}}", 0,
                         &out, NULL),
                     201);
     free(out);
@@ -476,8 +478,8 @@ BSTEP_TEST(access_control)
         if (st != 200)
             BSTEP__FAIL("GET %s with alice's cookie: %d", pages[i], st);
     }
-    BSTEP_ASSERT_EQ(req("POST", "/checkins", NULL, 0, "pain=2", 6, NULL, NULL), 401);
-    BSTEP_ASSERT_EQ(req("POST", "/login", NULL, 0, "token=bst_nope", 14, NULL, NULL), 401);
+    BSTEP_ASSERT_EQ(req("POST", "/checkins", NULL, 0, "pain=2", 0, NULL, NULL), 401);
+    BSTEP_ASSERT_EQ(req("POST", "/login", NULL, 0, "token=bst_nope", 0, NULL, NULL), 401);
     {
         char form[200];
         int n = snprintf(form, sizeof(form), "token=%s", tok_alice);
@@ -578,7 +580,9 @@ BSTEP_TEST(security_headers)
     }
     /* a cross-site write with the cookie is refused */
     snprintf(h, sizeof(h), "Cookie: bstep_token=%s\r\nOrigin: http://evil.example\r\n", tok_alice);
-    BSTEP_ASSERT_EQ(httpc_request(&c, "POST", "/api/checkins", h, "{\"pain_0_10\":1}", 15, &r), 0);
+    BSTEP_ASSERT_EQ(httpc_request(&c, "POST", "/api/checkins", h, "{\"pain_0_10\":1}",
+                                  strlen("{\"pain_0_10\":1}"), &r),
+                    0);
     BSTEP_ASSERT_EQ(r.status, 403);
     free(r.body);
     httpc_close(&c);
