@@ -33,6 +33,7 @@ static const command commands[] = {
     {"export", bstep_cmd_export, "write sessions as FIT, TCX, CSV or JSON activity files"},
     {"report", bstep_cmd_report, "week/month/year totals and progress trends (text, JSON, HTML)"},
     {"checkin", bstep_cmd_checkin, "record pain and wellbeing (0-10), or list check-ins"},
+    {"batch", bstep_cmd_batch, "analyse and store every recording under folders, on all cores"},
 };
 
 static void usage(FILE *f)

@@ -14,4 +14,5 @@ set(BSTEP_CLI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cmd_report.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_checkin.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_import.c
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_batch.c
 )

@@ -25,3 +25,8 @@ if(BSTEP_BUILD_CLI)
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_activity.sh $<TARGET_FILE:backstep_cli>
             $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/activity-tmp ${PROJECT_SOURCE_DIR})
 endif()
+if(BSTEP_BUILD_CLI)
+  add_test(NAME cli_batch
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_batch.sh $<TARGET_FILE:backstep_cli>
+            $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/batch-tmp)
+endif()

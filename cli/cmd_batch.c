@@ -1,0 +1,538 @@
+/*
+ * backstep batch: analyse and store every recording under folders, on all cores. Worker threads
+ * each take the next file, compute its checksum, skip it when that recording is already stored
+ * (so a batch interrupted in any way resumes where it stopped), otherwise analyse and store it in
+ * one transaction through their own database connection. A file that cannot be read is reported
+ * and skipped; the batch never stops for it. The analysis core is reentrant (no globals), so the
+ * threads share nothing but the job counter and the results.
+ */
+#define _XOPEN_SOURCE 700 /* realpath, nftw-free directory walking with lstat */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backstep/io.h"
+#include "cli.h"
+#include "internal/sha256.h"
+#include "report/report.h"
+#include "store_cli.h"
+
+#define MAX_JOBS 64
+
+static void help(void)
+{
+    printf("Usage: backstep batch DIR... [OPTIONS]\n\n"
+           "Analyse every recording under the folders (recursively) and store each session in\n"
+           "the history, using all processor cores. Recordings are files ending in .csv, .txt or\n"
+           ".zip and Sensor Logger export folders; *.truth.json, hidden files and other files\n"
+           "are left alone. A recording already stored (same SHA-256 checksum) is skipped, so a\n"
+           "batch that was interrupted continues where it stopped when run again. A file that\n"
+           "cannot be read is reported and skipped; the batch goes on.\n\n"
+           "Options:\n"
+           "  --jobs N           worker threads (default: the number of processors)\n"
+           "  --placement P      as for backstep analyze (default auto)\n"
+           "  --input-format F   as for backstep analyze (default auto)\n"
+           "  --toe-axis A       foot mounting (default auto)\n"
+           "  --front-axis A     trunk/pocket mounting (default auto)\n"
+           "  --mass-kg KG       body mass for the energy estimate (default: the user's stored\n"
+           "                     mass, else 70 kg assumed)\n"
+           "  --user NAME        whose sessions (default $BACKSTEP_USER, else the login name)\n"
+           "  --db URL           history database (default: see backstep analyze --help)\n"
+           "  --progress         a progress bar on standard error (default when it is a\n"
+           "                     terminal; otherwise one line per file on standard output)\n"
+           "  --no-progress      no progress bar: one line per file\n"
+           "  --help             this text\n\n"
+           "Exit status: 0 every recording stored or already stored, 2 usage error, 3 at least\n"
+           "one file failed (the others were stored), 4 database error, 130 interrupted (Ctrl-C\n"
+           "or SIGTERM: the files being analysed are finished and stored first).\n");
+}
+
+typedef enum { R_PENDING = 0, R_STORED, R_SKIPPED, R_FAILED, R_DBFAIL } result_kind;
+
+typedef struct {
+    char *path;
+    result_kind kind;
+    int64_t session_id;
+    int64_t steps;
+    char message[1100];
+    int reported;
+} job;
+
+typedef struct {
+    job *jobs;
+    size_t n, next, done;
+    size_t stored, skipped, failed, dbfailed;
+    pthread_mutex_t mu;
+    const char *db_url;
+    int64_t user_id;
+    bstep__analysis_options opt;
+} batch;
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf), i;
+    if (a < b)
+        return 0;
+    for (i = 0; i < b; i++) {
+        char c = s[a - b + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != suf[i])
+            return 0;
+    }
+    return 1;
+}
+
+static int is_recording_name(const char *name)
+{
+    if (name[0] == '.' || has_suffix(name, ".truth.json"))
+        return 0;
+    return has_suffix(name, ".csv") || has_suffix(name, ".txt") || has_suffix(name, ".zip");
+}
+
+/* A Sensor Logger export folder holds its sensors as separate CSV files. */
+static int is_sensorlogger_dir(const char *dir)
+{
+    static const char *const marks[] = {"TotalAcceleration.csv", "Accelerometer.csv"};
+    char p[4096];
+    size_t i;
+    struct stat sb;
+    for (i = 0; i < 2; i++) {
+        snprintf(p, sizeof(p), "%s/%s", dir, marks[i]);
+        if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
+            return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    char **p;
+    size_t n, cap;
+} paths;
+
+static int add_path(paths *l, const char *p)
+{
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 64;
+        char **q = realloc(l->p, nc * sizeof(*q));
+        if (q == NULL)
+            return -1;
+        l->p = q;
+        l->cap = nc;
+    }
+    l->p[l->n] = malloc(strlen(p) + 1);
+    if (l->p[l->n] == NULL)
+        return -1;
+    memcpy(l->p[l->n], p, strlen(p) + 1);
+    l->n++;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collect recordings under dir (depth-limited, symlinks not followed into folders). */
+static int walk(const char *dir, int depth, paths *out)
+{
+    DIR *d;
+    struct dirent *e;
+    paths here = {NULL, 0, 0};
+    size_t i;
+    int rc = 0;
+    if (depth > 32)
+        return 0;
+    if (is_sensorlogger_dir(dir))
+        return add_path(out, dir);
+    d = opendir(dir);
+    if (d == NULL) {
+        fprintf(stderr, "backstep batch: %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    while ((e = readdir(d)) != NULL) {
+        char p[4096];
+        struct stat sb;
+        if (e->d_name[0] == '.')
+            continue;
+        if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, e->d_name) >= sizeof(p))
+            continue;
+        if (lstat(p, &sb) != 0)
+            continue;
+        if (S_ISDIR(sb.st_mode) || (S_ISREG(sb.st_mode) && is_recording_name(e->d_name)))
+            if (add_path(&here, p) != 0) {
+                rc = -1;
+                break;
+            }
+    }
+    closedir(d);
+    if (here.n > 1)
+        qsort(here.p, here.n, sizeof(*here.p), cmp_str);
+    for (i = 0; i < here.n; i++) {
+        struct stat sb;
+        if (rc >= 0 && lstat(here.p[i], &sb) == 0) {
+            int r =
+                S_ISDIR(sb.st_mode) ? walk(here.p[i], depth + 1, out) : add_path(out, here.p[i]);
+            if (r < 0)
+                rc = -1;
+            else if (r > 0 && rc == 0)
+                rc = 1;
+        }
+        free(here.p[i]);
+    }
+    free(here.p);
+    return rc;
+}
+
+static void finish_job(batch *b, job *j, result_kind k)
+{
+    pthread_mutex_lock(&b->mu);
+    j->kind = k;
+    b->done++;
+    if (k == R_STORED)
+        b->stored++;
+    else if (k == R_SKIPPED)
+        b->skipped++;
+    else if (k == R_FAILED)
+        b->failed++;
+    else
+        b->dbfailed++;
+    pthread_mutex_unlock(&b->mu);
+}
+
+/* The message without a leading "PATH: " (the line names the file already). */
+static void set_message(job *j, const char *msg)
+{
+    size_t n = strlen(j->path);
+    if (strncmp(msg, j->path, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+        msg += n + 2;
+    snprintf(j->message, sizeof(j->message), "%s", msg);
+}
+
+static void run_job(batch *b, bstep_store *st, job *j)
+{
+    char sha[65], err[1024];
+    bstep_store_session s;
+    bstep__analysis a;
+    int rc, existed = 0;
+    if (bstep__sha256_path(j->path, sha, err, sizeof(err)) != BSTEP_OK) {
+        set_message(j, err);
+        finish_job(b, j, R_FAILED);
+        return;
+    }
+    rc = bstep_store_session_find_sha256(st, b->user_id, sha, &s);
+    if (rc == BSTEP_OK) {
+        j->session_id = s.id;
+        j->steps = s.steps;
+        snprintf(j->message, sizeof(j->message), "already stored as session %lld", (long long)s.id);
+        finish_job(b, j, R_SKIPPED);
+        return;
+    }
+    if (rc != BSTEP_ENOTFOUND) {
+        snprintf(j->message, sizeof(j->message), "%s", bstep_store_errmsg(st));
+        finish_job(b, j, R_DBFAIL);
+        return;
+    }
+    rc = bstep__analyze_file(j->path, &b->opt, &a, err, sizeof(err));
+    if (rc != BSTEP_OK) {
+        set_message(j, err[0] ? err : bstep_strerror(rc));
+        bstep__analysis_free(&a);
+        finish_job(b, j, R_FAILED);
+        return;
+    }
+    rc = bstep__cli_store_analysis(st, b->user_id, &a, j->path, sha, INT64_MIN, &s, &existed, err,
+                                   sizeof(err));
+    bstep__analysis_free(&a);
+    if (rc != BSTEP_OK) {
+        set_message(j, err);
+        finish_job(b, j, R_DBFAIL);
+        return;
+    }
+    j->session_id = s.id;
+    j->steps = s.steps;
+    if (existed) { /* another process stored it meanwhile */
+        snprintf(j->message, sizeof(j->message), "already stored as session %lld", (long long)s.id);
+        finish_job(b, j, R_SKIPPED);
+        return;
+    }
+    snprintf(j->message, sizeof(j->message), "session %lld, %lld steps", (long long)s.id,
+             (long long)s.steps);
+    finish_job(b, j, R_STORED);
+}
+
+static void *worker(void *arg)
+{
+    batch *b = arg;
+    bstep_store *st = NULL;
+    char err[1024];
+    if (bstep_store_open(&st, b->db_url, err, sizeof(err)) != BSTEP_OK) {
+        for (;;) { /* without a connection this worker fails the files it takes */
+            job *j;
+            pthread_mutex_lock(&b->mu);
+            j = (b->next < b->n && !interrupted) ? &b->jobs[b->next++] : NULL;
+            pthread_mutex_unlock(&b->mu);
+            if (j == NULL)
+                break;
+            snprintf(j->message, sizeof(j->message), "%s", err);
+            finish_job(b, j, R_DBFAIL);
+        }
+        return NULL;
+    }
+    for (;;) {
+        job *j;
+        pthread_mutex_lock(&b->mu);
+        j = (b->next < b->n && !interrupted) ? &b->jobs[b->next++] : NULL;
+        pthread_mutex_unlock(&b->mu);
+        if (j == NULL)
+            break;
+        run_job(b, st, j);
+    }
+    bstep_store_close(st);
+    return NULL;
+}
+
+static const char *kind_word(result_kind k)
+{
+    switch (k) {
+    case R_STORED:
+        return "stored";
+    case R_SKIPPED:
+        return "skip  ";
+    case R_FAILED:
+        return "FAILED";
+    case R_DBFAIL:
+        return "DB ERR";
+    default:
+        return "?";
+    }
+}
+
+/* Print what finished since the last call: lines (no bar) or failures above the bar. */
+static void report_progress(batch *b, int bar, time_t t0, size_t *line_no)
+{
+    size_t i, done;
+    pthread_mutex_lock(&b->mu);
+    for (i = 0; i < b->n; i++) {
+        job *j = &b->jobs[i];
+        if (j->kind == R_PENDING || j->reported)
+            continue;
+        j->reported = 1;
+        ++*line_no;
+        if (!bar) {
+            printf("[%zu/%zu] %s %s: %s\n", *line_no, b->n, kind_word(j->kind), j->path,
+                   j->message);
+        } else if (j->kind == R_FAILED || j->kind == R_DBFAIL) {
+            fprintf(stderr, "\r\033[K%s %s: %s\n", kind_word(j->kind), j->path, j->message);
+        }
+    }
+    done = b->done;
+    if (bar) {
+        const int width = 30;
+        const int fill = b->n ? (int)((double)width * (double)done / (double)b->n) : width;
+        const double el = difftime(time(NULL), t0);
+        char eta[32] = "";
+        if (done > 0 && done < b->n) {
+            const double left = el / (double)done * (double)(b->n - done);
+            snprintf(eta, sizeof(eta), ", %d:%02d left", (int)(left / 60.0), (int)fmod(left, 60.0));
+        }
+        fprintf(stderr, "\r\033[K[%.*s%.*s] %zu/%zu, %zu stored, %zu skipped, %zu failed%s", fill,
+                "##############################", width - fill, "..............................",
+                done, b->n, b->stored, b->skipped, b->failed + b->dbfailed, eta);
+    }
+    pthread_mutex_unlock(&b->mu);
+    fflush(stdout);
+    fflush(stderr);
+}
+
+int bstep_cmd_batch(int argc, char **argv)
+{
+    const char *cmd = "batch";
+    bstep__opts o;
+    batch b;
+    paths files = {NULL, 0, 0};
+    const char *dirs[256];
+    const char *user_arg = NULL;
+    size_t ndirs = 0, i, line_no = 0;
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    int bar = isatty(2), mass_given = 0, walk_rc = 0, exit_code;
+    pthread_t th[MAX_JOBS];
+    int nth = 0;
+    bstep_store *st = NULL;
+    bstep_store_user user;
+    char ubuf[128], location[1024];
+    time_t t0;
+    struct sigaction sa, old_int, old_term;
+
+    memset(&b, 0, sizeof(b));
+    b.opt.placement = BSTEP_PLACEMENT_AUTO;
+    b.opt.format = BSTEP_FORMAT_AUTO;
+    b.opt.mass_kg = (double)NAN;
+    bstep__opts_init(&o, argc, argv);
+    while (bstep__opts_next(&o)) {
+        const char *v;
+        if (o.arg != NULL) {
+            if (ndirs == sizeof(dirs) / sizeof(dirs[0]))
+                return bstep__usage_error(cmd, "too many folders (at most 256)");
+            dirs[ndirs++] = o.arg;
+            continue;
+        }
+        if (strcmp(o.name, "help") == 0) {
+            help();
+            return BSTEP_EXIT_OK;
+        }
+        if (strcmp(o.name, "progress") == 0) {
+            bar = 1;
+            continue;
+        }
+        if (strcmp(o.name, "no-progress") == 0) {
+            bar = 0;
+            continue;
+        }
+        v = bstep__opts_value(&o, cmd);
+        if (v == NULL)
+            return BSTEP_EXIT_USAGE;
+        if (strcmp(o.name, "jobs") == 0) {
+            double d;
+            if (bstep__parse_double(cmd, o.name, v, 1, MAX_JOBS, &d) != 0)
+                return BSTEP_EXIT_USAGE;
+            jobs = (long)d;
+        } else if (strcmp(o.name, "placement") == 0) {
+            if (bstep_placement_parse(v, &b.opt.placement) != BSTEP_OK)
+                return bstep__usage_error(cmd, "--placement: unknown placement '%s'", v);
+        } else if (strcmp(o.name, "input-format") == 0) {
+            if (bstep_format_parse(v, &b.opt.format) != BSTEP_OK)
+                return bstep__usage_error(cmd, "--input-format: unknown format '%s'", v);
+        } else if (strcmp(o.name, "toe-axis") == 0) {
+            if (bstep_axis_parse(v, &b.opt.toe_axis) != BSTEP_OK)
+                return bstep__usage_error(cmd, "--toe-axis: expected +x|-x|+y|-y|+z|-z|auto");
+        } else if (strcmp(o.name, "front-axis") == 0) {
+            if (bstep_axis_parse(v, &b.opt.front_axis) != BSTEP_OK)
+                return bstep__usage_error(cmd, "--front-axis: expected +x|-x|+y|-y|+z|-z|auto");
+        } else if (strcmp(o.name, "mass-kg") == 0) {
+            if (bstep__parse_double(cmd, o.name, v, 20.0, 300.0, &b.opt.mass_kg) != 0)
+                return BSTEP_EXIT_USAGE;
+            mass_given = 1;
+        } else if (strcmp(o.name, "user") == 0) {
+            user_arg = v;
+        } else if (strcmp(o.name, "db") == 0) {
+            b.db_url = v;
+        } else {
+            return bstep__usage_error(cmd, "unknown option --%s", o.name);
+        }
+    }
+    if (ndirs == 0)
+        return bstep__usage_error(cmd, "no folder given");
+    if (jobs < 1)
+        jobs = 1;
+    if (jobs > MAX_JOBS)
+        jobs = MAX_JOBS;
+    for (i = 0; i < ndirs; i++) {
+        struct stat sb;
+        int r;
+        if (stat(dirs[i], &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+            fprintf(stderr, "backstep batch: %s: not a folder\n", dirs[i]);
+            walk_rc = 1;
+            continue;
+        }
+        r = walk(dirs[i], 0, &files);
+        if (r < 0) {
+            fprintf(stderr, "backstep batch: out of memory\n");
+            return BSTEP_EXIT_INPUT;
+        }
+        if (r > 0)
+            walk_rc = 1;
+    }
+    /* the user (and body mass) once, and the database created/migrated before the threads */
+    if (bstep__cli_store_open(cmd, b.db_url, &st) != BSTEP_OK)
+        return BSTEP_EXIT_DB;
+    if (bstep_store_user_ensure(st, bstep__cli_user_name(user_arg, ubuf, sizeof(ubuf)), &user) !=
+        BSTEP_OK) {
+        fprintf(stderr, "backstep batch: %s\n", bstep_store_errmsg(st));
+        bstep_store_close(st);
+        return BSTEP_EXIT_DB;
+    }
+    snprintf(location, sizeof(location), "%s", bstep_store_location(st));
+    bstep_store_close(st);
+    b.user_id = user.id;
+    if (!mass_given && isfinite(user.mass_kg))
+        b.opt.mass_kg = user.mass_kg;
+    b.jobs = calloc(files.n + 1, sizeof(*b.jobs));
+    if (b.jobs == NULL) {
+        fprintf(stderr, "backstep batch: out of memory\n");
+        return BSTEP_EXIT_INPUT;
+    }
+    for (i = 0; i < files.n; i++)
+        b.jobs[i].path = files.p[i];
+    b.n = files.n;
+    pthread_mutex_init(&b.mu, NULL);
+    if (!bar)
+        printf("backstep batch: %zu recording%s, %ld worker%s, database %s\n", b.n,
+               b.n == 1 ? "" : "s", jobs, jobs == 1 ? "" : "s", location);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    t0 = time(NULL);
+    for (nth = 0; nth < jobs && (size_t)nth < (b.n ? b.n : 1); nth++)
+        if (pthread_create(&th[nth], NULL, worker, &b) != 0)
+            break;
+    if (nth == 0 && b.n > 0) {
+        fprintf(stderr, "backstep batch: cannot start worker threads\n");
+        return BSTEP_EXIT_INPUT;
+    }
+    for (;;) {
+        struct timespec ts = {0, 100000000L};
+        size_t done, next;
+        pthread_mutex_lock(&b.mu);
+        done = b.done;
+        next = b.next;
+        pthread_mutex_unlock(&b.mu);
+        report_progress(&b, bar, t0, &line_no);
+        if (done == b.n || (interrupted && done == next))
+            break;
+        nanosleep(&ts, NULL);
+    }
+    for (i = 0; i < (size_t)nth; i++)
+        pthread_join(th[i], NULL);
+    report_progress(&b, bar, t0, &line_no);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (bar)
+        fputc('\n', stderr);
+    printf("%zu recording%s: %zu stored, %zu already stored, %zu failed", b.n, b.n == 1 ? "" : "s",
+           b.stored, b.skipped, b.failed + b.dbfailed);
+    if (interrupted)
+        printf("; interrupted with %zu not started: run the same command again to continue",
+               b.n - b.done);
+    printf("\n");
+    for (i = 0; i < b.n; i++)
+        if (b.jobs[i].kind == R_FAILED || b.jobs[i].kind == R_DBFAIL)
+            printf("  failed: %s: %s\n", b.jobs[i].path, b.jobs[i].message);
+    exit_code = b.dbfailed              ? BSTEP_EXIT_DB
+                : interrupted           ? 130 /* 128 + SIGINT, the shell's convention */
+                : (b.failed || walk_rc) ? BSTEP_EXIT_INPUT
+                                        : BSTEP_EXIT_OK;
+    pthread_mutex_destroy(&b.mu);
+    for (i = 0; i < files.n; i++)
+        free(files.p[i]);
+    free(files.p);
+    free(b.jobs);
+    return exit_code;
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# CLI tests of `backstep batch`: every recording under a folder analysed and stored; a bad file
+# reported and skipped; resumable after SIGKILL and after SIGINT (stored files skipped by
+# checksum, nothing stored twice, every file reported stored is in the database); one worker and
+# several workers give the same results.
+# Usage: test_batch.sh BACKSTEP JSON_CHECK TMPDIR
+set -u
+BIN=$1
+JQ=$2
+TMP=$3
+rm -rf "$TMP" && mkdir -p "$TMP/rec/a" "$TMP/rec/b"
+export TZ=UTC BACKSTEP_USER=batcher
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+equals() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi; }
+contains() { if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: '$3' not in $2"; head -5 "$2"; fi; }
+stored() { "$BIN" history --db "$1" --format json | "$JQ" - len sessions; }
+
+for i in $(seq 1 8); do
+  "$BIN" simulate --placement foot-right --direction backward --duration 30 --seed "$i" \
+    --out "$TMP/rec/a/r$i.csv" >/dev/null
+done
+"$BIN" simulate --placement lower-back --duration 20 --seed 9 --out "$TMP/rec/b/lb.csv" >/dev/null
+"$BIN" simulate --placement foot-right --format sensorlogger --duration 15 --seed 10 \
+  --out "$TMP/rec/b/phone" >/dev/null
+printf 'this is not a recording\n1,2\n' >"$TMP/rec/b/bad.csv"
+head -c 2000 "$TMP/rec/a/r1.csv" >"$TMP/rec/b/truncated.csv"
+echo "notes" >"$TMP/rec/README.md"
+good=10 # 8 + lower back + Sensor Logger folder; truncated.csv is a valid (short) recording or not
+
+DB="$TMP/one.db"
+"$BIN" batch --db "$DB" --no-progress "$TMP/rec" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+equals "a bad file makes the exit status 3" "$rc" 3
+contains "the bad file is named" "$TMP/out" "FAILED $TMP/rec/b/bad.csv"
+contains "summary line" "$TMP/out" "recordings:"
+n=$(stored "$DB")
+ntr=$(grep -c "stored $TMP/rec/b/truncated.csv" "$TMP/out")
+equals "every good recording stored" "$n" $((good + ntr))
+if grep -q "README" "$TMP/out" "$TMP/err"; then bad "other files are left alone"; else ok "other files are left alone"; fi
+if grep -q "truth.json" "$TMP/out"; then bad "truth files are left alone"; else ok "truth files are left alone"; fi
+contains "the Sensor Logger folder is one recording" "$TMP/out" "stored $TMP/rec/b/phone:"
+
+"$BIN" batch --db "$DB" --no-progress "$TMP/rec" >"$TMP/out2" 2>&1
+equals "a second run stores nothing new" "$(grep -c '] stored' "$TMP/out2")" 0
+equals "a second run skips them all" "$(grep -c '] skip' "$TMP/out2")" "$n"
+equals "nothing duplicated" "$(stored "$DB")" "$n"
+
+# One worker and four workers: the same sessions (steps per file).
+DB1="$TMP/j1.db"
+"$BIN" batch --db "$DB1" --jobs 1 --no-progress "$TMP/rec/a" >/dev/null 2>&1
+DB4="$TMP/j4.db"
+"$BIN" batch --db "$DB4" --jobs 4 --no-progress "$TMP/rec/a" >/dev/null 2>&1
+summary() { # path -> steps, distance per session, sorted by path
+  "$BIN" history --db "$1" --format json >"$TMP/h.json"
+  k=$("$JQ" "$TMP/h.json" len sessions)
+  for i in $(seq 0 $((k - 1))); do
+    echo "$("$JQ" "$TMP/h.json" get sessions.$i.source_path) $("$JQ" "$TMP/h.json" get sessions.$i.steps) $("$JQ" "$TMP/h.json" get sessions.$i.distance_m)"
+  done | sort
+}
+summary "$DB1" >"$TMP/s1"
+summary "$DB4" >"$TMP/s4"
+if [ "$(wc -l <"$TMP/s1")" -eq 8 ] && cmp -s "$TMP/s1" "$TMP/s4"; then
+  ok "one worker and four workers agree"
+else
+  bad "one worker and four workers agree"; diff "$TMP/s1" "$TMP/s4" | head
+fi
+
+# Interrupted by SIGKILL at several moments, then resumed: everything reported stored is there,
+# the database is intact, and the resumed run completes the set without duplicates.
+mkdir -p "$TMP/big"
+for i in $(seq 1 24); do
+  "$BIN" simulate --placement foot-right --direction backward --duration 120 --seed $((100 + i)) \
+    --out "$TMP/big/b$i.csv" >/dev/null
+done
+DBK="$TMP/kill.db"
+partial=0
+for delay in 0.05 0.15 0.3 0.45 0.6; do
+  "$BIN" batch --db "$DBK" --jobs 2 --no-progress "$TMP/big" >"$TMP/kill.out" 2>&1 &
+  pid=$!
+  sleep "$delay"
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  missing=0
+  while read -r path; do
+    "$BIN" history --db "$DBK" --format json | grep -qF "\"$path\"" || missing=$((missing + 1))
+  done < <(sed -n 's/^\[[0-9]*\/[0-9]*\] stored \(.*\): session .*/\1/p' "$TMP/kill.out")
+  equals "after SIGKILL at ${delay} s every reported session is stored" "$missing" 0
+  grep -q "recordings:" "$TMP/kill.out" || partial=$((partial + 1))
+done
+if [ "$partial" -ge 1 ]; then ok "$partial of the kills hit a running batch"; else bad "no kill hit a running batch"; fi
+if "$BIN" history --db "$DBK" >/dev/null 2>&1; then ok "the killed database opens"; else bad "the killed database opens"; fi
+before=$(stored "$DBK")
+"$BIN" batch --db "$DBK" --no-progress "$TMP/big" >"$TMP/resume.out" 2>&1
+equals "the resumed batch succeeds" "$?" 0
+equals "resumed: all 24 stored once" "$(stored "$DBK")" 24
+equals "resumed: the stored ones were skipped" "$(grep -c '] skip' "$TMP/resume.out")" "$before"
+
+# SIGINT: the running files are finished, then it stops with 130 and says how to continue.
+DBI="$TMP/int.db"
+"$BIN" batch --db "$DBI" --jobs 1 --no-progress "$TMP/big" >"$TMP/int.out" 2>&1 &
+pid=$!
+sleep 0.4
+kill -INT "$pid"
+wait "$pid"
+equals "SIGINT exit status" "$?" 130
+contains "SIGINT says how to continue" "$TMP/int.out" "run the same command again"
+"$BIN" batch --db "$DBI" --no-progress "$TMP/big" >/dev/null 2>&1
+equals "after SIGINT the rerun completes" "$(stored "$DBI")" 24
+
+# Usage
+"$BIN" batch >/dev/null 2>&1
+equals "no folder is a usage error" "$?" 2
+"$BIN" batch --db "$TMP/x.db" "$TMP/nonexistent" >/dev/null 2>&1
+equals "a missing folder fails" "$?" 3
+"$BIN" batch --help >"$TMP/help"
+for opt in --jobs --placement --toe-axis --user --db --progress --no-progress; do
+  contains "batch help documents $opt" "$TMP/help" "$opt"
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
