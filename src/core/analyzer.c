@@ -191,6 +191,11 @@ static void end_bout(bstep_analyzer *a, bstep_time_us now_us)
 /* A contact or final contact from a detector enters the bout logic here. */
 void bstep__bout_event(bstep_analyzer *a, bstep_event *e)
 {
+    /* A contact after a longer pause than allowed starts afresh (the timeout below waits for the
+     * detection delay too, so it may not have fired yet). */
+    if (e->type == BSTEP_EVENT_INITIAL_CONTACT && (a->bout_open || a->pending_contacts > 0) &&
+        e->t_us - a->bout_last_contact_us > (bstep_time_us)(a->cfg.max_bout_pause_s * 1e6f))
+        end_bout(a, e->emitted_t_us);
     if (a->bout_open) {
         bstep__push_event(a, e);
         if (e->type == BSTEP_EVENT_INITIAL_CONTACT)
@@ -226,10 +231,16 @@ void bstep__bout_event(bstep_analyzer *a, bstep_event *e)
     }
 }
 
-/* Called for every sample: closes bouts or drops held contacts after a long pause. */
+/* Called for every sample: closes bouts or drops held contacts after a long pause. Contacts are
+ * reported up to BOUT_DETECTION_DELAY_US after they happen (a foot stance is confirmed 0.1-0.35 s
+ * after the landing), so the pause is measured between contact times and the timeout waits for
+ * that delay too: otherwise a stride of 2.3 s (slow forward walking) would end the bout before its
+ * contact is reported. */
+#define BOUT_DETECTION_DELAY_US 500000
 static void bout_timeout(bstep_analyzer *a, bstep_time_us now_us)
 {
-    const bstep_time_us pause_us = (bstep_time_us)(a->cfg.max_bout_pause_s * 1e6f);
+    const bstep_time_us pause_us =
+        (bstep_time_us)(a->cfg.max_bout_pause_s * 1e6f) + BOUT_DETECTION_DELAY_US;
     if (a->bout_open && now_us - a->bout_last_contact_us > pause_us)
         end_bout(a, now_us);
     else if (!a->bout_open && a->pending_contacts > 0 &&

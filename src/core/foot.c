@@ -43,6 +43,8 @@
 #define QUIET_ACC_MPS2 1.0f
 /* A stance came to rest (walking, not running) when quiet for this long, s. */
 #define REST_S 0.05f
+/* A landing impact: a jerk this many times the swing's mean jerk. */
+#define IMPACT_OVER_SWING 3.0f
 /* Stillness lasting this long is a stance even with the foot tilted (walking on the toes), us. */
 #define STILL_OVERRIDE_US 250000
 
@@ -166,6 +168,30 @@ static bstep_time_us find_ic(const bstep_analyzer *a, bstep_time_us lo, bstep_ti
         on_k = k;
     }
     return bin_at(f, on_k)->t_us;
+}
+
+/* A soft landing (a turning step, a shuffle): no jerk in [lo, hi] stands out from the swing's
+ * own (the mean jerk of the first half of the swing, from the final contact to lo) by
+ * IMPACT_OVER_SWING. Then the contact is where the foot comes to rest: the stance start. */
+static int soft_landing(const foot_t *f, bstep_time_us lo, bstep_time_us hi)
+{
+    uint32_t k, n = 0;
+    float peak = 0.0f, sum = 0.0f;
+    for (k = 0; k < f->count; k++) {
+        const bstep__foot_bin *b = bin_at(f, k);
+        if (b->t_us < f->fc_t_us)
+            break;
+        if (b->t_us > hi)
+            continue;
+        if (b->t_us >= lo) {
+            if (b->jerk > peak)
+                peak = b->jerk;
+        } else {
+            sum += b->jerk;
+            n++;
+        }
+    }
+    return n > 0 && peak < IMPACT_OVER_SWING * sum / (float)n;
 }
 
 static const float *up_at(const foot_t *f, bstep_time_us t)
@@ -399,9 +425,12 @@ static void end_stride(bstep_analyzer *a, bstep_time_us now_us)
     foot_t *f = &a->eng.foot;
     bstep_time_us lo = f->still_start_us - (bstep_time_us)(a->cfg.ic_search_before_s * 1e6f), ic_t;
     bstep_event fc = bstep__make_event(BSTEP_EVENT_FINAL_CONTACT, f->fc_t_us, now_us), ic;
-    if (lo < f->fc_t_us)
-        lo = f->fc_t_us; /* the landing cannot precede the take-off */
-    ic_t = find_ic(a, lo, now_us);
+    /* The landing ends the swing: it cannot come in the first half of the time from the final
+     * contact to the stance (a short, gentle swing such as a turning step would otherwise have
+     * its take-off taken for the landing). */
+    if (lo < f->fc_t_us + (f->still_start_us - f->fc_t_us) / 2)
+        lo = f->fc_t_us + (f->still_start_us - f->fc_t_us) / 2;
+    ic_t = soft_landing(f, lo, now_us) ? f->still_start_us : find_ic(a, lo, now_us);
     ic = bstep__make_event(BSTEP_EVENT_INITIAL_CONTACT, ic_t, now_us);
     ic.foot = a->cfg.placement == BSTEP_PLACEMENT_FOOT_LEFT    ? BSTEP_FOOT_LEFT
               : a->cfg.placement == BSTEP_PLACEMENT_FOOT_RIGHT ? BSTEP_FOOT_RIGHT

@@ -1,0 +1,190 @@
+/*
+ * Foot engine against the simulator's exact truth (issue 4 bars): both walking directions, toe,
+ * heel and flat landings, 0.3-1.8 m/s, all 24 axis-aligned mountings (and off-axis ones), sensor
+ * noise, jitter and packet loss. Every scenario starts with a forward bout, so the toe axis is
+ * learned (`auto`, assumed forward) in half of the runs and given explicitly in the other half.
+ *
+ * Scored per truth step of the sensor's foot: direction (a missed step counts as wrong), strike
+ * class, and stride length as the mean absolute error relative to the true stride. Thresholds:
+ * direction >= 99 %, strike class >= 97 %, stride length <= 3 %; the run prints the scores.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backstep/analyzer.h"
+#include "backstep/sim.h"
+#include "backstep/status.h"
+#include "harness.h"
+
+#define MAX_S  200000
+#define MAX_EV 8192
+#define MAX_T  512
+
+typedef struct {
+    unsigned steps, dir_ok, strike_n, strike_ok, len_n;
+    double len_rel_sum;
+} score_t;
+
+static const bstep_axis axes[6] = {BSTEP_AXIS_POS_X, BSTEP_AXIS_NEG_X, BSTEP_AXIS_POS_Y,
+                                   BSTEP_AXIS_NEG_Y, BSTEP_AXIS_POS_Z, BSTEP_AXIS_NEG_Z};
+
+/* The m-th of the 24 axis-aligned mountings: a front (toe) axis and a perpendicular up axis. */
+static void mounting(int m, bstep_axis *front, bstep_axis *up)
+{
+    int f = m / 4, k = m % 4, n = 0, u;
+    *front = axes[f];
+    *up = axes[(f / 2 + 1) % 3 * 2];
+    for (u = 0; u < 6; u++) {
+        if (u / 2 == f / 2)
+            continue; /* same or opposite axis */
+        if (n++ == k) {
+            *up = axes[u];
+            return;
+        }
+    }
+}
+
+static void run_one(const char *scenario, bstep_axis front, bstep_axis up, double extra_deg,
+                    int noise, int explicit_toe, double rate, score_t *sc)
+{
+    static bstep_sim g;
+    static bstep_imu_sample s[MAX_S];
+    static bstep_event ev[MAX_EV];
+    static bstep_sim_event tr[MAX_T];
+    bstep_sim_settings cfg = bstep_sim_default_settings;
+    bstep_sim_scenario scn;
+    bstep_analyzer *a = malloc(sizeof(*a));
+    bstep_analyzer_settings ac = bstep_analyzer_default_settings;
+    size_t n = 0, ne = 0, nt = 0, i, k;
+    char err[160];
+    BSTEP_ASSERT(a != NULL);
+    cfg.site = BSTEP_SIM_AT_FOOT;
+    cfg.side = BSTEP_FOOT_RIGHT;
+    cfg.sample_rate_hz = rate;
+    cfg.seed = (uint64_t)(front * 31 + up * 7 + noise * 3 + explicit_toe) + 11u;
+    BSTEP_ASSERT_OK(bstep_sim_mounting_from_axes(front, up, cfg.mounting));
+    if (extra_deg != 0.0)
+        bstep_sim_mounting_rotate(cfg.mounting, extra_deg, 0.5 * extra_deg, -extra_deg);
+    if (noise >= 1) { /* a good IMU (the `imu` preset) */
+        cfg.noise.accel_noise_mps2 = 0.02;
+        cfg.noise.gyro_noise_dps = 0.1;
+        cfg.noise.accel_bias_mps2 = 0.05;
+        cfg.noise.gyro_bias_dps = 0.3;
+        cfg.noise.scale_error_pct = 0.3;
+        cfg.noise.accel_range_mps2 = 156.9;
+        cfg.noise.gyro_range_dps = 2000.0;
+    }
+    if (noise >= 2) { /* a phone-grade stream: jitter and packet loss */
+        cfg.noise.accel_noise_mps2 = 0.05;
+        cfg.noise.gyro_noise_dps = 0.3;
+        cfg.noise.jitter_pct = 5.0;
+        cfg.noise.packet_loss_pct = 0.2;
+        cfg.noise.packet_loss_max_burst = 3;
+    }
+    BSTEP_ASSERT_OK(bstep_sim_scenario_parse(scenario, &scn, err, sizeof(err)));
+    BSTEP_ASSERT_OK(bstep_sim_init(&g, &cfg, &scn));
+    while (n < MAX_S && bstep_sim_next(&g, &s[n])) {
+        bstep_sim_event e;
+        n++;
+        while (bstep_sim_pop_event(&g, &e))
+            if (e.type == BSTEP_SIM_EV_STEP && e.foot == BSTEP_FOOT_RIGHT && nt < MAX_T)
+                tr[nt++] = e;
+    }
+    ac.placement = BSTEP_PLACEMENT_FOOT_RIGHT;
+    ac.sample_rate_hz = (float)rate;
+    ac.toe_axis = explicit_toe ? front : BSTEP_AXIS_AUTO;
+    BSTEP_ASSERT_OK(bstep_analyzer_init(a, &ac));
+    for (i = 0; i < n; i++)
+        ne += bstep_analyzer_update(a, &s[i], ev + ne, MAX_EV - ne);
+    ne += bstep_analyzer_finish(a, ev + ne, MAX_EV - ne);
+    free(a);
+    for (k = 0; k < nt; k++) {
+        const bstep_event *best = NULL;
+        double bd = 0.1;
+        for (i = 0; i < ne; i++) {
+            const double d = fabs((double)ev[i].t_us * 1e-6 - tr[k].ic_s);
+            if (ev[i].type == BSTEP_EVENT_INITIAL_CONTACT && d <= bd) {
+                bd = d;
+                best = &ev[i];
+            }
+        }
+        sc->steps++;
+        if (best == NULL) {
+            if (getenv("BSTEP_TEST_VERBOSE"))
+                printf("  missed step %.2f s (%s) front %s up %s seed %llu noise %d in %s\n",
+                       tr[k].ic_s, bstep_direction_name(tr[k].direction), bstep_axis_name(front),
+                       bstep_axis_name(up), (unsigned long long)cfg.seed, noise,
+                       strstr(scenario, "turn 180") ? strstr(scenario, "turn 180") + 9 : scenario);
+            continue;
+        }
+        sc->dir_ok += best->direction == tr[k].direction;
+        if (best->direction != tr[k].direction && getenv("BSTEP_TEST_VERBOSE"))
+            printf("  %s front %d up %d noise %d toe %d: step %.2f s truth %s (%.2f m) got %s "
+                   "(%.2f m, turn %.0f)\n",
+                   scenario + 40, front, up, noise, explicit_toe, tr[k].ic_s,
+                   bstep_direction_name(tr[k].direction), tr[k].stride_length_m,
+                   bstep_direction_name(best->direction), (double)best->stride_length_m,
+                   (double)best->turn_deg);
+        if (tr[k].direction == BSTEP_DIRECTION_FORWARD ||
+            tr[k].direction == BSTEP_DIRECTION_BACKWARD) {
+            sc->strike_n++;
+            sc->strike_ok += best->strike == tr[k].strike;
+        }
+        if (tr[k].stride_length_m > 0.2 && isfinite(best->stride_length_m)) {
+            sc->len_n++;
+            sc->len_rel_sum +=
+                fabs((double)best->stride_length_m - tr[k].stride_length_m) / tr[k].stride_length_m;
+        }
+    }
+}
+
+BSTEP_TEST(directions_strikes_speeds_all_24_mountings)
+{
+    static const char *const strikes[3] = {"toe", "heel", "flat"};
+    static const double speeds[5] = {0.3, 0.6, 1.0, 1.4, 1.8};
+    score_t sc = {0, 0, 0, 0, 0, 0.0};
+    int m, d, run = 0;
+    for (m = 0; m < 24; m++)
+        for (d = 0; d < 2; d++, run++) {
+            char text[320];
+            bstep_axis front, up;
+            const double v = speeds[run % 5];
+            mounting(m, &front, &up);
+            snprintf(text, sizeof(text),
+                     "stand 2s\nwalk forward 8 strides speed=1.1\nturn 180\n"
+                     "walk %s 8 strides speed=%.1f strike=%s\nstand 2s\n",
+                     d ? "backward" : "forward", v, strikes[run % 3]);
+            run_one(text, front, up, (run % 4 == 3) ? 12.0 : 0.0, run % 3, run % 2, 100.0, &sc);
+        }
+    printf("foot vs simulator, %d runs, %u steps: direction %.1f %%, strike class %.1f %% (%u), "
+           "stride length error %.2f %% (%u)\n",
+           run, sc.steps, 100.0 * sc.dir_ok / sc.steps, 100.0 * sc.strike_ok / sc.strike_n,
+           sc.strike_n, 100.0 * sc.len_rel_sum / sc.len_n, sc.len_n);
+    BSTEP_ASSERT_GE(sc.steps, 24u * 2u * 16u);
+    BSTEP_ASSERT_GE((double)sc.dir_ok / sc.steps, 0.99);
+    BSTEP_ASSERT_GE((double)sc.strike_ok / sc.strike_n, 0.97);
+    BSTEP_ASSERT_LE(sc.len_rel_sum / sc.len_n, 0.03);
+}
+
+/* Side-steps (the foot rolls about its edges) and slow backward walking at 200 Hz. */
+BSTEP_TEST(side_steps_and_slow_backward)
+{
+    score_t sc = {0, 0, 0, 0, 0, 0.0};
+    int m;
+    for (m = 0; m < 24; m += 5) {
+        bstep_axis front, up;
+        mounting(m, &front, &up);
+        run_one("stand 2s\nwalk forward 8 strides speed=1.0\nwalk left 6 strides speed=0.5\n"
+                "walk right 6 strides speed=0.4\nwalk backward 6 strides speed=0.3\nstand 2s\n",
+                front, up, 0.0, 1, m % 2, 200.0, &sc);
+    }
+    printf("side-steps and slow backward, %u steps: direction %.1f %%, stride length error "
+           "%.2f %%\n",
+           sc.steps, 100.0 * sc.dir_ok / sc.steps, 100.0 * sc.len_rel_sum / sc.len_n);
+    BSTEP_ASSERT_GE((double)sc.dir_ok / sc.steps, 0.97);
+    BSTEP_ASSERT_LE(sc.len_rel_sum / sc.len_n, 0.05);
+}
+
+BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(directions_strikes_speeds_all_24_mountings),
+                BSTEP_TEST_ENTRY(side_steps_and_slow_backward))
