@@ -16,6 +16,7 @@
 
 #include "backstep/status.h"
 #include "backstep/version.h"
+#include "report/svg.h"
 #include "server/pages.h"
 #include "server/server_internal.h"
 
@@ -182,6 +183,39 @@ static double backward_share(const bstep_store_session *s)
     if (s->steps <= 0 || s->steps_backward < 0)
         return (double)NAN;
     return (double)s->steps_backward / (double)s->steps;
+}
+
+/* Capture a chart written by src/report/svg.c (to a FILE) into the page. */
+static void svg_bar_into(bstep__buf *out, const bstep__svg_chart *c, const char *const *labels,
+                         size_t n, const bstep__svg_series *s, size_t ns)
+{
+    char *p = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&p, &len);
+    if (f == NULL) {
+        out->oom = 1;
+        return;
+    }
+    bstep__svg_bar_chart(f, c, labels, n, s, ns);
+    fclose(f);
+    bstep__buf_add(out, p, len);
+    free(p);
+}
+
+static void svg_line_into(bstep__buf *out, const bstep__svg_chart *c, const bstep__svg_series *s,
+                          size_t ns)
+{
+    char *p = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&p, &len);
+    if (f == NULL) {
+        out->oom = 1;
+        return;
+    }
+    bstep__svg_line_chart(f, c, s, ns);
+    fclose(f);
+    bstep__buf_add(out, p, len);
+    free(p);
 }
 
 /* ---- sign-in -------------------------------------------------------------------------------- */
@@ -456,6 +490,61 @@ static void timeline_svg(bstep__buf *c, const bstep_store_session_full *f)
     bstep__buf_puts(c, "</svg>");
 }
 
+/* Stride length over the session, backward and forward strides as two lines (svg.c). */
+static void stride_chart(bstep__buf *c, const bstep_store_session_full *f)
+{
+    double *x, *yb, *yf;
+    size_t i, n = 0;
+    bstep__svg_chart ch;
+    bstep__svg_series s[2];
+    for (i = 0; i < f->n_steps; i++)
+        n += isfinite(f->steps[i].stride_length_m);
+    if (n < 2)
+        return;
+    x = malloc(f->n_steps * sizeof(*x));
+    yb = malloc(f->n_steps * sizeof(*yb));
+    yf = malloc(f->n_steps * sizeof(*yf));
+    if (x == NULL || yb == NULL || yf == NULL) {
+        free(x);
+        free(yb);
+        free(yf);
+        return;
+    }
+    for (i = 0; i < f->n_steps; i++) {
+        const bstep_store_step *st = &f->steps[i];
+        x[i] = st->ic_s;
+        yb[i] = st->direction == BSTEP_DIRECTION_BACKWARD ? st->stride_length_m : (double)NAN;
+        yf[i] = st->direction == BSTEP_DIRECTION_FORWARD ? st->stride_length_m : (double)NAN;
+    }
+    bstep__svg_chart_init(&ch);
+    ch.x_label = "time (s)";
+    ch.y_label = "stride length (m)";
+    ch.y_decimals = 2;
+    s[0].name = "backward";
+    s[0].color = "#0b7a75";
+    s[0].x = x;
+    s[0].y = yb;
+    s[0].n = f->n_steps;
+    s[1].name = "forward";
+    s[1].color = "#d9822b";
+    s[1].x = x;
+    s[1].y = yf;
+    s[1].n = f->n_steps;
+    bstep__buf_puts(c, "<section class=\"card\" id=\"strides\"><h2>Stride length</h2>");
+    ch.css_class = "svgc only-wide";
+    ch.width_px = 960;
+    ch.height_px = 280;
+    svg_line_into(c, &ch, s, 2);
+    ch.css_class = "svgc only-narrow";
+    ch.width_px = 360;
+    ch.height_px = 240;
+    svg_line_into(c, &ch, s, 2);
+    bstep__buf_puts(c, "</section>");
+    free(x);
+    free(yb);
+    free(yf);
+}
+
 static void session_page(bstep__req *r, int64_t id)
 {
     bstep_store_session_full *f = NULL;
@@ -546,6 +635,7 @@ static void session_page(bstep__req *r, int64_t id)
                     "class=\"sw sideways\"></span>sideways</span><span><span class=\"sw "
                     "unknown\"></span>unknown</span><span>tall with a dot: toes first</span>"
                     "<span>short: heel first</span></p></section>");
+    stride_chart(&c, f);
     bstep__buf_puts(&c, "<section class=\"card\" id=\"events\"><h2>Events</h2>");
     if (f->n_events == 0 && f->n_cues == 0)
         bstep__buf_puts(&c, "<p class=\"muted\">None: no gaps, stumbles or falls.</p>");
@@ -624,90 +714,77 @@ size_t bstep__progress(const bstep_store_session *list, size_t n, int weekly, bs
     return np;
 }
 
-/* A round upper bound of the axis (1, 2, 5 x 10^k minutes). */
-static double nice_max(double v)
+/* Walking and backward minutes per period over a continuous axis up to now, empty periods
+ * included (a gap in training shows as a gap). The chart is the report's bar chart
+ * (src/report/svg.c), drawn twice at its natural size: 26 weeks / 12 months for wide screens
+ * and 10 weeks / 6 months for phones; the stylesheet shows one of the two. */
+static void bars_one(bstep__buf *c, const period *p, size_t n, int weekly, int slots, int w_px,
+                     int h_px, const char *cls)
 {
-    double m = 1.0;
-    for (;;) {
-        if (m >= v)
-            return m;
-        if (2.0 * m >= v)
-            return 2.0 * m;
-        if (5.0 * m >= v)
-            return 5.0 * m;
-        m *= 10.0;
-    }
-}
-
-/* Walking and backward minutes per period over a continuous axis: the last 26 weeks or the last
- * 12 months up to now, empty periods included (a gap in training shows as a gap). */
-static void bars_svg(bstep__buf *c, const period *p, size_t n, int weekly, const char *id)
-{
-    const double W = 1000.0, H = 230.0, x0 = 60.0, x1 = 990.0, y0 = 185.0, y1 = 15.0;
-    const int slots = weekly ? 26 : 12;
-    double maxv = 0.0, mins[26], back[26];
-    char keys[26][16];
-    int k;
+    enum { MAXS = 26 };
+    double mins[MAXS], back[MAXS];
+    char keys[MAXS][16], labels_txt[MAXS][16];
+    const char *labels[MAXS];
+    int k, every = weekly ? (slots > 12 ? 4 : 3) : (slots > 6 ? 2 : 1);
     time_t now = time(NULL);
+    bstep__svg_chart ch;
+    bstep__svg_series ser[2];
     for (k = 0; k < slots; k++) {
         size_t i;
         const int ago = slots - 1 - k;
+        labels_txt[k][0] = '\0';
         if (weekly) {
             period_key(((int64_t)now - (int64_t)ago * 7 * 86400) * 1000000, 1, keys[k],
                        sizeof(keys[k]));
+            if (ago % every == 0)
+                snprintf(labels_txt[k], sizeof(labels_txt[k]), "%.8s", keys[k] + 5);
         } else {
             struct tm tm;
+            time_t t;
             if (localtime_r(&now, &tm) == NULL)
                 return;
             tm.tm_mday = 1;
+            tm.tm_hour = 12;
             tm.tm_mon -= ago;
-            period_key((int64_t)mktime(&tm) * 1000000, 0, keys[k], sizeof(keys[k]));
+            t = mktime(&tm);
+            period_key((int64_t)t * 1000000, 0, keys[k], sizeof(keys[k]));
+            if (ago % every == 0 && localtime_r(&t, &tm) != NULL &&
+                strftime(labels_txt[k], sizeof(labels_txt[k]), "%b", &tm) == 0)
+                labels_txt[k][0] = '\0';
         }
-        mins[k] = back[k] = 0.0;
+        labels[k] = labels_txt[k];
+        mins[k] = back[k] = (double)NAN; /* no bar: a week without walking */
         for (i = 0; i < n; i++)
             if (strcmp(p[i].key, keys[k]) == 0) {
-                mins[k] = p[i].walking_s / 60.0;
-                back[k] = p[i].backward_s / 60.0;
+                mins[k] = p[i].walking_s > 0.0 ? p[i].walking_s / 60.0 : (double)NAN;
+                back[k] = p[i].backward_s > 0.0 ? p[i].backward_s / 60.0 : (double)NAN;
             }
-        if (mins[k] > maxv)
-            maxv = mins[k];
     }
-    maxv = nice_max(maxv > 0.0 ? maxv : 1.0);
-    bstep__buf_printf(c,
-                      "<svg class=\"chart\" id=\"%s\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
-                      "aria-label=\"walking minutes per %s, backward minutes in the darker bar\">",
-                      id, W, H, weekly ? "week" : "month");
-    bstep__buf_printf(c,
-                      "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa4b2\"/>",
-                      x0, y0, x1, y0);
-    bstep__buf_printf(c,
-                      "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa4b2\" "
-                      "stroke-dasharray=\"4 4\" opacity=\"0.5\"/>",
-                      x0, y1, x1, y1);
-    bstep__buf_printf(c, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%.0f min</text>", x0 - 6,
-                      y1 + 4, maxv);
-    bstep__buf_printf(c, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">0</text>", x0 - 6, y0);
-    for (k = 0; k < slots; k++) {
-        const double slot = (x1 - x0) / (double)slots;
-        const double w = slot * 0.7, x = x0 + slot * (double)k + (slot - w) / 2;
-        const double h = (y0 - y1) * mins[k] / maxv, hb = (y0 - y1) * back[k] / maxv;
-        if (mins[k] > 0.0) {
-            bstep__buf_printf(c,
-                              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"3\" "
-                              "fill=\"#d9822b\" opacity=\"0.55\"><title>%s: %.0f min walking"
-                              "</title></rect>",
-                              x, y0 - h, w, h, keys[k], mins[k]);
-            bstep__buf_printf(c,
-                              "<rect class=\"backward\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                              "height=\"%.1f\" rx=\"3\" fill=\"#0b7a75\"><title>%s: %.0f min "
-                              "backward</title></rect>",
-                              x, y0 - hb, w, hb, keys[k], back[k]);
-        }
-        if (weekly ? k % 4 == 1 : k % 2 == 1)
-            bstep__buf_printf(c, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>",
-                              x + w / 2, y0 + 22, keys[k] + (weekly ? 5 : 0));
-    }
-    bstep__buf_puts(c, "</svg>");
+    bstep__svg_chart_init(&ch);
+    ch.css_class = cls;
+    ch.width_px = w_px;
+    ch.height_px = h_px;
+    ch.y_label = "minutes";
+    ch.y_min = 0.0;
+    ser[0].name = "all walking";
+    ser[0].color = "#d9822b";
+    ser[0].x = NULL;
+    ser[0].y = mins;
+    ser[0].n = (size_t)slots;
+    ser[1].name = "backward";
+    ser[1].color = "#0b7a75";
+    ser[1].x = NULL;
+    ser[1].y = back;
+    ser[1].n = (size_t)slots;
+    svg_bar_into(c, &ch, labels, (size_t)slots, ser, 2);
+}
+
+static void bars_svg(bstep__buf *c, const period *p, size_t n, int weekly, const char *id)
+{
+    bstep__buf_printf(c, "<div class=\"chartbox\" id=\"%s\">", id);
+    bars_one(c, p, n, weekly, weekly ? 26 : 12, 960, 300, "svgc only-wide");
+    bars_one(c, p, n, weekly, weekly ? 10 : 6, 360, 240, "svgc only-narrow");
+    bstep__buf_puts(c, "</div>");
 }
 
 static void period_table(bstep__buf *c, const period *p, size_t n)
@@ -770,9 +847,6 @@ static void progress_page(bstep__req *r)
     else {
         bstep__buf_puts(&c, "<section class=\"card\"><h2>Weeks</h2>");
         bars_svg(&c, weeks, nw, 1, "weeks");
-        bstep__buf_puts(&c, "<p class=\"legend\"><span><span class=\"sw backward\"></span>backward "
-                            "minutes</span><span><span class=\"sw forward\"></span>all walking "
-                            "minutes</span></p>");
         period_table(&c, weeks, nw);
         bstep__buf_puts(&c, "</section><section class=\"card\"><h2>Months</h2>");
         bars_svg(&c, months, nm, 0, "months");

@@ -89,7 +89,7 @@ try {
     check((await page.textContent('#technique')).includes('Toes first'), size.name + ': technique section');
     await page.screenshot({ path: join(out, `session-${size.name}.png`), fullPage: true });
     await page.goto(base + '/progress');
-    check(await page.locator('#weeks rect').count() >= 2, size.name + ': progress chart of the weeks');
+    check(await page.locator("#weeks rect.bar").count() >= 2, size.name + ': progress chart of the weeks');
     await page.screenshot({ path: join(out, `progress-${size.name}.png`), fullPage: true });
     await page.goto(base + '/plan');
     check((await page.textContent('#today')).includes('general'), size.name + ': plan and today');
