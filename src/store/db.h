@@ -63,6 +63,7 @@ typedef struct {
 struct bstep__stmt {
     const bstep__stmt_ops *ops;
     bstep__db *db;
+    int bind_error; /* a parameter index out of range or a value not bound: step fails */
 };
 
 /** Open a driver connection. url is already classified: a file path or a libpq URI. */

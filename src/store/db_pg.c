@@ -143,19 +143,24 @@ static int st_reset(bstep__stmt *s)
     pg_stmt *q = (pg_stmt *)s;
     clear_result(q);
     clear_params(q);
+    s->bind_error = 0;
     return BSTEP_OK;
 }
 
 static void set_param(pg_stmt *q, int i, const void *p, size_t n, int binary)
 {
     char *v;
-    if (i < 1 || i > q->nparams)
+    if (i < 1 || i > q->nparams) {
+        q->base.bind_error = i;
         return;
+    }
     free(q->values[i - 1]);
     q->values[i - 1] = NULL;
     v = malloc(n + 1);
-    if (v == NULL)
-        return; /* reported at step: a missing value makes the statement fail */
+    if (v == NULL) {
+        q->base.bind_error = i; /* reported at step */
+        return;
+    }
     memcpy(v, p, n);
     v[n] = '\0';
     q->values[i - 1] = v;
@@ -190,8 +195,10 @@ static void st_bind_blob(bstep__stmt *s, int i, const void *p, size_t n)
 static void st_bind_null(bstep__stmt *s, int i)
 {
     pg_stmt *q = (pg_stmt *)s;
-    if (i < 1 || i > q->nparams)
+    if (i < 1 || i > q->nparams) {
+        s->bind_error = i;
         return;
+    }
     free(q->values[i - 1]);
     q->values[i - 1] = NULL;
 }
@@ -202,6 +209,9 @@ static int st_step(bstep__stmt *s)
     pg_db *d = (pg_db *)s->db;
     if (q->res == NULL) {
         ExecStatusType es;
+        if (s->bind_error)
+            return bstep__db_fail(s->db, BSTEP__DBERR_OTHER,
+                                  "internal error: parameter %d not bound", s->bind_error);
         q->res = PQexecParams(d->c, q->sql, q->nparams, NULL, (const char *const *)q->values,
                               q->lengths, q->formats, 0);
         es = PQresultStatus(q->res);

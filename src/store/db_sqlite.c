@@ -97,38 +97,48 @@ static int st_reset(bstep__stmt *s)
     sq_stmt *q = (sq_stmt *)s;
     sqlite3_reset(q->st);
     sqlite3_clear_bindings(q->st);
+    s->bind_error = 0;
     return BSTEP_OK;
 }
 
 static void st_bind_int(bstep__stmt *s, int i, int64_t v)
 {
-    sqlite3_bind_int64(((sq_stmt *)s)->st, i, (sqlite3_int64)v);
+    if (sqlite3_bind_int64(((sq_stmt *)s)->st, i, (sqlite3_int64)v) != SQLITE_OK)
+        s->bind_error = i;
 }
 
 static void st_bind_double(bstep__stmt *s, int i, double v)
 {
-    sqlite3_bind_double(((sq_stmt *)s)->st, i, v);
+    if (sqlite3_bind_double(((sq_stmt *)s)->st, i, v) != SQLITE_OK)
+        s->bind_error = i;
 }
 
 static void st_bind_text(bstep__stmt *s, int i, const char *v)
 {
-    sqlite3_bind_text(((sq_stmt *)s)->st, i, v, -1, SQLITE_TRANSIENT);
+    if (sqlite3_bind_text(((sq_stmt *)s)->st, i, v, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+        s->bind_error = i;
 }
 
 static void st_bind_blob(bstep__stmt *s, int i, const void *p, size_t n)
 {
-    sqlite3_bind_blob(((sq_stmt *)s)->st, i, p, (int)n, SQLITE_TRANSIENT);
+    if (sqlite3_bind_blob(((sq_stmt *)s)->st, i, p, (int)n, SQLITE_TRANSIENT) != SQLITE_OK)
+        s->bind_error = i;
 }
 
 static void st_bind_null(bstep__stmt *s, int i)
 {
-    sqlite3_bind_null(((sq_stmt *)s)->st, i);
+    if (sqlite3_bind_null(((sq_stmt *)s)->st, i) != SQLITE_OK)
+        s->bind_error = i;
 }
 
 static int st_step(bstep__stmt *s)
 {
     sq_stmt *q = (sq_stmt *)s;
-    int rc = sqlite3_step(q->st);
+    int rc;
+    if (s->bind_error)
+        return bstep__db_fail(s->db, BSTEP__DBERR_OTHER, "internal error: parameter %d not bound",
+                              s->bind_error);
+    rc = sqlite3_step(q->st);
     if (rc == SQLITE_ROW)
         return 1;
     if (rc == SQLITE_DONE)

@@ -205,6 +205,28 @@ static const char *const v2[] = {
     "ALTER TABLE sessions ADD COLUMN heel_first_ratio DOUBLE PRECISION",
     NULL};
 
+/* Version 3: the trunk engine's per-step length, lean and direction confidence; bout cadence,
+ * direction confidence and regularity; event direction, confidence, value and lean; the
+ * session's sideways lean and regularity. */
+static const char *const v3[] = {
+    "ALTER TABLE steps ADD COLUMN step_length_m DOUBLE PRECISION",
+    "ALTER TABLE steps ADD COLUMN trunk_lean_deg DOUBLE PRECISION",
+    "ALTER TABLE steps ADD COLUMN side_lean_deg DOUBLE PRECISION",
+    "ALTER TABLE steps ADD COLUMN confidence DOUBLE PRECISION",
+    "ALTER TABLE bouts ADD COLUMN cadence_spm DOUBLE PRECISION",
+    "ALTER TABLE bouts ADD COLUMN direction_confidence DOUBLE PRECISION",
+    "ALTER TABLE bouts ADD COLUMN step_regularity DOUBLE PRECISION",
+    "ALTER TABLE bouts ADD COLUMN stride_regularity DOUBLE PRECISION",
+    "ALTER TABLE events ADD COLUMN direction TEXT",
+    "ALTER TABLE events ADD COLUMN confidence DOUBLE PRECISION",
+    "ALTER TABLE events ADD COLUMN value DOUBLE PRECISION",
+    "ALTER TABLE events ADD COLUMN trunk_lean_deg DOUBLE PRECISION",
+    "ALTER TABLE events ADD COLUMN side_lean_deg DOUBLE PRECISION",
+    "ALTER TABLE sessions ADD COLUMN side_lean_deg DOUBLE PRECISION",
+    "ALTER TABLE sessions ADD COLUMN step_regularity DOUBLE PRECISION",
+    "ALTER TABLE sessions ADD COLUMN stride_regularity DOUBLE PRECISION",
+    NULL};
+
 static const bstep__migration migrations[] = {
     {1,
      "users, clinics, tokens, devices, sessions with bouts/steps/events/cues, series, live "
@@ -214,6 +236,10 @@ static const bstep__migration migrations[] = {
      "per-step stride vector, speed, clearance, turn, final contact; session forward distance "
      "and heel-first ratio",
      v2},
+    {3,
+     "per-step length, lean and confidence; bout cadence and regularity; event details; "
+     "session sideways lean and regularity",
+     v3},
 };
 
 const bstep__migration *bstep__migrations(size_t *n)

@@ -1119,7 +1119,8 @@ int bstep_store_mounting_at(bstep_store *st, int64_t device_id, int64_t t_us,
     "cadence_spm, distance_m, distance_backward_m, speed_mps, energy_kcal, energy_low_kcal, "      \
     "energy_high_kcal, energy_met_mean, energy_mass_kg, energy_mass_assumed, toe_first_ratio, "    \
     "stride_time_cv_pct, step_time_asymmetry_pct, trunk_lean_deg, look_backs, stumbles, falls, "   \
-    "hr_mean_bpm, note, distance_forward_m, heel_first_ratio"
+    "hr_mean_bpm, note, distance_forward_m, heel_first_ratio, side_lean_deg, step_regularity, "    \
+    "stride_regularity"
 #define SESSION_SUMMARY_SET                                                                        \
     "device_id = ?, format = ?, placement = ?, toe_axis = ?, front_axis = ?, start_us = ?, "       \
     "start_source = ?, duration_s = ?, sample_rate_hz = ?, samples = ?, gaps = ?, "                \
@@ -1129,7 +1130,8 @@ int bstep_store_mounting_at(bstep_store *st, int64_t device_id, int64_t t_us,
     "energy_low_kcal = ?, energy_high_kcal = ?, energy_met_mean = ?, energy_mass_kg = ?, "         \
     "energy_mass_assumed = ?, toe_first_ratio = ?, stride_time_cv_pct = ?, "                       \
     "step_time_asymmetry_pct = ?, trunk_lean_deg = ?, look_backs = ?, stumbles = ?, falls = ?, "   \
-    "hr_mean_bpm = ?, note = ?, distance_forward_m = ?, heel_first_ratio = ?"
+    "hr_mean_bpm = ?, note = ?, distance_forward_m = ?, heel_first_ratio = ?, side_lean_deg = ?, " \
+    "step_regularity = ?, stride_regularity = ?"
 /* The identity group, then the summary group. */
 #define SESSION_COLS "id, user_id, state, source_path, sha256, created_us, " SESSION_SUMMARY_COLS
 
@@ -1176,6 +1178,9 @@ static int bind_summary(bstep__stmt *q, int i, const bstep_store_session *s)
     bstep__bind_text(q, i++, s->note);
     bstep__bind_double(q, i++, s->distance_forward_m);
     bstep__bind_double(q, i++, s->heel_first_ratio);
+    bstep__bind_double(q, i++, s->side_lean_deg);
+    bstep__bind_double(q, i++, s->step_regularity);
+    bstep__bind_double(q, i++, s->stride_regularity);
     return i;
 }
 
@@ -1231,6 +1236,9 @@ static void read_session(bstep__stmt *q, bstep_store_session *s)
     copy_text(s->note, sizeof(s->note), bstep__col_text(q, c++));
     s->distance_forward_m = bstep__col_double(q, c++);
     s->heel_first_ratio = bstep__col_double(q, c++);
+    s->side_lean_deg = bstep__col_double(q, c++);
+    s->step_regularity = bstep__col_double(q, c++);
+    s->stride_regularity = bstep__col_double(q, c++);
 }
 
 static int check_session(bstep_store *st, const bstep_store_session *s, int live)
@@ -1320,6 +1328,10 @@ static void bind_bout(bstep__stmt *q, int i, const void *rows, size_t k, int64_t
     bstep__bind_text(q, i + 4, b->activity);
     bstep__bind_int(q, i + 5, b->steps < 0 ? 0 : b->steps);
     bstep__bind_double(q, i + 6, b->distance_m);
+    bstep__bind_double(q, i + 7, b->cadence_spm);
+    bstep__bind_double(q, i + 8, b->direction_confidence);
+    bstep__bind_double(q, i + 9, b->step_regularity);
+    bstep__bind_double(q, i + 10, b->stride_regularity);
 }
 
 static void bind_step(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
@@ -1343,6 +1355,10 @@ static void bind_step(bstep__stmt *q, int i, const void *rows, size_t k, int64_t
     bstep__bind_double(q, i + 14, r->turn_deg);
     bstep__bind_double(q, i + 15, r->fc_angle_deg);
     bind_enum(q, i + 16, r->fc_strike != BSTEP_STRIKE_UNKNOWN, bstep_strike_name(r->fc_strike));
+    bstep__bind_double(q, i + 17, r->step_length_m);
+    bstep__bind_double(q, i + 18, r->trunk_lean_deg);
+    bstep__bind_double(q, i + 19, r->side_lean_deg);
+    bstep__bind_double(q, i + 20, r->confidence);
 }
 
 static void bind_event(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
@@ -1353,6 +1369,12 @@ static void bind_event(bstep__stmt *q, int i, const void *rows, size_t k, int64_
     bstep__bind_double(q, i + 2, isfinite(e->t_s) ? e->t_s : 0.0);
     bstep__bind_text(q, i + 3, e->type);
     bstep__bind_text(q, i + 4, e->message);
+    bind_enum(q, i + 5, e->direction != BSTEP_DIRECTION_UNKNOWN,
+              bstep_direction_name(e->direction));
+    bstep__bind_double(q, i + 6, e->confidence);
+    bstep__bind_double(q, i + 7, e->value);
+    bstep__bind_double(q, i + 8, e->trunk_lean_deg);
+    bstep__bind_double(q, i + 9, e->side_lean_deg);
 }
 
 static void bind_cue(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
@@ -1390,19 +1412,22 @@ static int insert_parts(bstep_store *st, int64_t sid, const bstep_store_session_
     if (rc == BSTEP_OK)
         rc = insert_rows(st,
                          "INSERT INTO bouts (session_id, idx, start_s, end_s, activity, steps, "
-                         "distance_m) VALUES",
-                         "", 7, p->n_bouts, bind_bout, p->bouts, sid);
+                         "distance_m, cadence_spm, direction_confidence, step_regularity, "
+                         "stride_regularity) VALUES",
+                         "", 11, p->n_bouts, bind_bout, p->bouts, sid);
     if (rc == BSTEP_OK)
         rc = insert_rows(
             st,
             "INSERT INTO steps (session_id, idx, ic_s, fc_s, foot, direction, "
             "strike, strike_angle_deg, stride_length_m, stride_time_s, stride_forward_m, "
             "stride_left_m, speed_mps, clearance_m, turn_deg, fc_angle_deg, "
-            "fc_strike) VALUES",
-            "", 17, p->n_steps, bind_step, p->steps, sid);
+            "fc_strike, step_length_m, trunk_lean_deg, side_lean_deg, confidence) VALUES",
+            "", 21, p->n_steps, bind_step, p->steps, sid);
     if (rc == BSTEP_OK)
-        rc = insert_rows(st, "INSERT INTO events (session_id, idx, t_s, type, message) VALUES", "",
-                         5, p->n_events, bind_event, p->events, sid);
+        rc = insert_rows(st,
+                         "INSERT INTO events (session_id, idx, t_s, type, message, direction, "
+                         "confidence, value, trunk_lean_deg, side_lean_deg) VALUES",
+                         "", 10, p->n_events, bind_event, p->events, sid);
     if (rc == BSTEP_OK)
         rc = insert_rows(st, "INSERT INTO cues (session_id, idx, t_s, kind, message) VALUES", "", 5,
                          p->n_cues, bind_cue, p->cues, sid);
@@ -1432,10 +1457,10 @@ static int session_insert(bstep_store *st, bstep_store_session *s, const char *s
                           const bstep_store_session_parts *parts, int *existed)
 {
 #define Q10 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    /* 5 identity columns + 41 summary columns = 46 parameters */
+    /* 5 identity columns + 44 summary columns = 49 parameters */
     static const char sql[] = "INSERT INTO sessions (user_id, state, source_path, sha256, "
                               "created_us, " SESSION_SUMMARY_COLS ") VALUES (" Q10 Q10 Q10 Q10
-                              "?, ?, ?, ?, ?, ?) ON CONFLICT "
+                              "?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
                               "(user_id, sha256) DO NOTHING RETURNING id";
 #undef Q10
     bstep__stmt *q = NULL;
@@ -1725,6 +1750,10 @@ static void read_bout(bstep__stmt *q, void *row)
     copy_text(b->activity, sizeof(b->activity), bstep__col_text(q, 2));
     b->steps = bstep__col_int(q, 3);
     b->distance_m = bstep__col_double(q, 4);
+    b->cadence_spm = bstep__col_double(q, 5);
+    b->direction_confidence = bstep__col_double(q, 6);
+    b->step_regularity = bstep__col_double(q, 7);
+    b->stride_regularity = bstep__col_double(q, 8);
 }
 
 static void read_step(bstep__stmt *q, void *row)
@@ -1745,6 +1774,10 @@ static void read_step(bstep__stmt *q, void *row)
     r->turn_deg = bstep__col_double(q, 12);
     r->fc_angle_deg = bstep__col_double(q, 13);
     r->fc_strike = strike_of(bstep__col_text(q, 14));
+    r->step_length_m = bstep__col_double(q, 15);
+    r->trunk_lean_deg = bstep__col_double(q, 16);
+    r->side_lean_deg = bstep__col_double(q, 17);
+    r->confidence = bstep__col_double(q, 18);
 }
 
 static void read_event(bstep__stmt *q, void *row)
@@ -1753,6 +1786,11 @@ static void read_event(bstep__stmt *q, void *row)
     e->t_s = bstep__col_double(q, 0);
     copy_text(e->type, sizeof(e->type), bstep__col_text(q, 1));
     copy_text(e->message, sizeof(e->message), bstep__col_text(q, 2));
+    e->direction = direction_of(bstep__col_text(q, 3));
+    e->confidence = bstep__col_double(q, 4);
+    e->value = bstep__col_double(q, 5);
+    e->trunk_lean_deg = bstep__col_double(q, 6);
+    e->side_lean_deg = bstep__col_double(q, 7);
 }
 
 static void read_cue(bstep__stmt *q, void *row)
@@ -1797,20 +1835,22 @@ int bstep_store_session_load(bstep_store *st, int64_t id, bstep_store_session_fu
     rc = bstep_store_session_get(st, id, &f->session);
     if (rc == BSTEP_OK)
         rc = list_by_id(st,
-                        "SELECT start_s, end_s, activity, steps, distance_m FROM bouts WHERE "
-                        "session_id = ? ORDER BY idx",
+                        "SELECT start_s, end_s, activity, steps, distance_m, cadence_spm, "
+                        "direction_confidence, step_regularity, stride_regularity FROM bouts "
+                        "WHERE session_id = ? ORDER BY idx",
                         id, sizeof(*f->bouts), read_bout, (void **)&f->bouts, &f->n_bouts);
     if (rc == BSTEP_OK)
         rc = list_by_id(
             st,
             "SELECT ic_s, fc_s, foot, direction, strike, strike_angle_deg, "
             "stride_length_m, stride_time_s, stride_forward_m, stride_left_m, speed_mps, "
-            "clearance_m, turn_deg, fc_angle_deg, fc_strike FROM steps WHERE "
-            "session_id = ? ORDER BY idx",
+            "clearance_m, turn_deg, fc_angle_deg, fc_strike, step_length_m, trunk_lean_deg, "
+            "side_lean_deg, confidence FROM steps WHERE session_id = ? ORDER BY idx",
             id, sizeof(*f->steps), read_step, (void **)&f->steps, &f->n_steps);
     if (rc == BSTEP_OK)
         rc = list_by_id(st,
-                        "SELECT t_s, type, message FROM events WHERE session_id = ? ORDER BY idx",
+                        "SELECT t_s, type, message, direction, confidence, value, trunk_lean_deg, "
+                        "side_lean_deg FROM events WHERE session_id = ? ORDER BY idx",
                         id, sizeof(*f->events), read_event, (void **)&f->events, &f->n_events);
     if (rc == BSTEP_OK)
         rc = list_by_id(st, "SELECT t_s, kind, message FROM cues WHERE session_id = ? ORDER BY idx",

@@ -31,7 +31,7 @@
 #include "backstep/types.h"
 
 /** The schema version this build creates and understands (docs/store.md lists every version). */
-#define BSTEP_STORE_SCHEMA_VERSION 2
+#define BSTEP_STORE_SCHEMA_VERSION 3
 
 typedef struct bstep_store bstep_store;
 
@@ -227,6 +227,8 @@ typedef struct {
     double toe_first_ratio;  /**< 0..1 over backward steps with a known strike */
     double heel_first_ratio; /**< 0..1 over forward steps with a known strike */
     double stride_time_cv_pct, step_time_asymmetry_pct, trunk_lean_deg;
+    double side_lean_deg;                      /**< trunk: mean sideways lean, deg */
+    double step_regularity, stride_regularity; /**< trunk: autocorrelation 0..1 */
     int64_t look_backs, stumbles, falls;
     double hr_mean_bpm; /**< from an attached series, NAN if none */
     char note[256];     /**< free text, "" */
@@ -238,6 +240,7 @@ typedef struct {
     char activity[32];     /**< "walk", "walk-backward", "run", "run-backward", "side-left", ... */
     int64_t steps;
     double distance_m;
+    double cadence_spm, direction_confidence, step_regularity, stride_regularity; /**< NAN */
 } bstep_store_bout;
 
 /** The per-step record of analyze (docs/json-schema.md "steps"). */
@@ -251,12 +254,16 @@ typedef struct {
     double speed_mps, clearance_m, turn_deg;
     double fc_angle_deg;    /**< foot pitch at the final contact */
     bstep_strike fc_strike; /**< part of the foot that leaves the ground last */
+    double step_length_m, trunk_lean_deg, side_lean_deg; /**< trunk sensors */
+    double confidence;                                   /**< of the direction, 0..1 */
 } bstep_store_step;
 
 typedef struct {
     double t_s;
     char type[32]; /**< "gap", "stumble", "fall", "look-back", ... */
     char message[160];
+    bstep_direction direction;                               /**< UNKNOWN when not given */
+    double confidence, value, trunk_lean_deg, side_lean_deg; /**< NAN when not given */
 } bstep_store_event;
 
 /** A coaching cue given during the session (coach engineer's cues). */

@@ -57,9 +57,15 @@ void bstep__store_session_from_analysis(const bstep__analysis *a, bstep_store_se
     s->heel_first_ratio = v->heel_first_ratio;
     s->stride_time_cv_pct = v->stride_time_cv_pct;
     s->step_time_asymmetry_pct = v->step_time_asymmetry_pct;
-    /* Not measured by this version's analysis (trunk posture and safety events come later). */
-    s->trunk_lean_deg = (double)NAN;
-    s->look_backs = s->stumbles = s->falls = -1;
+    s->trunk_lean_deg = v->trunk_lean_deg;
+    s->side_lean_deg = v->side_lean_deg;
+    s->step_regularity = v->step_regularity;
+    s->stride_regularity = v->stride_regularity;
+    /* counted only where measured: a foot sensor does not see stumbles, falls, look-backs, and
+     * look-backs need a gyroscope (the same rule as the JSON report) */
+    s->stumbles = v->safety_measured ? (int64_t)v->stumbles : -1;
+    s->falls = v->safety_measured ? (int64_t)v->falls : -1;
+    s->look_backs = v->safety_measured && a->quality.has_gyro ? (int64_t)v->look_backs : -1;
     s->hr_mean_bpm = (double)NAN;
 }
 
@@ -82,6 +88,10 @@ int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_par
                  b->activity ? b->activity : "walk");
         p->bouts[i].steps = (int64_t)b->steps;
         p->bouts[i].distance_m = b->distance_m;
+        p->bouts[i].cadence_spm = b->cadence_spm;
+        p->bouts[i].direction_confidence = b->direction_confidence;
+        p->bouts[i].step_regularity = b->step_regularity;
+        p->bouts[i].stride_regularity = b->stride_regularity;
     }
     for (i = 0; i < a->n_steps; i++) {
         const bstep__step_row *r = &a->steps[i];
@@ -101,6 +111,10 @@ int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_par
         o->turn_deg = r->turn_deg;
         o->fc_angle_deg = r->fc_angle_deg;
         o->fc_strike = r->fc_strike;
+        o->step_length_m = r->step_length_m;
+        o->trunk_lean_deg = r->trunk_lean_deg;
+        o->side_lean_deg = r->side_lean_deg;
+        o->confidence = r->confidence;
     }
     for (i = 0; i < a->n_events; i++) {
         p->events[i].t_s = a->events[i].t_s;

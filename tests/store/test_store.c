@@ -71,6 +71,9 @@ static void fill_session(bstep_store_session *s, int64_t user, int k)
     s->stride_time_cv_pct = 3.25;
     s->step_time_asymmetry_pct = (double)NAN;
     s->trunk_lean_deg = (double)NAN;
+    s->side_lean_deg = -1.75;
+    s->step_regularity = 0.875;
+    s->stride_regularity = (double)NAN;
     s->look_backs = -1;
     s->stumbles = 1;
     s->falls = 0;
@@ -124,6 +127,9 @@ static void assert_same_session(const bstep_store_session *a, const bstep_store_
     BSTEP_ASSERT(same_double(a->stride_time_cv_pct, b->stride_time_cv_pct));
     BSTEP_ASSERT(same_double(a->step_time_asymmetry_pct, b->step_time_asymmetry_pct));
     BSTEP_ASSERT(same_double(a->trunk_lean_deg, b->trunk_lean_deg));
+    BSTEP_ASSERT(same_double(a->side_lean_deg, b->side_lean_deg));
+    BSTEP_ASSERT(same_double(a->step_regularity, b->step_regularity));
+    BSTEP_ASSERT(same_double(a->stride_regularity, b->stride_regularity));
     BSTEP_ASSERT_EQ(a->look_backs, b->look_backs);
     BSTEP_ASSERT_EQ(a->stumbles, b->stumbles);
     BSTEP_ASSERT_EQ(a->falls, b->falls);
@@ -482,6 +488,10 @@ static void make_parts(bstep_store_bout *b, bstep_store_step *s, bstep_store_eve
         snprintf(b[i].activity, sizeof(b[i].activity), "%s", i ? "walk-backward" : "walk");
         b[i].steps = 12 + (int64_t)i;
         b[i].distance_m = i == 2 ? (double)NAN : 5.5 * (double)i;
+        b[i].cadence_spm = 90.5 + (double)i;
+        b[i].direction_confidence = i == 1 ? (double)NAN : 0.95;
+        b[i].step_regularity = 0.8;
+        b[i].stride_regularity = 0.7 + 0.01 * (double)i;
     }
     for (i = 0; i < N_STEPS; i++) {
         s[i].ic_s = 0.55 * (double)i + 1e-3 / 3.0;
@@ -499,8 +509,19 @@ static void make_parts(bstep_store_bout *b, bstep_store_step *s, bstep_store_eve
         s[i].turn_deg = -3.5;
         s[i].fc_angle_deg = 40.0 + 0.1 * (double)(i % 9);
         s[i].fc_strike = (bstep_strike)((i + 1) % 4);
+        s[i].step_length_m = i % 4 ? 0.45 + 1e-4 * (double)i : (double)NAN;
+        s[i].trunk_lean_deg = 4.25;
+        s[i].side_lean_deg = -0.5;
+        s[i].confidence = 0.5 + 0.0004 * (double)i;
     }
+    memset(e, 0, 2 * sizeof(*e));
     e[0].t_s = 3.25;
+    e[0].confidence = e[0].value = e[0].trunk_lean_deg = e[0].side_lean_deg = (double)NAN;
+    e[1].direction = BSTEP_DIRECTION_BACKWARD;
+    e[1].confidence = 0.9;
+    e[1].value = 2.5;
+    e[1].trunk_lean_deg = 12.0;
+    e[1].side_lean_deg = (double)NAN;
     snprintf(e[0].type, sizeof(e[0].type), "gap");
     snprintf(e[0].message, sizeof(e[0].message), "data gap of 0.50 s: it's \"quoted\"; -- ok");
     e[1].t_s = 9.5;
@@ -554,6 +575,9 @@ BSTEP_TEST(session_round_trip_exact)
         BSTEP_ASSERT(strcmp(f->bouts[i].activity, bouts[i].activity) == 0);
         BSTEP_ASSERT_EQ(f->bouts[i].steps, bouts[i].steps);
         BSTEP_ASSERT(same_double(f->bouts[i].distance_m, bouts[i].distance_m));
+        BSTEP_ASSERT(f->bouts[i].cadence_spm == bouts[i].cadence_spm);
+        BSTEP_ASSERT(same_double(f->bouts[i].direction_confidence, bouts[i].direction_confidence));
+        BSTEP_ASSERT(f->bouts[i].stride_regularity == bouts[i].stride_regularity);
     }
     for (i = 0; i < N_STEPS; i++) {
         const bstep_store_step *a = &steps[i], *b = &f->steps[i];
@@ -572,10 +596,19 @@ BSTEP_TEST(session_round_trip_exact)
         BSTEP_ASSERT(a->turn_deg == b->turn_deg);
         BSTEP_ASSERT(a->fc_angle_deg == b->fc_angle_deg);
         BSTEP_ASSERT_EQ(a->fc_strike, b->fc_strike);
+        BSTEP_ASSERT(same_double(a->step_length_m, b->step_length_m));
+        BSTEP_ASSERT(a->trunk_lean_deg == b->trunk_lean_deg);
+        BSTEP_ASSERT(a->side_lean_deg == b->side_lean_deg);
+        BSTEP_ASSERT(a->confidence == b->confidence);
     }
     BSTEP_ASSERT(strcmp(f->events[0].message, ev[0].message) == 0);
     BSTEP_ASSERT(strcmp(f->events[1].type, "stumble") == 0);
     BSTEP_ASSERT(f->events[1].t_s == 9.5);
+    BSTEP_ASSERT_EQ(f->events[1].direction, BSTEP_DIRECTION_BACKWARD);
+    BSTEP_ASSERT(f->events[1].value == 2.5 && f->events[1].confidence == 0.9);
+    BSTEP_ASSERT(f->events[1].trunk_lean_deg == 12.0 && isnan(f->events[1].side_lean_deg));
+    BSTEP_ASSERT_EQ(f->events[0].direction, BSTEP_DIRECTION_UNKNOWN);
+    BSTEP_ASSERT(isnan(f->events[0].value));
     BSTEP_ASSERT(strcmp(f->cues[0].kind, "toes-first") == 0);
     bstep_store_session_full_free(f);
     bstep_store_session_full_free(NULL);

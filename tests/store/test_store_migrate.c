@@ -146,6 +146,10 @@ static void check_v1_data(bstep_store *st)
     BSTEP_ASSERT_EQ(f->steps[1].strike, BSTEP_STRIKE_TOE);
     BSTEP_ASSERT(f->steps[1].strike_angle_deg == -8.25);
     BSTEP_ASSERT(isnan(f->steps[1].clearance_m));
+    BSTEP_ASSERT(isnan(f->steps[1].step_length_m)); /* added by version 3 */
+    BSTEP_ASSERT(isnan(f->session.side_lean_deg));
+    BSTEP_ASSERT(isnan(f->bouts[0].cadence_spm));
+    BSTEP_ASSERT_EQ(f->events[0].direction, BSTEP_DIRECTION_UNKNOWN);
     BSTEP_ASSERT_EQ(f->steps[1].fc_strike, BSTEP_STRIKE_UNKNOWN);
     BSTEP_ASSERT(isnan(f->steps[2].fc_s));
     BSTEP_ASSERT_EQ(f->n_bouts, 1);
