@@ -8,6 +8,10 @@
  *   sl_push --url http://127.0.0.1:8080 --token T [--placement foot-right] [--toe-axis +x]
  *           [--batch-ms 200] [--speed 1] [--swap] [--repeat-every N] [--session ID]
  *           [--device ID] [--end] FOLDER
+ *   sl_push --url URL --token T --get PATH        (prints the body of one GET, for tests)
+ *
+ * "acked" counts the samples of messages answered 200 (stored by the server); when the server
+ * goes away mid-stream (a shutdown test) the client stops and still prints its summary.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -66,14 +70,15 @@ static void json_str(const char *json, const char *key, char *out, size_t cap)
 int main(int argc, char **argv)
 {
     const char *url = NULL, *token = NULL, *placement = "pocket", *toe = NULL, *platform = NULL,
-               *session = "sl-push", *device = "test-phone", *folder = NULL;
+               *session = "sl-push", *device = "test-phone", *folder = NULL, *get = NULL;
     long batch_ms = 200, repeat_every = 0;
     double speed = 1.0;
     int swap = 0, end = 0, i;
     sl_recording rec;
     httpc c;
-    size_t *starts, n_msgs = 0, a, k, samples = 0;
+    size_t *starts, n_msgs = 0, a, k, samples = 0, acked = 0;
     long long not_ok = 0, sent = 0;
+    int lost_connection = 0;
     char path[512], headers[512], lid[64] = "", last[4096] = "";
     double t_start;
     for (i = 1; i < argc; i++) {
@@ -99,6 +104,8 @@ int main(int argc, char **argv)
             session = NEXT();
         else if (strcmp(o, "--device") == 0)
             device = NEXT();
+        else if (strcmp(o, "--get") == 0)
+            get = NEXT();
         else if (strcmp(o, "--swap") == 0)
             swap = 1;
         else if (strcmp(o, "--end") == 0)
@@ -109,11 +116,24 @@ int main(int argc, char **argv)
             folder = o;
 #undef NEXT
     }
-    if (url == NULL || token == NULL || folder == NULL || batch_ms <= 0 || speed < 0)
+    if (url == NULL || token == NULL || (folder == NULL && get == NULL) || batch_ms <= 0 ||
+        speed < 0)
         usage();
     if (httpc_init(&c, url) != 0) {
         fprintf(stderr, "sl_push: bad --url %s\n", url);
         return 2;
+    }
+    if (get != NULL) {
+        httpc_resp r;
+        snprintf(headers, sizeof(headers), "Authorization: Bearer %s\r\n", token);
+        if (httpc_request(&c, "GET", get, headers, NULL, 0, &r) != 0) {
+            fprintf(stderr, "sl_push: connection to %s failed\n", url);
+            return 4;
+        }
+        fputs(r.body, stdout);
+        free(r.body);
+        httpc_close(&c);
+        return 0;
     }
     if (sl_read_folder(folder, &rec) != 0)
         return 3;
@@ -148,22 +168,28 @@ int main(int argc, char **argv)
             httpc_resp r;
             if (httpc_request(&c, "POST", path, headers, body, len, &r) != 0) {
                 fprintf(stderr, "sl_push: connection to %s failed\n", url);
-                return 4;
+                lost_connection = 1;
+                break;
             }
             sent++;
             if (r.status != 200) {
                 not_ok++;
                 fprintf(stderr, "sl_push: message %zu: HTTP %d %s\n", m, r.status, r.body);
-            } else if (lid[0] == '\0') {
-                json_str(r.body, "live_id", lid, sizeof(lid));
+            } else {
+                if (rep == 0)
+                    acked += b - starts[m];
+                if (lid[0] == '\0')
+                    json_str(r.body, "live_id", lid, sizeof(lid));
             }
             snprintf(last, sizeof(last), "%s", r.body);
             free(r.body);
         }
         samples += b - starts[m];
         free(body);
+        if (lost_connection)
+            break;
     }
-    if (end && lid[0]) {
+    if (end && lid[0] && !lost_connection) {
         httpc_resp r;
         char ep[128];
         snprintf(ep, sizeof(ep), "/api/live/%s/end", lid);
@@ -175,11 +201,12 @@ int main(int argc, char **argv)
         }
     }
     last[strcspn(last, "\n")] = '\0';
-    printf("{\"messages\":%zu,\"posts\":%lld,\"samples\":%zu,\"not_ok\":%lld,\"live_id\":\"%s\","
-           "\"last\":%s}\n",
-           n_msgs, sent, samples, not_ok, lid, last[0] ? last : "null");
+    printf("{\"messages\":%zu,\"posts\":%lld,\"samples\":%zu,\"acked\":%zu,\"not_ok\":%lld,"
+           "\"lost_connection\":%s,\"live_id\":\"%s\",\"last\":%s}\n",
+           n_msgs, sent, samples, acked, not_ok, lost_connection ? "true" : "false", lid,
+           last[0] ? last : "null");
     httpc_close(&c);
     free(starts);
     sl_free(&rec);
-    return not_ok ? 1 : 0;
+    return not_ok || lost_connection ? 1 : 0;
 }

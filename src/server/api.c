@@ -308,6 +308,12 @@ static void h_session(bstep__req *r, int64_t id, const char *what)
         cJSON *bouts = cJSON_CreateArray(), *events = cJSON_CreateArray(),
               *cues = cJSON_CreateArray();
         root = session_json(&f->session);
+        {
+            int64_t raw = 0;
+            if (strncmp(f->session.source_path, "live:", 5) == 0 &&
+                bstep_store_live_samples_count(bstep__req_store(r), id, &raw) == BSTEP_OK)
+                cJSON_AddNumberToObject(root, "raw_samples", (double)raw);
+        }
         for (i = 0; bouts != NULL && i < f->n_bouts; i++) {
             cJSON *o = cJSON_CreateObject();
             add_num(o, "start_s", f->bouts[i].start_s);

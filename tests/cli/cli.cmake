@@ -30,3 +30,8 @@ if(BSTEP_BUILD_CLI)
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_batch.sh $<TARGET_FILE:backstep_cli>
             $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/batch-tmp)
 endif()
+if(BSTEP_BUILD_CLI)
+  add_test(NAME cli_serve
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_serve.sh $<TARGET_FILE:backstep_cli>
+            $<TARGET_FILE:sl_push> $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/serve-tmp)
+endif()

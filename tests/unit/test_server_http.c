@@ -458,6 +458,15 @@ BSTEP_TEST(access_control)
             free(out);
         }
     }
+    /* the token as a query parameter: accepted by ingest only (the app's configurable URL) */
+    {
+        char p[256];
+        const char *msg = "{\"messageId\":0,\"sessionId\":\"q\",\"deviceId\":\"d\",\"payload\":[]}";
+        snprintf(p, sizeof(p), "/api/ingest?placement=pocket&token=%s", tok_alice);
+        BSTEP_ASSERT_EQ(req("POST", p, NULL, 0, msg, 0, NULL, NULL), 200);
+        snprintf(p, sizeof(p), "/api/sessions?token=%s", tok_alice);
+        BSTEP_ASSERT_EQ(req("GET", p, NULL, 0, NULL, 0, NULL, NULL), 401);
+    }
     /* alice's clinician sees her, but may not delete or end for her */
     BSTEP_ASSERT_EQ(req("GET", sess, tok_carol, 0, NULL, 0, NULL, NULL), 200);
     BSTEP_ASSERT_EQ(req("GET", "/api/sessions?user=alice", tok_carol, 0, NULL, 0, &out, NULL), 200);

@@ -298,6 +298,76 @@ BSTEP_TEST(live_duplicate_samples_and_late_messages)
     free(w.s);
 }
 
+/* iOS style: user acceleration and gravity (both with the opposite sign), streams not aligned
+ * (gravity 3 ms and the gyroscope 5 ms after the accelerometer): joined and sign-corrected, the
+ * analysis finds the same steps as from Android-style total acceleration. */
+BSTEP_TEST(live_ios_streams_joined)
+{
+    walk_data w = simulate_walk(20.0);
+    const size_t per = 10;
+    size_t i, k, nk, n_msgs = (w.n + per - 1) / per;
+    size_t *order = calloc(n_msgs + 1, sizeof(*order));
+    bstep__live *ref, *l;
+    bstep__live_options o;
+    bstep__ingest_sample *keep = malloc(3 * per * sizeof(*keep));
+    BSTEP_ASSERT(order != NULL && keep != NULL);
+    for (i = 0; i < n_msgs; i++)
+        order[i] = i;
+    ref = run_live(&w, order, n_msgs, per, 0);
+    memset(&o, 0, sizeof(o));
+    o.placement = BSTEP_PLACEMENT_FOOT_RIGHT;
+    o.toe_axis = BSTEP_AXIS_POS_X;
+    o.accel_sign = -1.0;
+    o.reorder_ns = BSTEP__LIVE_DEFAULT_REORDER_NS;
+    o.mass_kg = NAN;
+    BSTEP_ASSERT_EQ(bstep__live_open(&l, &o), 0);
+    for (k = 0; k < n_msgs; k++) {
+        bstep__ingest_msg m;
+        size_t a = k * per, b = a + per < w.n ? a + per : w.n, j = 0;
+        memset(&m, 0, sizeof(m));
+        m.message_id = (int64_t)k;
+        m.samples = malloc(3 * per * sizeof(*m.samples));
+        for (i = a; i < b; i++) {
+            bstep__ingest_sample *u = &m.samples[j++], *g = &m.samples[j++], *r = &m.samples[j++];
+            const int64_t t = EPOCH_NS + w.s[i].t_us * 1000;
+            const double grav[3] = {0.0, 0.0, 9.80665};
+            int ax;
+            u->t_ns = t;
+            g->t_ns = t + 3000000;
+            r->t_ns = t + 5000000;
+            u->stream = BSTEP__STREAM_ACCEL;
+            g->stream = BSTEP__STREAM_GRAVITY;
+            r->stream = BSTEP__STREAM_GYRO;
+            for (ax = 0; ax < 3; ax++) {
+                u->v[ax] = -((double)w.s[i].accel_mps2[ax] - grav[ax]);
+                g->v[ax] = -grav[ax];
+                /* the gyroscope 5 ms later: the next sample's rate (close enough for stepping) */
+                r->v[ax] =
+                    (double)w.s[i + 1 < w.n ? i + 1 : i].gyro_dps[ax] * 3.14159265358979 / 180.0;
+            }
+        }
+        m.n_samples = j;
+        BSTEP_ASSERT_EQ(bstep__live_push(l, &m, 0, keep, &nk), 0);
+        BSTEP_ASSERT_EQ(nk, j);
+        bstep__ingest_free(&m);
+    }
+    BSTEP_ASSERT_EQ(bstep__live_finish(l, 0), 0);
+    BSTEP_ASSERT(bstep__live_analysis(l) != NULL);
+    BSTEP_ASSERT(!bstep__live_analysis(l)->quality.gravity_removed);
+    BSTEP_ASSERT_GE(bstep__live_analysis(ref)->n_steps, 10);
+    BSTEP_ASSERT_LE(
+        labs((long)bstep__live_analysis(l)->n_steps - (long)bstep__live_analysis(ref)->n_steps), 1);
+    BSTEP_ASSERT_GE(bstep__live_analysis(l)->summary.steps_backward,
+                    bstep__live_analysis(l)->summary.steps / 2);
+    /* the first sample has no gyroscope before it: the only unjoined one */
+    BSTEP_ASSERT_LE(bstep__live_get_counters(l).unjoined_samples, 1);
+    bstep__live_close(l);
+    bstep__live_close(ref);
+    free(keep);
+    free(order);
+    free(w.s);
+}
+
 BSTEP_TEST(live_bad_options)
 {
     bstep__live *l;
@@ -323,4 +393,5 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(parse_exact_times), BSTEP_TEST_ENTRY(parse_memb
                 BSTEP_TEST_ENTRY(parse_errors),
                 BSTEP_TEST_ENTRY(live_matches_batch_and_survives_disorder),
                 BSTEP_TEST_ENTRY(live_duplicate_samples_and_late_messages),
-                BSTEP_TEST_ENTRY(live_bad_options), BSTEP_TEST_ENTRY(buf_escapes))
+                BSTEP_TEST_ENTRY(live_ios_streams_joined), BSTEP_TEST_ENTRY(live_bad_options),
+                BSTEP_TEST_ENTRY(buf_escapes))
