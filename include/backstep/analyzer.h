@@ -446,6 +446,12 @@ BSTEP_API size_t bstep_analyzer_update_block(bstep_analyzer *a, const bstep_imu_
 /** @brief End of data: emit what is still pending (open bout end). @return events written. */
 BSTEP_API size_t bstep_analyzer_finish(bstep_analyzer *a, bstep_event *ev, size_t ev_cap);
 BSTEP_API bstep_analyzer_states bstep_analyzer_get_states(const bstep_analyzer *a);
+/**
+ * @brief What this instance's engine measures: BSTEP_MEASURE_* bits of backstep/summary.h
+ * (direction, strike, stride length, stumbles, falls, look-backs, posture). A report uses it to
+ * tell "0 stumbles" from "stumbles not measured by this sensor".
+ */
+BSTEP_API unsigned bstep_analyzer_measures(const bstep_analyzer *a);
 
 /**
  * @brief Estimate the sampling rate from timestamps: 1 / median interval.

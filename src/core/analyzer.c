@@ -16,6 +16,7 @@
 
 #include "analyzer_internal.h"
 #include "backstep/status.h"
+#include "backstep/summary.h"
 
 const bstep_analyzer_settings bstep_analyzer_default_settings = {
     .placement = BSTEP_PLACEMENT_LOWER_BACK,
@@ -317,6 +318,24 @@ bstep_analyzer_states bstep_analyzer_get_states(const bstep_analyzer *a)
     st.samples = a->samples;
     st.gaps = a->gaps;
     return st;
+}
+
+/* Engine capabilities. Foot: stride vector (direction, length) and landing; a foot cannot see
+ * the trunk's stumbles, falls, twists or lean. Trunk and pocket: direction, step length, stumbles,
+ * falls and look-backs (the latter need a gyroscope: the caller knows whether there is one);
+ * posture only at the lower back / waist (the pocket's thigh swings). */
+unsigned bstep_analyzer_measures(const bstep_analyzer *a)
+{
+    unsigned m;
+    if (a == NULL)
+        return 0u;
+    if (is_foot(a))
+        return BSTEP_MEASURE_DIRECTION | BSTEP_MEASURE_STRIKE | BSTEP_MEASURE_STRIDE_LENGTH;
+    m = BSTEP_MEASURE_DIRECTION | BSTEP_MEASURE_STRIDE_LENGTH | BSTEP_MEASURE_STUMBLES |
+        BSTEP_MEASURE_FALLS | BSTEP_MEASURE_LOOK_BACKS;
+    if (a->cfg.placement == BSTEP_PLACEMENT_LOWER_BACK)
+        m |= BSTEP_MEASURE_POSTURE;
+    return m;
 }
 
 float bstep_estimate_rate_hz(const bstep_time_us *t_us, size_t n)

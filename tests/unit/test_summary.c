@@ -184,6 +184,119 @@ BSTEP_TEST(strike_ratios_and_distances)
     BSTEP_ASSERT_EQ(v.steps_forward, 8);
 }
 
+/* Foot contacts of one session: n backward strides with the given stride times. */
+static void feed_foot(bstep_summary *s, const double *stride_s, int n, bstep_direction dir,
+                      bstep_strike strike, double *t)
+{
+    bstep_event e;
+    int i;
+    for (i = 0; i < n; i++) {
+        *t += stride_s[i];
+        e = ev(BSTEP_EVENT_INITIAL_CONTACT, *t);
+        e.stride_time_s = (float)stride_s[i];
+        e.stride_length_m = (float)(0.6 * stride_s[i]);
+        e.direction = dir;
+        e.strike = strike;
+        bstep_summary_add(s, &e);
+    }
+}
+
+/* Rhythm from successive differences: alternating 1.0 / 1.2 s strides -> every difference 0.2 s
+ * -> sqrt(0.04 / 2) / 1.1 = 12.86 %; a step change 1.0 -> 1.5 s adds one difference only. */
+BSTEP_TEST(backward_rhythm_from_successive_differences)
+{
+    bstep_summary s;
+    bstep_summary_values v;
+    bstep_event e;
+    double st[21], t = 0.0;
+    int i;
+    BSTEP_ASSERT_OK(bstep_summary_init(&s, 2));
+    e = ev(BSTEP_EVENT_BOUT_START, 0.0);
+    bstep_summary_add(&s, &e);
+    for (i = 0; i < 21; i++)
+        st[i] = (i % 2) ? 1.2 : 1.0;
+    feed_foot(&s, st, 21, BSTEP_DIRECTION_BACKWARD, BSTEP_STRIKE_TOE, &t);
+    bstep_summary_get(&s, &v);
+    /* the first contact of the bout has no previous contact: 20 strides, 19 differences */
+    BSTEP_ASSERT_EQ(v.backward_strides, 20);
+    BSTEP_ASSERT_NEAR(v.backward_stride_time_cv_pct, 100.0 * sqrt(0.02) / 1.1, 1e-4);
+    BSTEP_ASSERT_NEAR(v.backward_stride_length_cv_pct, 100.0 * sqrt(0.02) / 1.1, 1e-3);
+    BSTEP_ASSERT_NEAR(v.toe_first_ratio, 1.0, 0);
+    BSTEP_ASSERT_EQ(v.backward_strikes_known, 21);
+    BSTEP_ASSERT_NEAR(v.time_backward_s, 10 * 1.2 + 10 * 1.0, 1e-5); /* 20 intervals */
+    BSTEP_ASSERT(v.measured & BSTEP_MEASURE_DIRECTION);
+    BSTEP_ASSERT(v.measured & BSTEP_MEASURE_STRIKE);
+
+    BSTEP_ASSERT_OK(bstep_summary_init(&s, 2));
+    e = ev(BSTEP_EVENT_BOUT_START, 0.0);
+    bstep_summary_add(&s, &e);
+    t = 0.0;
+    for (i = 0; i < 21; i++)
+        st[i] = i < 11 ? 1.0 : 1.5;
+    feed_foot(&s, st, 21, BSTEP_DIRECTION_BACKWARD, BSTEP_STRIKE_TOE, &t);
+    bstep_summary_get(&s, &v);
+    BSTEP_ASSERT_NEAR(v.backward_stride_time_cv_pct, 100.0 * sqrt(0.25 / 38.0) / 1.25, 1e-4);
+}
+
+/* Direction changes break the runs; strides that span them are left out. */
+BSTEP_TEST(backward_runs_and_direction_times)
+{
+    bstep_summary s;
+    bstep_summary_values v;
+    bstep_event e;
+    double fw[6] = {1.0, 1.0, 1.0, 1.0, 1.0, 1.0}, bw[6] = {1.3, 1.3, 1.3, 1.3, 1.3, 1.3};
+    double t = 0.0;
+    BSTEP_ASSERT_OK(bstep_summary_init(&s, 2));
+    e = ev(BSTEP_EVENT_BOUT_START, 0.0);
+    bstep_summary_add(&s, &e);
+    feed_foot(&s, fw, 6, BSTEP_DIRECTION_FORWARD, BSTEP_STRIKE_HEEL, &t);
+    feed_foot(&s, bw, 6, BSTEP_DIRECTION_BACKWARD, BSTEP_STRIKE_HEEL, &t);
+    e = ev(BSTEP_EVENT_BOUT_END, t);
+    bstep_summary_add(&s, &e);
+    bstep_summary_get(&s, &v);
+    BSTEP_ASSERT_EQ(v.backward_strides, 5); /* the first backward stride spans the change */
+    BSTEP_ASSERT_NEAR(v.backward_stride_time_cv_pct, 0.0, 1e-6);
+    BSTEP_ASSERT_NEAR(v.time_forward_s, 5.0, 1e-5);
+    BSTEP_ASSERT_NEAR(v.time_backward_s, 6 * 1.3, 1e-5);
+    BSTEP_ASSERT_NEAR(v.toe_first_ratio, 0.0, 0);
+    BSTEP_ASSERT_EQ(v.backward_heel_first, 6);
+    BSTEP_ASSERT_NEAR(v.heel_first_ratio, 1.0, 0);
+    BSTEP_ASSERT_NEAR(v.speed_backward_mps, 0.6, 1e-5);
+    BSTEP_ASSERT_NEAR(v.cadence_backward_spm, 120.0 / 1.3, 1e-3);
+}
+
+BSTEP_TEST(safety_and_posture_events)
+{
+    bstep_summary s;
+    bstep_summary_values v;
+    bstep_event e;
+    BSTEP_ASSERT_OK(bstep_summary_init(&s, 1));
+    bstep_summary_get(&s, &v);
+    BSTEP_ASSERT_EQ(v.measured, 0);
+    bstep_summary_set_measured(&s, BSTEP_MEASURE_STUMBLES | BSTEP_MEASURE_FALLS);
+    bstep_summary_get(&s, &v);
+    BSTEP_ASSERT_EQ(v.measured, BSTEP_MEASURE_STUMBLES | BSTEP_MEASURE_FALLS);
+    BSTEP_ASSERT_EQ(v.stumbles, 0); /* measured: a real zero */
+    e = ev(BSTEP_EVENT_STUMBLE, 3.0);
+    bstep_summary_add(&s, &e);
+    e = ev(BSTEP_EVENT_FALL, 9.0);
+    e.direction = BSTEP_DIRECTION_BACKWARD;
+    bstep_summary_add(&s, &e);
+    e = ev(BSTEP_EVENT_LOOK_BACK, 5.0);
+    bstep_summary_add(&s, &e);
+    e = ev(BSTEP_EVENT_POSTURE, 6.0);
+    e.trunk_lean_deg = 10.0f;
+    e.side_lean_deg = -4.0f;
+    bstep_summary_add(&s, &e);
+    bstep_summary_get(&s, &v);
+    BSTEP_ASSERT_EQ(v.stumbles, 1);
+    BSTEP_ASSERT_EQ(v.falls, 1);
+    BSTEP_ASSERT_EQ(v.falls_backward, 1);
+    BSTEP_ASSERT_EQ(v.look_backs, 1);
+    BSTEP_ASSERT(v.measured & BSTEP_MEASURE_LOOK_BACKS); /* seen, so measured */
+    BSTEP_ASSERT(v.measured & BSTEP_MEASURE_POSTURE);
+}
+
 BSTEP_TEST(invalid_init)
 {
     BSTEP_ASSERT_EQ(bstep_summary_init(NULL, 1), BSTEP_EINVAL);
@@ -192,4 +305,7 @@ BSTEP_TEST(invalid_init)
 BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(cadence_trunk_0_8_s),
                 BSTEP_TEST_ENTRY(trunk_distance_posture_safety),
                 BSTEP_TEST_ENTRY(cadence_foot_1_6_s), BSTEP_TEST_ENTRY(asymmetry_alternating),
-                BSTEP_TEST_ENTRY(strike_ratios_and_distances), BSTEP_TEST_ENTRY(invalid_init))
+                BSTEP_TEST_ENTRY(strike_ratios_and_distances), BSTEP_TEST_ENTRY(invalid_init),
+                BSTEP_TEST_ENTRY(backward_rhythm_from_successive_differences),
+                BSTEP_TEST_ENTRY(backward_runs_and_direction_times),
+                BSTEP_TEST_ENTRY(safety_and_posture_events))
