@@ -9,6 +9,9 @@ set(BSTEP_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/trunk_safety.c
   ${CMAKE_CURRENT_LIST_DIR}/summary.c
   ${CMAKE_CURRENT_LIST_DIR}/energy.c
+  ${CMAKE_CURRENT_LIST_DIR}/assess.c
+  ${CMAKE_CURRENT_LIST_DIR}/cues.c
+  ${CMAKE_CURRENT_LIST_DIR}/coach.c
 )
 # Simulator (issue 3): gait model and IMU signal synthesis, also pure.
 include(${CMAKE_CURRENT_LIST_DIR}/sim/sources.cmake OPTIONAL)
