@@ -227,6 +227,20 @@ static const char *const v3[] = {
     "ALTER TABLE sessions ADD COLUMN stride_regularity DOUBLE PRECISION",
     NULL};
 
+/* Version 4: the coach's figures of the core summary per session (backward time by contacts,
+ * backward speed, rhythm and evenness with the strides and strikes behind them), and the check-in's
+ * stumble answer (docs/coach.md). */
+static const char *const v4[] = {
+    "ALTER TABLE sessions ADD COLUMN time_backward_s DOUBLE PRECISION",
+    "ALTER TABLE sessions ADD COLUMN speed_backward_mps DOUBLE PRECISION",
+    "ALTER TABLE sessions ADD COLUMN backward_stride_time_cv_pct DOUBLE PRECISION",
+    "ALTER TABLE sessions ADD COLUMN backward_stride_length_cv_pct DOUBLE PRECISION",
+    "ALTER TABLE sessions ADD COLUMN backward_strides BIGINT",
+    "ALTER TABLE sessions ADD COLUMN backward_strikes BIGINT",
+    "ALTER TABLE checkins ADD COLUMN stumbled BIGINT CHECK (stumbled IS NULL OR stumbled IN (0, "
+    "1))",
+    NULL};
+
 static const bstep__migration migrations[] = {
     {1,
      "users, clinics, tokens, devices, sessions with bouts/steps/events/cues, series, live "
@@ -240,6 +254,10 @@ static const bstep__migration migrations[] = {
      "per-step length, lean and confidence; bout cadence and regularity; event details; "
      "session sideways lean and regularity",
      v3},
+    {4,
+     "session backward time by contacts, backward speed, rhythm, evenness, strides and strikes; "
+     "check-in stumble answer",
+     v4},
 };
 
 const bstep__migration *bstep__migrations(size_t *n)

@@ -1111,7 +1111,7 @@ int bstep_store_mounting_at(bstep_store *st, int64_t device_id, int64_t t_us,
 
 /* ---- sessions ------------------------------------------------------------------------------ */
 
-/* The summary group (what bstep_store_session_update replaces), 41 columns. */
+/* The summary group (what bstep_store_session_update replaces), 50 columns. */
 #define SESSION_SUMMARY_COLS                                                                       \
     "device_id, format, placement, toe_axis, front_axis, start_us, start_source, duration_s, "     \
     "sample_rate_hz, samples, gaps, treadmill_speed_mps, treadmill_incline_pct, steps, "           \
@@ -1120,7 +1120,8 @@ int bstep_store_mounting_at(bstep_store *st, int64_t device_id, int64_t t_us,
     "energy_high_kcal, energy_met_mean, energy_mass_kg, energy_mass_assumed, toe_first_ratio, "    \
     "stride_time_cv_pct, step_time_asymmetry_pct, trunk_lean_deg, look_backs, stumbles, falls, "   \
     "hr_mean_bpm, note, distance_forward_m, heel_first_ratio, side_lean_deg, step_regularity, "    \
-    "stride_regularity"
+    "stride_regularity, time_backward_s, speed_backward_mps, backward_stride_time_cv_pct, "        \
+    "backward_stride_length_cv_pct, backward_strides, backward_strikes"
 #define SESSION_SUMMARY_SET                                                                        \
     "device_id = ?, format = ?, placement = ?, toe_axis = ?, front_axis = ?, start_us = ?, "       \
     "start_source = ?, duration_s = ?, sample_rate_hz = ?, samples = ?, gaps = ?, "                \
@@ -1131,7 +1132,9 @@ int bstep_store_mounting_at(bstep_store *st, int64_t device_id, int64_t t_us,
     "energy_mass_assumed = ?, toe_first_ratio = ?, stride_time_cv_pct = ?, "                       \
     "step_time_asymmetry_pct = ?, trunk_lean_deg = ?, look_backs = ?, stumbles = ?, falls = ?, "   \
     "hr_mean_bpm = ?, note = ?, distance_forward_m = ?, heel_first_ratio = ?, side_lean_deg = ?, " \
-    "step_regularity = ?, stride_regularity = ?"
+    "step_regularity = ?, stride_regularity = ?, time_backward_s = ?, speed_backward_mps = ?, "    \
+    "backward_stride_time_cv_pct = ?, backward_stride_length_cv_pct = ?, backward_strides = ?, "   \
+    "backward_strikes = ?"
 /* The identity group, then the summary group. */
 #define SESSION_COLS "id, user_id, state, source_path, sha256, created_us, " SESSION_SUMMARY_COLS
 
@@ -1181,6 +1184,12 @@ static int bind_summary(bstep__stmt *q, int i, const bstep_store_session *s)
     bstep__bind_double(q, i++, s->side_lean_deg);
     bstep__bind_double(q, i++, s->step_regularity);
     bstep__bind_double(q, i++, s->stride_regularity);
+    bstep__bind_double(q, i++, s->time_backward_s);
+    bstep__bind_double(q, i++, s->speed_backward_mps);
+    bstep__bind_double(q, i++, s->backward_stride_time_cv_pct);
+    bstep__bind_double(q, i++, s->backward_stride_length_cv_pct);
+    bstep__bind_count(q, i++, s->backward_strides);
+    bstep__bind_count(q, i++, s->backward_strikes);
     return i;
 }
 
@@ -1239,6 +1248,12 @@ static void read_session(bstep__stmt *q, bstep_store_session *s)
     s->side_lean_deg = bstep__col_double(q, c++);
     s->step_regularity = bstep__col_double(q, c++);
     s->stride_regularity = bstep__col_double(q, c++);
+    s->time_backward_s = bstep__col_double(q, c++);
+    s->speed_backward_mps = bstep__col_double(q, c++);
+    s->backward_stride_time_cv_pct = bstep__col_double(q, c++);
+    s->backward_stride_length_cv_pct = bstep__col_double(q, c++);
+    s->backward_strides = bstep__col_count(q, c++);
+    s->backward_strikes = bstep__col_count(q, c++);
 }
 
 static int check_session(bstep_store *st, const bstep_store_session *s, int live)
@@ -1457,10 +1472,10 @@ static int session_insert(bstep_store *st, bstep_store_session *s, const char *s
                           const bstep_store_session_parts *parts, int *existed)
 {
 #define Q10 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    /* 5 identity columns + 44 summary columns = 49 parameters */
+    /* 5 identity columns + 50 summary columns = 55 parameters */
     static const char sql[] = "INSERT INTO sessions (user_id, state, source_path, sha256, "
-                              "created_us, " SESSION_SUMMARY_COLS ") VALUES (" Q10 Q10 Q10 Q10
-                              "?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                              "created_us, " SESSION_SUMMARY_COLS ") VALUES (" Q10 Q10 Q10 Q10 Q10
+                              "?, ?, ?, ?, ?) ON CONFLICT "
                               "(user_id, sha256) DO NOTHING RETURNING id";
 #undef Q10
     bstep__stmt *q = NULL;
@@ -2433,6 +2448,9 @@ static void read_checkin(bstep__stmt *q, void *row)
     c->wellbeing_0_10 = (int)bstep__col_count(q, 5);
     copy_text(c->note, sizeof(c->note), bstep__col_text(q, 6));
     c->created_us = bstep__col_int(q, 7);
+    c->stumbled = bstep__col_is_null(q, 8)    ? BSTEP_STORE_STUMBLED_UNKNOWN
+                  : bstep__col_int(q, 8) != 0 ? BSTEP_STORE_STUMBLED_YES
+                                              : BSTEP_STORE_STUMBLED_NO;
 }
 
 int bstep_store_checkin_add(bstep_store *st, bstep_store_checkin *c)
@@ -2443,8 +2461,10 @@ int bstep_store_checkin_add(bstep_store *st, bstep_store_checkin *c)
         return say(st, BSTEP_EINVAL, "a check-in needs a user");
     if (c->pain_0_10 < -1 || c->pain_0_10 > 10 || c->wellbeing_0_10 < -1 || c->wellbeing_0_10 > 10)
         return say(st, BSTEP_EINVAL, "pain and wellbeing are 0..10 (or unknown)");
-    if (c->pain_0_10 < 0 && c->wellbeing_0_10 < 0)
-        return say(st, BSTEP_EINVAL, "a check-in needs pain or wellbeing");
+    if (c->stumbled < BSTEP_STORE_STUMBLED_UNKNOWN || c->stumbled > BSTEP_STORE_STUMBLED_YES)
+        return say(st, BSTEP_EINVAL, "stumbled is unknown, no or yes");
+    if (c->pain_0_10 < 0 && c->wellbeing_0_10 < 0 && c->stumbled == BSTEP_STORE_STUMBLED_UNKNOWN)
+        return say(st, BSTEP_EINVAL, "a check-in needs pain, wellbeing or the stumble answer");
     if (!fits(c->note, sizeof(c->note)) || !fits(c->date, sizeof(c->date)))
         return say(st, BSTEP_EINVAL, "check-in note too long");
     if (c->date[0] == '\0') {
@@ -2462,7 +2482,7 @@ int bstep_store_checkin_add(bstep_store *st, bstep_store_checkin *c)
         return say(st, BSTEP_EINVAL, "check-in date '%s' is not a valid YYYY-MM-DD", c->date);
     rc = prep(st,
               "INSERT INTO checkins (user_id, session_id, date, pain, wellbeing, note, "
-              "created_us) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+              "created_us, stumbled) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
               &q);
     if (rc != BSTEP_OK)
         return rc;
@@ -2474,6 +2494,10 @@ int bstep_store_checkin_add(bstep_store *st, bstep_store_checkin *c)
     bstep__bind_count(q, 5, c->wellbeing_0_10);
     bstep__bind_text(q, 6, c->note);
     bstep__bind_int(q, 7, c->created_us);
+    if (c->stumbled == BSTEP_STORE_STUMBLED_UNKNOWN)
+        bstep__bind_null(q, 8);
+    else
+        bstep__bind_int(q, 8, c->stumbled == BSTEP_STORE_STUMBLED_YES ? 1 : 0);
     rc = bstep__stmt_step(q);
     if (rc == 1) {
         c->id = bstep__col_int(q, 0);
@@ -2498,7 +2522,8 @@ int bstep_store_checkin_list(bstep_store *st, int64_t user_id, const char *from_
     *out = NULL;
     *n = 0;
     rc = prep(st,
-              "SELECT id, user_id, session_id, date, pain, wellbeing, note, created_us FROM "
+              "SELECT id, user_id, session_id, date, pain, wellbeing, note, created_us, stumbled "
+              "FROM "
               "checkins WHERE user_id = ? AND date >= ? AND date <= ? ORDER BY date, created_us, "
               "id",
               &q);

@@ -31,7 +31,7 @@
 #include "backstep/types.h"
 
 /** The schema version this build creates and understands (docs/store.md lists every version). */
-#define BSTEP_STORE_SCHEMA_VERSION 3
+#define BSTEP_STORE_SCHEMA_VERSION 4
 
 typedef struct bstep_store bstep_store;
 
@@ -233,6 +233,14 @@ typedef struct {
     double hr_mean_bpm; /**< from an attached series, NAN if none */
     char note[256];     /**< free text, "" */
     int64_t created_us; /**< when it was stored */
+    /* Version 4: the coach's figures of the core summary (docs/coach.md section 1). A cleared
+     * struct (all zero) reads as "none": no strides, no strikes, so no rhythm and no toe-first. */
+    double time_backward_s;    /**< contact intervals of backward contacts (the summary's), NAN */
+    double speed_backward_mps; /**< length / time of the backward steps or strides, NAN */
+    double backward_stride_time_cv_pct;   /**< rhythm (successive differences), NAN */
+    double backward_stride_length_cv_pct; /**< evenness, NAN */
+    int64_t backward_strides;             /**< strides behind rhythm and evenness, -1 unknown */
+    int64_t backward_strikes; /**< backward contacts with a known strike (toe-first ratio), -1 */
 } bstep_store_session;
 
 typedef struct {
@@ -465,7 +473,14 @@ typedef struct {
     int wellbeing_0_10; /**< 0..10, -1 unknown */
     char note[256];
     int64_t created_us;
+    /** Version 4: "did you stumble or lose your balance?" A cleared struct means not answered,
+     * never "no". */
+    int stumbled; /**< BSTEP_STORE_STUMBLED_UNKNOWN, _NO or _YES */
 } bstep_store_checkin;
+
+#define BSTEP_STORE_STUMBLED_UNKNOWN 0 /**< not answered (stored as NULL) */
+#define BSTEP_STORE_STUMBLED_NO      1 /**< stored as 0 */
+#define BSTEP_STORE_STUMBLED_YES     2 /**< stored as 1 */
 
 /** @brief Add a check-in; c->id is set (and c->date when it was taken from the session). */
 int bstep_store_checkin_add(bstep_store *st, bstep_store_checkin *c);

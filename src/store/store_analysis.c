@@ -67,6 +67,14 @@ void bstep__store_session_from_analysis(const bstep__analysis *a, bstep_store_se
     s->falls = v->safety_measured ? (int64_t)v->falls : -1;
     s->look_backs = v->safety_measured && a->quality.has_gyro ? (int64_t)v->look_backs : -1;
     s->hr_mean_bpm = (double)NAN;
+    /* The coach's figures (schema version 4). */
+    s->time_backward_s = (v->measured & BSTEP_MEASURE_DIRECTION) ? v->time_backward_s : (double)NAN;
+    s->speed_backward_mps = v->speed_backward_mps;
+    s->backward_stride_time_cv_pct = v->backward_stride_time_cv_pct;
+    s->backward_stride_length_cv_pct = v->backward_stride_length_cv_pct;
+    s->backward_strides = (int64_t)v->backward_strides;
+    s->backward_strikes =
+        (v->measured & BSTEP_MEASURE_STRIKE) ? (int64_t)v->backward_strikes_known : -1;
 }
 
 int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_parts *p)

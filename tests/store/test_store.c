@@ -79,6 +79,12 @@ static void fill_session(bstep_store_session *s, int64_t user, int k)
     s->falls = 0;
     s->hr_mean_bpm = (double)NAN;
     snprintf(s->note, sizeof(s->note), "session %d", k);
+    s->time_backward_s = 470.5 + k;
+    s->speed_backward_mps = 0.5625;
+    s->backward_stride_time_cv_pct = 2.75;
+    s->backward_stride_length_cv_pct = (double)NAN;
+    s->backward_strides = 380 + k;
+    s->backward_strikes = -1;
 }
 
 static int same_double(double a, double b)
@@ -130,6 +136,12 @@ static void assert_same_session(const bstep_store_session *a, const bstep_store_
     BSTEP_ASSERT(same_double(a->side_lean_deg, b->side_lean_deg));
     BSTEP_ASSERT(same_double(a->step_regularity, b->step_regularity));
     BSTEP_ASSERT(same_double(a->stride_regularity, b->stride_regularity));
+    BSTEP_ASSERT(same_double(a->time_backward_s, b->time_backward_s));
+    BSTEP_ASSERT(same_double(a->speed_backward_mps, b->speed_backward_mps));
+    BSTEP_ASSERT(same_double(a->backward_stride_time_cv_pct, b->backward_stride_time_cv_pct));
+    BSTEP_ASSERT(same_double(a->backward_stride_length_cv_pct, b->backward_stride_length_cv_pct));
+    BSTEP_ASSERT_EQ(a->backward_strides, b->backward_strides);
+    BSTEP_ASSERT_EQ(a->backward_strikes, b->backward_strikes);
     BSTEP_ASSERT_EQ(a->look_backs, b->look_backs);
     BSTEP_ASSERT_EQ(a->stumbles, b->stumbles);
     BSTEP_ASSERT_EQ(a->falls, b->falls);
@@ -1100,16 +1112,51 @@ BSTEP_TEST(checkins_by_date_and_session)
     BSTEP_ASSERT_OK(bstep_store_checkin_list(st, user, "2026-01-06", "2026-01-31", &list, &n));
     BSTEP_ASSERT_EQ(n, 1);
     BSTEP_ASSERT_EQ(list[0].pain_0_10, 5);
+    BSTEP_ASSERT_EQ(list[0].stumbled, BSTEP_STORE_STUMBLED_UNKNOWN); /* cleared: not answered */
+    bstep_store_free(list);
+    bstep_store_close(st);
+}
+
+/* The stumble answer of a check-in (schema version 4): unknown, no and yes round-trip; an answer
+ * alone is a check-in; out-of-range values are refused. */
+BSTEP_TEST(checkin_stumble_answer)
+{
+    bstep_store_checkin c, *list = NULL;
+    size_t n = 0;
+    int64_t user;
+    OPEN(st, url);
+    user = make_user(st, "s");
+    memset(&c, 0, sizeof(c));
+    c.user_id = user;
+    c.pain_0_10 = c.wellbeing_0_10 = -1;
+    snprintf(c.date, sizeof(c.date), "2026-03-02");
+    BSTEP_ASSERT_EQ(bstep_store_checkin_add(st, &c), BSTEP_EINVAL); /* nothing answered */
+    c.stumbled = BSTEP_STORE_STUMBLED_YES;
+    BSTEP_ASSERT_OK(bstep_store_checkin_add(st, &c));
+    snprintf(c.date, sizeof(c.date), "2026-03-03");
+    c.stumbled = BSTEP_STORE_STUMBLED_NO;
+    c.pain_0_10 = 1;
+    BSTEP_ASSERT_OK(bstep_store_checkin_add(st, &c));
+    c.stumbled = 3;
+    BSTEP_ASSERT_EQ(bstep_store_checkin_add(st, &c), BSTEP_EINVAL);
+    BSTEP_ASSERT_EQ(count_of(url, "SELECT count(*) FROM checkins WHERE stumbled = 1"), 1);
+    BSTEP_ASSERT_EQ(count_of(url, "SELECT count(*) FROM checkins WHERE stumbled = 0"), 1);
+    BSTEP_ASSERT_OK(bstep_store_checkin_list(st, user, NULL, NULL, &list, &n));
+    BSTEP_ASSERT_EQ(n, 2);
+    BSTEP_ASSERT_EQ(list[0].stumbled, BSTEP_STORE_STUMBLED_YES);
+    BSTEP_ASSERT_EQ(list[0].pain_0_10, -1);
+    BSTEP_ASSERT_EQ(list[1].stumbled, BSTEP_STORE_STUMBLED_NO);
     bstep_store_free(list);
     bstep_store_close(st);
 }
 
 BSTEP_TEST_LIST(
-    BSTEP_TEST_ENTRY(open_migrates_to_current_version), BSTEP_TEST_ENTRY(open_refuses_newer_schema),
-    BSTEP_TEST_ENTRY(open_refuses_foreign_database), BSTEP_TEST_ENTRY(open_bad_locations),
-    BSTEP_TEST_ENTRY(default_location_follows_xdg), BSTEP_TEST_ENTRY(users_create_find_update),
-    BSTEP_TEST_ENTRY(clinician_sees_own_patients_only), BSTEP_TEST_ENTRY(tokens_hash_lookup_revoke),
-    BSTEP_TEST_ENTRY(devices_and_mountings), BSTEP_TEST_ENTRY(session_round_trip_exact),
+    BSTEP_TEST_ENTRY(checkin_stumble_answer), BSTEP_TEST_ENTRY(open_migrates_to_current_version),
+    BSTEP_TEST_ENTRY(open_refuses_newer_schema), BSTEP_TEST_ENTRY(open_refuses_foreign_database),
+    BSTEP_TEST_ENTRY(open_bad_locations), BSTEP_TEST_ENTRY(default_location_follows_xdg),
+    BSTEP_TEST_ENTRY(users_create_find_update), BSTEP_TEST_ENTRY(clinician_sees_own_patients_only),
+    BSTEP_TEST_ENTRY(tokens_hash_lookup_revoke), BSTEP_TEST_ENTRY(devices_and_mountings),
+    BSTEP_TEST_ENTRY(session_round_trip_exact),
     BSTEP_TEST_ENTRY(same_checksum_is_recognised_not_duplicated),
     BSTEP_TEST_ENTRY(failed_session_add_stores_nothing),
     BSTEP_TEST_ENTRY(text_that_looks_like_sql_is_stored_as_text),

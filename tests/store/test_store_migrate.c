@@ -148,6 +148,8 @@ static void check_v1_data(bstep_store *st)
     BSTEP_ASSERT(isnan(f->steps[1].clearance_m));
     BSTEP_ASSERT(isnan(f->steps[1].step_length_m)); /* added by version 3 */
     BSTEP_ASSERT(isnan(f->session.side_lean_deg));
+    BSTEP_ASSERT(isnan(f->session.backward_stride_time_cv_pct)); /* added by version 4 */
+    BSTEP_ASSERT_EQ(f->session.backward_strides, -1);
     BSTEP_ASSERT(isnan(f->bouts[0].cadence_spm));
     BSTEP_ASSERT_EQ(f->events[0].direction, BSTEP_DIRECTION_UNKNOWN);
     BSTEP_ASSERT_EQ(f->steps[1].fc_strike, BSTEP_STRIKE_UNKNOWN);
@@ -169,6 +171,7 @@ static void check_v1_data(bstep_store *st)
     BSTEP_ASSERT_OK(bstep_store_checkin_list(st, u.id, NULL, NULL, &c, &n));
     BSTEP_ASSERT_EQ(n, 1);
     BSTEP_ASSERT_EQ(c[0].pain_0_10, 3);
+    BSTEP_ASSERT_EQ(c[0].stumbled, BSTEP_STORE_STUMBLED_UNKNOWN); /* added by version 4 */
     bstep_store_free(c);
     BSTEP_ASSERT_OK(bstep_store_live_samples_count(st, 1, &count));
     BSTEP_ASSERT_EQ(count, 1);
