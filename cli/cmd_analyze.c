@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "activity_cli.h"
+#include "backstep/coach.h"
 #include "backstep/io.h"
 #include "backstep/status.h"
 #include "cli.h"
@@ -34,6 +35,10 @@ static void help(void)
         "  --front-axis A     trunk/pocket mounting: where the chest points (default auto)\n"
         "  --mass-kg KG       body mass for the energy estimate, 20..300 (default: 70 kg is\n"
         "                     assumed and the report says so)\n"
+        "  --level N          the plan level walked (1..5, docs/coach.md): its top speed\n"
+        "                     drives the cue \"slow down\" and the advice to slow down\n"
+        "  --speed-max MPS    top speed for \"slow down\" instead of the level's, 0.05..10\n"
+        "  --planned-minutes M  planned backward minutes: a shorter session is advice\n"
         "  --age Y            age in years, 5..110 (activity files: heart-rate kcal, Keytel)\n"
         "  --sex F|M          sex (activity files: heart-rate kcal, with --age)\n"
         "  --direction D      forward | backward: how an activity file's walk was done (energy;\n"
@@ -65,7 +70,7 @@ int bstep_cmd_analyze(int argc, char **argv)
     bstep__opts o;
     const char *files[1024];
     size_t nfiles = 0, i, failed = 0, printed = 0;
-    int json = 0, progress = isatty(2), store = 1, mass_given = 0, db_failed = 0;
+    int json = 0, progress = isatty(2), store = 1, mass_given = 0, db_failed = 0, speed_given = 0;
     const char *db_url = NULL, *user_arg = NULL;
     char user_buf[128];
     int64_t start_us = INT64_MIN;
@@ -75,6 +80,8 @@ int bstep_cmd_analyze(int argc, char **argv)
     memset(&opt, 0, sizeof(opt));
     opt.placement = BSTEP_PLACEMENT_AUTO;
     opt.mass_kg = (double)NAN;
+    opt.speed_max_mps = (double)NAN;
+    opt.planned_backward_s = (double)NAN;
     opt.format = BSTEP_FORMAT_AUTO;
     memset(&aopt, 0, sizeof(aopt));
     aopt.age_y = (double)NAN;
@@ -130,6 +137,24 @@ int bstep_cmd_analyze(int argc, char **argv)
                 (aopt.direction != BSTEP_DIRECTION_FORWARD &&
                  aopt.direction != BSTEP_DIRECTION_BACKWARD))
                 return bstep__usage_error(cmd, "--direction: expected forward or backward");
+        } else if (strcmp(o.name, "level") == 0) {
+            double lv;
+            if (bstep__parse_double(cmd, o.name, v, 1.0, (double)BSTEP_LEVEL_COUNT, &lv) != 0)
+                return BSTEP_EXIT_USAGE;
+            if (lv != floor(lv))
+                return bstep__usage_error(cmd, "--level: expected a whole number 1..%d",
+                                          BSTEP_LEVEL_COUNT);
+            if (!speed_given)
+                opt.speed_max_mps = bstep_level_get((int)lv)->speed_max_mps;
+        } else if (strcmp(o.name, "speed-max") == 0) {
+            if (bstep__parse_double(cmd, o.name, v, 0.05, 10.0, &opt.speed_max_mps) != 0)
+                return BSTEP_EXIT_USAGE;
+            speed_given = 1;
+        } else if (strcmp(o.name, "planned-minutes") == 0) {
+            double m;
+            if (bstep__parse_double(cmd, o.name, v, 0.5, 600.0, &m) != 0)
+                return BSTEP_EXIT_USAGE;
+            opt.planned_backward_s = 60.0 * m;
         } else if (strcmp(o.name, "toe-axis") == 0) {
             if (bstep_axis_parse(v, &opt.toe_axis) != BSTEP_OK)
                 return bstep__usage_error(cmd, "--toe-axis: expected +x|-x|+y|-y|+z|-z|auto");

@@ -134,9 +134,46 @@ static int safety_row(bstep__analysis *a, const bstep_event *e)
     return add_event_row(a, rel_s(a, e->t_us), type, msg, e);
 }
 
+void bstep__analysis_set_context(bstep__analysis *a, double speed_max_mps,
+                                 double planned_backward_s)
+{
+    bstep_cues_settings cfg = bstep_cues_default_settings;
+    /* zero (an options struct cleared with memset) means "no plan context" */
+    a->context.speed_max_mps = speed_max_mps > 0.0 ? speed_max_mps : (double)NAN;
+    a->context.planned_backward_s = planned_backward_s > 0.0 ? planned_backward_s : (double)NAN;
+    if (a->context.speed_max_mps >= 0.05 && a->context.speed_max_mps <= 10.0)
+        cfg.speed_max_mps = (float)a->context.speed_max_mps;
+    bstep_cues_init(&a->cue_engine, &cfg);
+    a->cue_engine_ready = 1;
+}
+
+/* The real-time cues the event gives (as a console would speak them during the session). */
+static int add_cues(bstep__analysis *a, const bstep_event *e)
+{
+    bstep_cue out[2];
+    size_t n, i;
+    if (!a->cue_engine_ready)
+        bstep__analysis_set_context(a, (double)NAN, (double)NAN);
+    n = bstep_cues_update(&a->cue_engine, e, out, 2);
+    for (i = 0; i < n; i++) {
+        bstep__cue_row *r;
+        if (grow((void **)&a->cues, &a->cap_cues, a->n_cues + 1, sizeof(*a->cues)))
+            return BSTEP_ENOMEM;
+        r = &a->cues[a->n_cues++];
+        r->t_s = rel_s(a, out[i].t_us);
+        r->cause_s = rel_s(a, out[i].cause_t_us);
+        r->type = out[i].type;
+        r->value = (double)out[i].value;
+    }
+    return BSTEP_OK;
+}
+
 int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bstep_event *e, int spc)
 {
+    char msg[160];
     bstep_summary_add(sum, e);
+    if (add_cues(a, e) != BSTEP_OK)
+        return BSTEP_ENOMEM;
     switch (e->type) {
     case BSTEP_EVENT_BOUT_START: {
         bstep__bout_row *b;
@@ -205,12 +242,10 @@ int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bste
             a->steps[a->n_steps - 1].fc_strike = e->strike;
         }
         break;
-    case BSTEP_EVENT_GAP: {
-        char msg[160];
+    case BSTEP_EVENT_GAP:
         snprintf(msg, sizeof(msg), "data gap of %.2f s: bout ended, detection restarted",
                  (double)e->value);
         return add_event_row(a, rel_s(a, e->t_us), "gap", msg, NULL);
-    }
     case BSTEP_EVENT_STUMBLE:
     case BSTEP_EVENT_FALL:
     case BSTEP_EVENT_LOOK_BACK:
@@ -268,6 +303,7 @@ void bstep__analysis_energy(bstep__analysis *a, double mass_kg)
         a->energy_unknown_s = r.duration_unknown_s;
     }
     free(seg);
+    bstep_assess_session(&a->summary, &a->context, NULL, &a->assessment);
 }
 
 static bstep_placement guess_placement(const bstep_imu_sample *s, size_t n)
@@ -384,6 +420,8 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
     }
     spc = is_foot_placement(a->placement) ? 2 : 1;
     bstep_summary_init(&sum, spc);
+    bstep_summary_set_measured(&sum, bstep_analyzer_measures(an));
+    bstep__analysis_set_context(a, opt->speed_max_mps, opt->planned_backward_s);
     for (;;) {
         for (i = 0; i < nbuf; i++) {
             size_t ne = bstep_analyzer_update(an, &buf[i], ev, BSTEP_ANALYZER_EVENT_QUEUE);
@@ -410,6 +448,8 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
         fprintf(stderr, "\r%*s\r", 70, "");
     bstep_reader_quality(r, &a->quality);
     bstep_summary_get(&sum, &a->summary);
+    if (!a->quality.has_gyro) /* trunk twists are seen by the gyroscope only */
+        a->summary.measured &= ~BSTEP_MEASURE_LOOK_BACKS;
     a->duration_s = rel_s(a, a->quality.last_t_us);
     bstep__analysis_energy(a, opt->mass_kg);
     if (is_foot_placement(a->placement) && !a->quality.has_gyro)
@@ -434,9 +474,11 @@ void bstep__analysis_free(bstep__analysis *a)
     free(a->steps);
     free(a->bouts);
     free(a->events);
+    free(a->cues);
     a->steps = NULL;
     a->bouts = NULL;
     a->events = NULL;
-    a->n_steps = a->n_bouts = a->n_events = 0;
-    a->cap_steps = a->cap_bouts = a->cap_events = 0;
+    a->cues = NULL;
+    a->n_steps = a->n_bouts = a->n_events = a->n_cues = 0;
+    a->cap_steps = a->cap_bouts = a->cap_events = a->cap_cues = 0;
 }

@@ -12,14 +12,40 @@
 #include "report/report.h"
 
 #define SCHEMA_ID "backstep.analysis/1"
+#define DNAN      ((double)NAN)
+
+/* The safety wording of every report (text and JSON). */
+#define SAFETY_TEXT                                                                                \
+    "Walk backward only where it is flat, clear and quiet, ideally with someone watching; on a "   \
+    "treadmill start slowly holding the rails and clip on the safety key. Stop if you feel "       \
+    "pain, dizziness or unsteadiness. backstep measures your walking; it does not give medical "   \
+    "advice: ask a health professional about health questions."
+
+static const char *measure_name(unsigned bit)
+{
+    switch (bit) {
+    case BSTEP_MEASURE_DIRECTION:
+        return "direction";
+    case BSTEP_MEASURE_STRIKE:
+        return "strike";
+    case BSTEP_MEASURE_STRIDE_LENGTH:
+        return "stride_length";
+    case BSTEP_MEASURE_STUMBLES:
+        return "stumbles";
+    case BSTEP_MEASURE_FALLS:
+        return "falls";
+    case BSTEP_MEASURE_LOOK_BACKS:
+        return "look_backs";
+    case BSTEP_MEASURE_POSTURE:
+        return "posture";
+    default:
+        return "unknown";
+    }
+}
 
 static int any_direction(const bstep__analysis *a)
 {
-    size_t i;
-    for (i = 0; i < a->n_steps; i++)
-        if (a->steps[i].direction != BSTEP_DIRECTION_UNKNOWN)
-            return 1;
-    return 0;
+    return (a->summary.measured & BSTEP_MEASURE_DIRECTION) != 0;
 }
 
 static void count_or_null(bstep__jsonw *w, const char *key, uint64_t v, int known)
@@ -35,6 +61,89 @@ static void num(bstep__jsonw *w, const char *key, double v, int decimals)
 {
     bstep__jsonw_key(w, key);
     bstep__jsonw_number(w, v, decimals);
+}
+
+/* Pace in seconds per kilometre from a speed in m/s; NAN when unknown or too slow to matter. */
+static double pace(double speed_mps)
+{
+    return isfinite(speed_mps) && speed_mps > 0.05 ? 1000.0 / speed_mps : DNAN;
+}
+
+static void assessment_json(bstep__jsonw *w, const bstep__analysis *a)
+{
+    const bstep_assessment *as = &a->assessment;
+    size_t i;
+    int k;
+    bstep__jsonw_key(w, "assessment");
+    bstep__jsonw_object_begin(w);
+    bstep__jsonw_key(w, "scores");
+    bstep__jsonw_object_begin(w);
+    for (k = 0; k < BSTEP_SCORE_COUNT; k++) {
+        const bstep_score *sc = &as->score[k];
+        bstep__jsonw_key(w, bstep_score_name(sc->id));
+        bstep__jsonw_object_begin(w);
+        num(w, "value", sc->value, sc->id == BSTEP_SCORE_TOE_FIRST ? 3 : 2);
+        bstep__jsonw_key(w, "unit");
+        bstep__jsonw_string(w, bstep_score_unit(sc->id));
+        bstep__jsonw_key(w, "band");
+        if (sc->band == BSTEP_BAND_UNKNOWN)
+            bstep__jsonw_null(w);
+        else
+            bstep__jsonw_string(w, bstep_band_name(sc->band));
+        bstep__jsonw_object_end(w);
+    }
+    bstep__jsonw_object_end(w);
+    bstep__jsonw_key(w, "work_on");
+    bstep__jsonw_array_begin(w);
+    for (i = 0; i < as->n_advice; i++) {
+        const bstep_advice *ad = &as->advice[i];
+        bstep__jsonw_object_begin(w);
+        bstep__jsonw_key(w, "id");
+        bstep__jsonw_string(w, bstep_advice_name(ad->id));
+        bstep__jsonw_key(w, "severity");
+        bstep__jsonw_string(w, bstep_band_name(ad->band));
+        bstep__jsonw_key(w, "text");
+        bstep__jsonw_string(w, bstep_advice_text(ad->id));
+        bstep__jsonw_key(w, "reason");
+        bstep__jsonw_string(w, bstep_advice_reason(ad->id));
+        num(w, "measured", ad->measured, 3);
+        num(w, "target", ad->target, 3);
+        bstep__jsonw_key(w, "unit");
+        bstep__jsonw_string(w, bstep_advice_unit(ad->id));
+        bstep__jsonw_object_end(w);
+    }
+    bstep__jsonw_array_end(w);
+    bstep__jsonw_key(w, "faults");
+    bstep__jsonw_int(w, (int64_t)as->n_faults);
+    bstep__jsonw_key(w, "not_measured");
+    bstep__jsonw_array_begin(w);
+    for (k = 0; k < 7; k++)
+        if (as->not_measured & (1u << k))
+            bstep__jsonw_string(w, measure_name(1u << k));
+    bstep__jsonw_array_end(w);
+    bstep__jsonw_key(w, "safety");
+    bstep__jsonw_string(w, SAFETY_TEXT);
+    bstep__jsonw_object_end(w);
+}
+
+static void cues_json(bstep__jsonw *w, const bstep__analysis *a)
+{
+    size_t i;
+    bstep__jsonw_key(w, "cues");
+    bstep__jsonw_array_begin(w);
+    for (i = 0; i < a->n_cues; i++) {
+        const bstep__cue_row *c = &a->cues[i];
+        bstep__jsonw_object_begin(w);
+        num(w, "t_s", c->t_s, 3);
+        num(w, "cause_s", c->cause_s, 3);
+        bstep__jsonw_key(w, "type");
+        bstep__jsonw_string(w, bstep_cue_name(c->type));
+        bstep__jsonw_key(w, "text");
+        bstep__jsonw_string(w, bstep_cue_text(c->type));
+        num(w, "value", c->value, 3);
+        bstep__jsonw_object_end(w);
+    }
+    bstep__jsonw_array_end(w);
 }
 
 void bstep__report_json(FILE *f, const bstep__analysis *a)
@@ -102,15 +211,39 @@ void bstep__report_json(FILE *f, const bstep__analysis *a)
     num(&w, "step_time_asymmetry_pct", s->step_time_asymmetry_pct, 2);
     num(&w, "step_regularity", s->step_regularity, 3);
     num(&w, "stride_regularity", s->stride_regularity, 3);
-    num(&w, "trunk_lean_deg", s->trunk_lean_deg, 1);
-    num(&w, "side_lean_deg", s->side_lean_deg, 1);
+    num(&w, "trunk_lean_deg", (s->measured & BSTEP_MEASURE_POSTURE) ? s->trunk_lean_deg : DNAN, 1);
+    num(&w, "side_lean_deg", (s->measured & BSTEP_MEASURE_POSTURE) ? s->side_lean_deg : DNAN, 1);
     /* look-backs need a gyroscope; a foot sensor sees none of these */
-    count_or_null(&w, "look_backs", s->look_backs, s->safety_measured && a->quality.has_gyro);
-    count_or_null(&w, "stumbles", s->stumbles, s->safety_measured);
-    count_or_null(&w, "falls", s->falls, s->safety_measured);
+    count_or_null(&w, "look_backs", s->look_backs, (s->measured & BSTEP_MEASURE_LOOK_BACKS) != 0);
+    count_or_null(&w, "stumbles", s->stumbles, (s->measured & BSTEP_MEASURE_STUMBLES) != 0);
+    count_or_null(&w, "falls", s->falls, (s->measured & BSTEP_MEASURE_FALLS) != 0);
     bstep__jsonw_key(&w, "bouts");
     bstep__jsonw_int(&w, (int64_t)s->bouts);
+    /* Added for the session report (issue 6): docs/json-schema.md. */
+    num(&w, "time_backward_s", dir ? s->time_backward_s : DNAN, 2);
+    num(&w, "time_forward_s", dir ? s->time_forward_s : DNAN, 2);
+    num(&w, "time_sideways_s", dir ? s->time_sideways_s : DNAN, 2);
+    num(&w, "pace_s_per_km", pace(s->speed_mps), 0);
+    num(&w, "speed_backward_mps", s->speed_backward_mps, 3);
+    num(&w, "pace_backward_s_per_km", pace(s->speed_backward_mps), 0);
+    num(&w, "cadence_backward_spm", s->cadence_backward_spm, 1);
+    count_or_null(&w, "backward_strikes", s->backward_strikes_known,
+                  (s->measured & BSTEP_MEASURE_STRIKE) != 0);
+    count_or_null(&w, "backward_heel_first", s->backward_heel_first,
+                  (s->measured & BSTEP_MEASURE_STRIKE) != 0);
+    count_or_null(&w, "backward_flat", s->backward_flat, (s->measured & BSTEP_MEASURE_STRIKE) != 0);
+    bstep__jsonw_key(&w, "backward_strides");
+    bstep__jsonw_int(&w, (int64_t)s->backward_strides);
+    num(&w, "backward_stride_time_cv_pct", s->backward_stride_time_cv_pct, 2);
+    num(&w, "backward_stride_length_cv_pct", s->backward_stride_length_cv_pct, 2);
+    count_or_null(&w, "falls_backward", s->falls_backward,
+                  (s->measured & BSTEP_MEASURE_FALLS) != 0);
+    num(&w, "energy_low_kcal", a->energy_low_kcal, 1);
+    num(&w, "energy_high_kcal", a->energy_high_kcal, 1);
     bstep__jsonw_object_end(&w);
+
+    assessment_json(&w, a);
+    cues_json(&w, a);
 
     bstep__jsonw_key(&w, "bouts");
     bstep__jsonw_array_begin(&w);
@@ -216,6 +349,12 @@ void bstep__report_json(FILE *f, const bstep__analysis *a)
     bstep__jsonw_object_end(&w);
 }
 
+static int foot_placement(const bstep__analysis *a)
+{
+    return a->placement == BSTEP_PLACEMENT_FOOT || a->placement == BSTEP_PLACEMENT_FOOT_LEFT ||
+           a->placement == BSTEP_PLACEMENT_FOOT_RIGHT;
+}
+
 static void duration_text(char *buf, size_t cap, double s)
 {
     if (!isfinite(s) || s < 0.0)
@@ -246,6 +385,156 @@ static const char *sensor_text(bstep_placement p)
     }
 }
 
+static void pace_text(char *buf, size_t cap, double speed_mps)
+{
+    const double p = pace(speed_mps);
+    if (!isfinite(p))
+        snprintf(buf, cap, "-");
+    else
+        snprintf(buf, cap, "%d:%02d min/km", (int)(p / 60.0), (int)fmod(p, 60.0));
+}
+
+/* A measured value of an advice in words ("62 % toes first, aim 90 %"). */
+static void advice_measure_text(char *buf, size_t cap, const bstep_advice *ad)
+{
+    switch (ad->id) {
+    case BSTEP_ADVICE_FALL:
+    case BSTEP_ADVICE_STUMBLE:
+        snprintf(buf, cap, "%.0f detected", ad->measured);
+        break;
+    case BSTEP_ADVICE_SLOW_DOWN:
+        snprintf(buf, cap, "backward at %.2f m/s, this level's top speed is %.2f m/s", ad->measured,
+                 ad->target);
+        break;
+    case BSTEP_ADVICE_TOES_FIRST:
+        snprintf(buf, cap, "%.0f %% of backward steps landed toes first; aim for %.0f %%",
+                 100.0 * ad->measured, 100.0 * ad->target);
+        break;
+    case BSTEP_ADVICE_STAND_TALL:
+        snprintf(buf, cap, "you leaned forward %.0f deg on average; aim for %.0f deg or less",
+                 ad->measured, ad->target);
+        break;
+    case BSTEP_ADVICE_STEADY_RHYTHM:
+        snprintf(buf, cap, "stride time varied by %.1f %%; aim for %.0f %% or less", ad->measured,
+                 ad->target);
+        break;
+    case BSTEP_ADVICE_LOOK_BACKS:
+        snprintf(buf, cap, "%.1f twists a minute; aim for %.0f or fewer", ad->measured, ad->target);
+        break;
+    case BSTEP_ADVICE_EVEN_STRIDES:
+        snprintf(buf, cap, "stride length varied by %.1f %%; aim for %.0f %% or less", ad->measured,
+                 ad->target);
+        break;
+    case BSTEP_ADVICE_SYMMETRY:
+        snprintf(buf, cap, "left and right steps differed by %.1f %%; aim for %.0f %% or less",
+                 ad->measured, ad->target);
+        break;
+    case BSTEP_ADVICE_WALK_LONGER:
+        snprintf(buf, cap, "%.1f of the planned %.0f minutes backward", ad->measured / 60.0,
+                 ad->target / 60.0);
+        break;
+    default:
+        buf[0] = '\0';
+    }
+}
+
+static void score_line(FILE *f, const char *label, const bstep_score *sc, const char *value)
+{
+    if (sc->band == BSTEP_BAND_UNKNOWN)
+        return;
+    fprintf(f, "  %-11s %s (%s)\n", label, value, bstep_band_name(sc->band));
+}
+
+static void technique_text(FILE *f, const bstep__analysis *a)
+{
+    const bstep_assessment *as = &a->assessment;
+    const bstep_summary_values *s = &a->summary;
+    char v[96];
+    int any = 0, k;
+    for (k = 0; k < BSTEP_SCORE_COUNT; k++)
+        any |= as->score[k].band != BSTEP_BAND_UNKNOWN;
+    fprintf(f, "\n  Technique%s\n", any ? "" : "   not enough backward walking to score");
+    snprintf(v, sizeof(v), "%.0f %% of %llu backward %s landed toes first",
+             100.0 * as->score[BSTEP_SCORE_TOE_FIRST].value,
+             (unsigned long long)s->backward_strikes_known,
+             foot_placement(a) ? "steps of this foot" : "steps");
+    score_line(f, "Toes first", &as->score[BSTEP_SCORE_TOE_FIRST], v);
+    if (isfinite(s->heel_first_ratio))
+        fprintf(f,
+                "              %.0f %% of forward strides landed heel first (normal forward "
+                "walking)\n",
+                100.0 * s->heel_first_ratio);
+    snprintf(v, sizeof(v), "stride time varies by %.1f %%", as->score[BSTEP_SCORE_RHYTHM].value);
+    score_line(f, "Rhythm", &as->score[BSTEP_SCORE_RHYTHM], v);
+    snprintf(v, sizeof(v), "stride length varies by %.1f %%",
+             as->score[BSTEP_SCORE_EVENNESS].value);
+    score_line(f, "Evenness", &as->score[BSTEP_SCORE_EVENNESS], v);
+    snprintf(v, sizeof(v), "left/right step times differ by %.1f %%",
+             as->score[BSTEP_SCORE_SYMMETRY].value);
+    score_line(f, "Symmetry", &as->score[BSTEP_SCORE_SYMMETRY], v);
+    snprintf(v, sizeof(v), "trunk leans %.0f deg forward on average",
+             as->score[BSTEP_SCORE_POSTURE].value);
+    score_line(f, "Posture", &as->score[BSTEP_SCORE_POSTURE], v);
+    snprintf(v, sizeof(v), "%.1f a minute", as->score[BSTEP_SCORE_LOOK_BACKS].value);
+    score_line(f, "Look-backs", &as->score[BSTEP_SCORE_LOOK_BACKS], v);
+}
+
+static void safety_events_text(FILE *f, const bstep__analysis *a)
+{
+    const bstep_summary_values *s = &a->summary;
+    fprintf(f, "\n  Safety      ");
+    if (s->measured & BSTEP_MEASURE_FALLS)
+        fprintf(f, "%llu fall%s, ", (unsigned long long)s->falls, s->falls == 1 ? "" : "s");
+    if (s->measured & BSTEP_MEASURE_STUMBLES)
+        fprintf(f, "%llu stumble%s, ", (unsigned long long)s->stumbles,
+                s->stumbles == 1 ? "" : "s");
+    if (s->measured & BSTEP_MEASURE_LOOK_BACKS)
+        fprintf(f, "%llu look-back%s", (unsigned long long)s->look_backs,
+                s->look_backs == 1 ? "" : "s");
+    if (!(s->measured & (BSTEP_MEASURE_FALLS | BSTEP_MEASURE_STUMBLES | BSTEP_MEASURE_LOOK_BACKS)))
+        fprintf(f, "stumbles and falls are not detected by this sensor: say in the check-in\n"
+                   "              if you stumbled (backstep plan checkin --stumbled yes)");
+    fprintf(f, "\n");
+}
+
+static void cues_text(FILE *f, const bstep__analysis *a)
+{
+    size_t i, counts[BSTEP_CUE_COUNT] = {0};
+    int k, first = 1;
+    if (a->n_cues == 0) {
+        fprintf(f, "  Cues        none were needed\n");
+        return;
+    }
+    for (i = 0; i < a->n_cues; i++)
+        counts[a->cues[i].type]++;
+    fprintf(f, "  Cues        %zu during the session: ", a->n_cues);
+    for (k = 1; k < BSTEP_CUE_COUNT; k++)
+        if (counts[k]) {
+            fprintf(f, "%s%zu x \"%.*s\"", first ? "" : ", ", counts[k],
+                    (int)strcspn(bstep_cue_text((bstep_cue_type)k), "."),
+                    bstep_cue_text((bstep_cue_type)k));
+            first = 0;
+        }
+    fprintf(f, "\n");
+}
+
+static void work_on_text(FILE *f, const bstep__analysis *a)
+{
+    const bstep_assessment *as = &a->assessment;
+    size_t i;
+    char m[160];
+    fprintf(f, "\n  Next time, work on:\n");
+    if (as->n_advice == 0) {
+        fprintf(f, "    nothing stood out in what this sensor measures: keep it up.\n");
+        return;
+    }
+    for (i = 0; i < as->n_advice; i++) {
+        advice_measure_text(m, sizeof(m), &as->advice[i]);
+        fprintf(f, "    %zu. %s\n       (%s. %s)\n", i + 1, bstep_advice_text(as->advice[i].id), m,
+                bstep_advice_reason(as->advice[i].id));
+    }
+}
+
 void bstep__report_text(FILE *f, const bstep__analysis *a)
 {
     const bstep_summary_values *s = &a->summary;
@@ -265,6 +554,12 @@ void bstep__report_text(FILE *f, const bstep__analysis *a)
             a->placement_requested == BSTEP_PLACEMENT_AUTO ? " (detected)" : "");
     fprintf(f, "\n  Walking     %s in %llu bout%s\n", d2, (unsigned long long)s->bouts,
             s->bouts == 1 ? "" : "s");
+    if (any_direction(a)) {
+        char tb[32], tf[32];
+        duration_text(tb, sizeof(tb), s->time_backward_s);
+        duration_text(tf, sizeof(tf), s->time_forward_s);
+        fprintf(f, "              %s backward, %s forward\n", tb, tf);
+    }
     if (foot)
         fprintf(f, "  Steps       %llu (%llu strides of this foot, both feet counted)\n",
                 (unsigned long long)s->steps, (unsigned long long)s->contacts);
@@ -280,44 +575,25 @@ void bstep__report_text(FILE *f, const bstep__analysis *a)
         fprintf(f, "  Cadence     %.0f steps/min\n", s->cadence_spm);
     else
         fprintf(f, "  Cadence     not measured (too few steps in a row)\n");
-    if (isfinite(s->stride_time_cv_pct))
-        fprintf(f, "  Rhythm      stride time varies by %.1f %% (%s)\n", s->stride_time_cv_pct,
-                s->stride_time_cv_pct < 3.0   ? "steady"
-                : s->stride_time_cv_pct < 6.0 ? "fairly steady"
-                                              : "uneven: aim for a steady beat");
-    if (isfinite(s->step_time_asymmetry_pct))
-        fprintf(f, "  Symmetry    left/right step times differ by %.1f %%\n",
-                s->step_time_asymmetry_pct);
     if (isfinite(s->distance_m))
         fprintf(f, "  Distance    %.1f m (%.1f m backward, %.1f m forward)\n", s->distance_m,
                 s->distance_backward_m, s->distance_forward_m);
     else
-        fprintf(f, "  Distance    not measured yet\n");
-    if (isfinite(s->speed_mps))
-        fprintf(f, "  Speed       %.2f m/s on average while walking\n", s->speed_mps);
-    if (isfinite(s->toe_first_ratio))
-        fprintf(f, "  Technique   %.0f %% of backward strides landed toes first%s\n",
-                100.0 * s->toe_first_ratio,
-                s->toe_first_ratio >= 0.8 ? " (good)" : ": reach back with the toes first");
-    if (isfinite(s->heel_first_ratio))
-        fprintf(f, "              %.0f %% of forward strides landed heel first\n",
-                100.0 * s->heel_first_ratio);
+        fprintf(f, "  Distance    not measured by this sensor\n");
+    if (isfinite(s->speed_backward_mps)) {
+        char p[32];
+        pace_text(p, sizeof(p), s->speed_backward_mps);
+        fprintf(f, "  Speed       %.2f m/s backward (%.1f km/h, pace %s)\n", s->speed_backward_mps,
+                3.6 * s->speed_backward_mps, p);
+    } else if (isfinite(s->speed_mps)) {
+        char p[32];
+        pace_text(p, sizeof(p), s->speed_mps);
+        fprintf(f, "  Speed       %.2f m/s (%.1f km/h, pace %s)\n", s->speed_mps,
+                3.6 * s->speed_mps, p);
+    }
     if (isfinite(s->step_regularity))
         fprintf(f, "  Regularity  step %.2f, stride %.2f (1 = every step alike)\n",
                 s->step_regularity, s->stride_regularity);
-    if (isfinite(s->trunk_lean_deg))
-        fprintf(f,
-                "  Posture     trunk lean %+.0f deg (forward +), side %+.0f deg, from your upright "
-                "stance%s\n",
-                s->trunk_lean_deg, s->side_lean_deg,
-                s->trunk_lean_deg > 20.0 ? ": stand tall" : "");
-    if (s->safety_measured)
-        fprintf(f, "  Events      %llu stumble%s, %llu fall%s%s\n", (unsigned long long)s->stumbles,
-                s->stumbles == 1 ? "" : "s", (unsigned long long)s->falls, s->falls == 1 ? "" : "s",
-                a->quality.has_gyro ? "" : " (look-backs need a gyroscope)");
-    if (s->safety_measured && a->quality.has_gyro)
-        fprintf(f, "              %llu look-back%s (trunk twists)\n",
-                (unsigned long long)s->look_backs, s->look_backs == 1 ? "" : "s");
     if (isfinite(a->energy_kcal))
         fprintf(f, "  Energy      %.0f kcal (%.0f-%.0f), %.1f METs on average%s%s\n",
                 a->energy_kcal, a->energy_low_kcal, a->energy_high_kcal, a->met_mean,
@@ -326,6 +602,10 @@ void bstep__report_text(FILE *f, const bstep__analysis *a)
     else
         fprintf(f, "  Energy      not measured: needs the walking speed (a foot sensor measures "
                    "it)\n");
+    technique_text(f, a);
+    safety_events_text(f, a);
+    cues_text(f, a);
+    work_on_text(f, a);
 
     fprintf(f, "\n  Data        ");
     if (a->quality.gaps == 0 && a->quality.dropped_rows == 0 && a->quality.clipped_samples == 0)
@@ -340,7 +620,9 @@ void bstep__report_text(FILE *f, const bstep__analysis *a)
     if (foot)
         fprintf(f, "\n  Tip: start each session with about ten steps forward, then walk backward:\n"
                    "  backstep learns how the sensor sits on your shoe from those first steps.\n");
-    fprintf(f, "\n  Safety: walk backward only where it is flat, clear and quiet; on a treadmill\n"
-               "  start slowly holding the rails. Stop if you feel pain or dizziness. backstep\n"
-               "  measures your walking; it does not give medical advice.\n");
+    fprintf(f, "\n  Safety: walk backward only where it is flat, clear and quiet, ideally with\n"
+               "  someone watching; on a treadmill start slowly holding the rails and clip on the\n"
+               "  safety key. Stop if you feel pain, dizziness or unsteadiness. backstep measures\n"
+               "  your walking; it does not give medical advice: ask a health professional about\n"
+               "  health questions.\n");
 }

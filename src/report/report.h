@@ -9,6 +9,8 @@
 #include <stdio.h>
 
 #include "backstep/analyzer.h"
+#include "backstep/assess.h"
+#include "backstep/cues.h"
 #include "backstep/energy.h"
 #include "backstep/io.h"
 #include "backstep/summary.h"
@@ -42,11 +44,21 @@ typedef struct {
 } bstep__event_row;
 
 typedef struct {
+    double t_s; /* when the cue is given */
+    double cause_s;
+    bstep_cue_type type;
+    double value;
+} bstep__cue_row;
+
+typedef struct {
     bstep_placement placement;
     bstep_format format;
     bstep_axis toe_axis, front_axis;
     int progress;   /* 1: report progress on stderr for long files */
     double mass_kg; /* walker's body mass for the energy estimate; NAN: assume 70 kg */
+    /* Plan context (coach): the level's top speed and the planned backward time; NAN = none. */
+    double speed_max_mps;
+    double planned_backward_s;
 } bstep__analysis_options;
 
 typedef struct {
@@ -70,6 +82,14 @@ typedef struct {
     double energy_mass_kg;
     int energy_mass_assumed;
     double energy_unknown_s; /* walking time without a measured speed */
+    /* Session assessment (src/core/assess.c) and the real-time cues given during the session
+     * (src/core/cues.c), as a console would have spoken them. */
+    bstep_assessment assessment;
+    bstep_assess_context context;
+    bstep__cue_row *cues;
+    size_t n_cues, cap_cues;
+    bstep_cues cue_engine; /* fed by bstep__analysis_add_event */
+    int cue_engine_ready;  /* 0: started with the default settings at the first event */
 } bstep__analysis;
 
 /**
@@ -88,8 +108,13 @@ void bstep__analysis_free(bstep__analysis *a);
 /** Add one analyzer event to the rows and the summary. Returns BSTEP_OK or BSTEP_ENOMEM. */
 int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bstep_event *e,
                               int steps_per_contact);
-/** The session energy from the bouts (mass_kg NAN: 70 kg assumed). */
+/** The session energy from the bouts (mass_kg NAN: 70 kg assumed), then the session assessment
+ * (bstep_assess_session on a->summary with a->context): call it after bstep_summary_get. */
 void bstep__analysis_energy(bstep__analysis *a, double mass_kg);
+/** Optional, before the first event: the plan context (speed limit, planned backward time, NAN =
+ * none) for the cues and the assessment. Without it the cues run with their defaults. */
+void bstep__analysis_set_context(bstep__analysis *a, double speed_max_mps,
+                                 double planned_backward_s);
 
 /** JSON (schema backstep.analysis/1, docs/json-schema.md). */
 void bstep__report_json(FILE *f, const bstep__analysis *a);
