@@ -28,6 +28,7 @@ endfunction()
 
 bstep_add_store_test(test_store ${CMAKE_CURRENT_LIST_DIR}/test_store.c)
 bstep_add_store_test(test_store_migrate ${CMAKE_CURRENT_LIST_DIR}/test_store_migrate.c)
+bstep_add_store_test(test_store_reliability ${CMAKE_CURRENT_LIST_DIR}/test_store_reliability.c)
 
 # SHA-256 (the checksum that recognises a recording stored before).
 bstep_add_test(test_sha256 ${PROJECT_SOURCE_DIR}/tests/unit/test_sha256.c)

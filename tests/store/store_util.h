@@ -15,20 +15,20 @@
 #include "store/store.h"
 #include "store/store_internal.h"
 
-static int t_is_pg(void)
+static inline int t_is_pg(void)
 {
     const char *b = getenv("BSTEP_TEST_BACKEND");
     return b != NULL && strcmp(b, "postgresql") == 0;
 }
 
-static const char *t_tmp(void)
+static inline const char *t_tmp(void)
 {
     const char *t = getenv("BSTEP_TEST_TMP");
     return t != NULL && t[0] ? t : "/tmp";
 }
 
 /* A new empty database; the URL is written to url. Returns 0 or -1 (message on stderr). */
-static int t_fresh_url(char *url, size_t cap)
+static inline int t_fresh_url(char *url, size_t cap)
 {
     static int counter;
     char err[512];
@@ -63,7 +63,7 @@ static int t_fresh_url(char *url, size_t cap)
 }
 
 /* Open a fresh store (NULL on failure, message printed). */
-static bstep_store *t_open_fresh(char *url, size_t cap)
+static inline bstep_store *t_open_fresh(char *url, size_t cap)
 {
     bstep_store *st = NULL;
     char err[1024];
@@ -77,7 +77,7 @@ static bstep_store *t_open_fresh(char *url, size_t cap)
 }
 
 /* PostgreSQL asked for but not reachable is a failure (the ctest fixture starts a server). */
-static void t_check_backend(void)
+static inline void t_check_backend(void)
 {
     char err[512];
     if (!t_is_pg())
