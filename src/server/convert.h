@@ -14,6 +14,7 @@ typedef struct {
     bstep_store_session s;
     bstep_store_session_parts parts;
     bstep__stored_parts sp;
+    bstep_store_cue *cues; /* the session's cues */
 } bstep__stored_analysis;
 
 /**

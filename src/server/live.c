@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backstep/cues.h"
 #include "backstep/types.h"
 #include "server/live.h"
 
@@ -84,6 +85,8 @@ int bstep__live_open(bstep__live **out, const bstep__live_options *opt)
     bstep_summary_init(&l->sum, l->spc);
     l->ana.placement = l->ana.placement_requested = opt->placement;
     l->ana.format = BSTEP_FORMAT_SENSORLOGGER;
+    /* the coach's cue engine, with the plan's speed limit when the client gave one */
+    bstep__analysis_set_context(&l->ana, opt->speed_max_mps, (double)NAN);
     *out = l;
     return 0;
 }
@@ -200,14 +203,32 @@ static int emit_event_line(bstep__live *l, const bstep_event *e)
     }
 }
 
+/* A cue of the coach's engine (src/core/cues.c, run by bstep__analysis_add_event). */
+static int emit_cue_line(bstep__live *l, const bstep__cue_row *c)
+{
+    char buf[512], v[32];
+    jnum(v, sizeof(v), c->value, 2);
+    snprintf(buf, sizeof(buf),
+             "{\"type\":\"cue\",\"kind\":\"%s\",\"message\":\"%s\",\"safety\":%s,\"t_s\":%.3f,"
+             "\"cause_s\":%.3f,\"value\":%s,\"emitted_wall_ms\":%lld}",
+             bstep_cue_name(c->type), bstep_cue_text(c->type),
+             bstep_cue_is_safety(c->type) ? "true" : "false", c->t_s, c->cause_s, v,
+             (long long)l->wall_ms);
+    return bstep__live_add_event(l, "cue", buf);
+}
+
 static int take(bstep__live *l, const bstep_event *ev, size_t n)
 {
-    size_t k;
+    size_t k, c;
     for (k = 0; k < n; k++) {
+        const size_t cues_before = l->ana.n_cues;
         if (bstep__analysis_add_event(&l->ana, &l->sum, &ev[k], l->spc) != 0)
             return -1;
         if (emit_event_line(l, &ev[k]) != 0)
             return -1;
+        for (c = cues_before; c < l->ana.n_cues; c++)
+            if (emit_cue_line(l, &l->ana.cues[c]) != 0)
+                return -1;
     }
     return 0;
 }

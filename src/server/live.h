@@ -16,6 +16,9 @@
  * acceleration times; iOS accelerations are negated (options.accel_sign = -1) to the library's
  * Android-style convention; rad/s become deg/s.
  *
+ * Cues: the coach's real-time cue engine (include/backstep/cues.h) runs on the analyzer's
+ * events inside bstep__analysis_add_event; every cue it gives becomes a "cue" line.
+ *
  * The analyzer starts after the first 128 joined samples (the sampling rate is estimated from
  * them, as the batch driver does); events become rows of a bstep__analysis (the same structure
  * `backstep analyze` builds, so the stored session is the same) and JSON lines for the live page.
@@ -35,10 +38,11 @@
 typedef struct {
     bstep_placement placement; /**< not AUTO */
     bstep_axis toe_axis, front_axis;
-    double accel_sign;  /**< +1 Android-style, -1 iOS (unstandardised) */
-    int64_t reorder_ns; /**< reorder window, ns (200 ms default) */
-    double mass_kg;     /**< walker's mass for energy, NAN: assumed */
-    size_t max_events;  /**< cap of the JSON event log (oldest kept; later ones counted) */
+    double accel_sign;    /**< +1 Android-style, -1 iOS (unstandardised) */
+    int64_t reorder_ns;   /**< reorder window, ns (200 ms default) */
+    double mass_kg;       /**< walker's mass for energy, NAN: assumed */
+    double speed_max_mps; /**< the plan level's top speed for the "slow down" cue; NAN: none */
+    size_t max_events;    /**< cap of the JSON event log (oldest kept; later ones counted) */
 } bstep__live_options;
 
 #define BSTEP__LIVE_DEFAULT_REORDER_NS 200000000LL

@@ -238,6 +238,18 @@ static int parse_options(bstep__req *r, bstep__live_options *o)
     o->accel_sign = 1.0;
     o->reorder_ns = (int64_t)r->srv->opt.reorder_ms * 1000000;
     o->mass_kg = isfinite(r->user.mass_kg) ? r->user.mass_kg : (double)NAN;
+    o->speed_max_mps = (double)NAN;
+    if ((v = bstep__req_arg(r, "speed-max")) != NULL) {
+        char *end;
+        errno = 0;
+        o->speed_max_mps = strtod(v, &end);
+        if (*end != '\0' || end == v || errno != 0 || !(o->speed_max_mps >= 0.05) ||
+            o->speed_max_mps > 10.0) {
+            bstep__req_error(r, 400,
+                             "speed-max: the top speed for the slow-down cue, 0.05 to 10 m/s");
+            return -1;
+        }
+    }
     if ((v = bstep__req_arg(r, "placement")) != NULL &&
         (bstep_placement_parse(v, &o->placement) != BSTEP_OK ||
          o->placement == BSTEP_PLACEMENT_AUTO)) {

@@ -3,7 +3,7 @@
 // on a free loopback port, signs in through the page, loads every page at a phone size (390x844)
 // and a desktop size (1280x800), then follows a live session while the sl_push test client
 // streams a simulated Sensor Logger recording, and checks that steps (and the technique tiles)
-// appear on the page while the stream is still running. Screenshots go to OUT for inspection.
+// and a coaching cue appear on the page while the stream is still running. Screenshots go to OUT for inspection.
 //
 //   node browser.mjs BACKSTEP SL_PUSH OUT
 import { spawn, execFileSync } from 'node:child_process';
@@ -29,7 +29,9 @@ function run(args) { return execFileSync(backstep, args, { encoding: 'utf8', std
 // data: a recording to upload, and a Sensor Logger folder to stream live
 run(['simulate', '--placement', 'foot-right', '--direction', 'backward', '--duration', '40',
   '--seed', '4', '--out', join(work, 'walk.csv')]);
-run(['simulate', '--placement', 'foot-right', '--direction', 'backward', '--duration', '24',
+// the live walk lands heel first now and then: the coach's cue engine should say "Toes first."
+run(['simulate', '--placement', 'foot-right', '--scenario-text',
+  'stand 3s;walk backward 24s speed=0.6 strike=toe heel-faults=8;stand 2s',
   '--seed', '5', '--format', 'sensorlogger', '--out', join(work, 'live')]);
 const token = run(['token', 'create', '--user', 'walker', '--label', 'browser', '--db', db]).trim();
 
@@ -136,6 +138,10 @@ try {
   await page.waitForFunction(() => document.getElementById('toe').textContent.includes('%'), null, { timeout: 10000 });
   check(true, 'live: technique tile (toes first) filled');
   check((await page.textContent('#state')) === 'live', 'live: state shows live');
+  await page.waitForSelector('#cue:not([hidden])', { timeout: 20000 });
+  const cueText = await page.textContent('#cue');
+  check(!pushDone && /Toes first/.test(cueText), 'live: a cue appears while the phone streams (' + cueText + ')');
+  await page.screenshot({ path: join(out, 'live-cue-phone.png'), fullPage: true });
   await page.screenshot({ path: join(out, 'live-phone.png'), fullPage: true });
   const code = await pushExit;
   check(code === 0, 'live: the test client got 200 for every message (' + pushOut.trim() + ')');
@@ -150,6 +156,7 @@ try {
   await page.click('#done a');
   await page.waitForSelector('#timeline');
   check(await page.locator('#timeline rect.backward').count() > 10, 'live: the stored live session has its timeline');
+  check((await page.textContent('#events')).includes('toes_first'), 'live: the stored session lists the cues given');
   check(errors.length === 0, 'live: no script errors (' + errors.join('; ') + ')');
   await page.close();
 } catch (e) {
