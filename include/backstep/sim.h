@@ -201,6 +201,7 @@ typedef struct {
         double ic_angle_deg, off_angle_deg;
         double ic_roll_deg, off_roll_deg; /* foot roll at contact / at release (side-steps) */
         double impact_mps2;
+        double trunk_jolt; /* multiplier of the trunk's share of this impact (stumbles) */
         double clearance_m, trip_u, trip_m;
         double stride_length_m;
         int direction, strike, stumble, emitted_ic, emitted;
