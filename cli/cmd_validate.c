@@ -328,9 +328,49 @@ static int in_bouts(const bstep__truth_bout *b, size_t n, double x)
     return 0;
 }
 
-/* Per reference bout: cadence of the detected contacts inside it (60 x intervals / time from
- * the first to the last), mean stride length (2 x the mean detected step length) and speed
- * (detected distance / the bout's duration). Then the second reference system's contacts. */
+/* Per reference bout: cadence of the detected contacts inside it (hampel_cadence, the same rule
+ * as the analyzer's per-bout cadence). Also the mean stride length (2 x the mean
+ * detected step length) and speed (detected distance / the same time). Then the second
+ * reference system's contacts. */
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Cadence of the detected contacts in [lo, hi]: intervals between consecutive contacts, those
+ * further than 3 scaled MADs from their median dropped (a Hampel rule, as mobgap's CadFromIc:
+ * missed or extra contacts, pauses), cadence = 60 / mean of the rest. */
+static double hampel_cadence(const bstep__analysis *a, double lo, double hi)
+{
+    double iv[512], srt[512], med, mad, sum = 0.0;
+    size_t k, n = 0, m = 0;
+    double prev = (double)NAN;
+    for (k = 0; k < a->n_steps && n < 512; k++) {
+        const double x = a->steps[k].ic_s;
+        if (x < lo || x > hi)
+            continue;
+        if (isfinite(prev))
+            iv[n++] = x - prev;
+        prev = x;
+    }
+    if (n < 2)
+        return (double)NAN;
+    memcpy(srt, iv, n * sizeof(double));
+    qsort(srt, n, sizeof(double), cmp_double);
+    med = n % 2 ? srt[n / 2] : 0.5 * (srt[n / 2 - 1] + srt[n / 2]);
+    for (k = 0; k < n; k++)
+        srt[k] = fabs(iv[k] - med);
+    qsort(srt, n, sizeof(double), cmp_double);
+    mad = n % 2 ? srt[n / 2] : 0.5 * (srt[n / 2 - 1] + srt[n / 2]);
+    for (k = 0; k < n; k++)
+        if (fabs(iv[k] - med) <= 3.0 * 1.4826 * mad) {
+            sum += iv[k];
+            m++;
+        }
+    return m > 0 && sum > 0.0 ? 60.0 * (double)m / sum : 60.0 / med;
+}
+
 static void score_bouts(group_score *g, const bstep__truth *t, const bstep__analysis *a)
 {
     size_t i, k;
@@ -352,13 +392,15 @@ static void score_bouts(group_score *g, const bstep__truth *t, const bstep__anal
             }
         }
         if (isfinite(b->cadence_spm) && b->cadence_spm > 0.0 && n >= 3 && last > first) {
-            const double cad = 60.0 * (double)(n - 1) / (last - first);
+            const double cad = hampel_cadence(a, b->start_s - 0.05, b->end_s + 0.05);
             const double rel = fabs(cad - b->cadence_spm) / b->cadence_spm;
-            g->n_cad++;
-            g->sum_cad_err += rel;
-            g->sum_cad_abs += fabs(cad - b->cadence_spm);
-            if (rel > g->max_cad_err)
-                g->max_cad_err = rel;
+            if (isfinite(cad)) {
+                g->n_cad++;
+                g->sum_cad_err += rel;
+                g->sum_cad_abs += fabs(cad - b->cadence_spm);
+                if (rel > g->max_cad_err)
+                    g->max_cad_err = rel;
+            }
         }
         if (n_len >= 2 && isfinite(b->stride_length_m) && b->stride_length_m > 0.0) {
             const double sl = 2.0 * len_sum / (double)n_len;
@@ -519,6 +561,8 @@ static bstep_direction expected_direction(const char *activity)
 /* Gait quantities beyond contacts: stride length, direction, strike, distance. */
 static void score_gait(group_score *g, const bstep__truth *t, const bstep__analysis *a)
 {
+    const int trunk = a->placement == BSTEP_PLACEMENT_LOWER_BACK ||
+                      a->placement == BSTEP_PLACEMENT_POCKET;
     size_t i, k;
     double bw_truth = 0.0, bw_det = 0.0;
     int bw_segments = 0;
@@ -595,9 +639,14 @@ static void score_gait(group_score *g, const bstep__truth *t, const bstep__analy
                     g->dir_expect_ok += r->direction == want;
                 }
             }
-            if (isfinite(r->stride_length_m)) {
-                dist += r->stride_length_m;
-                have_len = 1;
+            {
+                /* trunk contacts carry their step (every contact of either foot), foot contacts
+                 * the stride of that foot */
+                const double len = trunk ? r->step_length_m : r->stride_length_m;
+                if (isfinite(len)) {
+                    dist += len;
+                    have_len = 1;
+                }
             }
         }
         if (have_len && isfinite(sg->distance_m) && sg->distance_m > 0.0) {

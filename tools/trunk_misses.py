@@ -22,7 +22,7 @@ MATCH = 0.100
 
 def analyse(binary, path, placement):
     out = subprocess.run(
-        [binary, "analyze", path, "--format", "json", "--placement", placement],
+        [binary, "analyze", path, "--format", "json", "--placement", placement, "--no-store"],
         capture_output=True, text=True, check=True).stdout
     return json.loads(out)
 

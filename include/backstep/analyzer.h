@@ -160,10 +160,10 @@ typedef struct {
                                       to learn the front axis; 8 */
     /* Trunk / pocket: posture and safety. */
     float posture_interval_s; /**< a POSTURE event per this much walking, s; 10 */
-    float look_back_deg;      /**< heading excursion that makes a look-back, deg; 12 */
+    float look_back_deg;      /**< heading excursion that makes a look-back, deg; 20 */
     float look_back_max_s;    /**< ... if the heading returns within this, s; 3 */
     float stumble_rhythm;     /**< step-time change (fraction of the step) of a stumble; 0.35 */
-    float stumble_jerk_ratio; /**< jerk peak / typical step jerk of a stumble; 2 */
+    float stumble_jerk_ratio; /**< jerk peak / typical step jerk of a stumble; 3 */
     float fall_impact_g;      /**< impact of a fall, |a| in g; 1.8 */
     float fall_lying_deg;     /**< trunk at least this far from upright after a fall, deg; 60 */
     float fall_still_s;       /**< lying still this long after the impact, s; 2 */
@@ -265,10 +265,11 @@ typedef struct {
 } bstep__foot_state;
 
 /* Trunk / pocket engine state (src/core/trunk.c, trunk_safety.c); internal. */
-#define BSTEP__TRUNK_VRING 64 /* grid samples of horizontal velocity kept (0.64 s) */
-#define BSTEP__TRUNK_LAGS  61 /* autocorrelation lags at 20 Hz: 0..3 s */
-#define BSTEP__TRUNK_UPS   32 /* up-vector history at 10 Hz: 3.2 s */
-#define BSTEP__TRUNK_STEPS 6  /* recent steps kept for rhythm and jerk statistics */
+#define BSTEP__TRUNK_VRING 64  /* grid samples of horizontal velocity kept (0.64 s) */
+#define BSTEP__TRUNK_LAGS  61  /* autocorrelation lags at 20 Hz: 0..3 s */
+#define BSTEP__TRUNK_UPS   32  /* up-vector history at 10 Hz: 3.2 s */
+#define BSTEP__TRUNK_STEPS 6   /* recent steps kept for rhythm and jerk statistics */
+#define BSTEP__TRUNK_HIST  226 /* step-time histogram bins (0.25..2.5 s, 10 ms) */
 
 /* Accumulators over one step window (between two step confirmations). */
 typedef struct {
@@ -315,6 +316,7 @@ typedef struct {
     /* vertical velocity and height (high-passed integrals), horizontal velocity */
     float hp_c[3][5]; /* high-pass biquads (acc, velocity, height): b0 b1 b2 a1 a2 */
     float hp_z[3][2]; /* their states */
+    float hp_fc;      /* cut-off of the velocity and height high-passes, Hz */
     float vint, hint; /* leaky integrals of the acceleration and the velocity */
     float vz, hz;     /* vertical velocity (m/s) and height (m), high-passed */
     float vh[3];      /* high-passed integral of the sensor-frame horizontal acceleration */
@@ -350,6 +352,7 @@ typedef struct {
     int eb_fw, eb_bw;
     double eb_step_sum;
     int eb_step_n;
+    uint16_t eb_hist[BSTEP__TRUNK_HIST]; /* the bout's step times, 10 ms bins from 0.25 s */
     /* autocorrelation at 20 Hz (3-axis world linear acceleration) */
     float ac_bin[3];
     int ac_bin_n;
@@ -380,6 +383,9 @@ typedef struct {
     /* stumble */
     int st_pending;
     int st_cool;
+    float reg_st[BSTEP__TRUNK_STEPS], reg_jk[BSTEP__TRUNK_STEPS]; /* regular steps */
+    int reg_n;
+    float st_prev_jerk;
     double st_t_s;
     float st_ratio, st_conf;
     /* fall */

@@ -5,7 +5,9 @@
  * Definitions (documented in docs/json-schema.md):
  * - steps: steps of both feet. A foot sensor sees one foot, so each of its strides counts 2.
  * - walking_time_s: sum of bout durations (first to last contact of each bout).
- * - cadence_spm: 60 / mean step time over the step intervals inside bouts (foot: 120 / mean
+ * - cadence_spm: trunk: the bouts' cadences (BOUT_END value: step times beyond 3 scaled MADs
+ *   of the median dropped, Hampel rule) weighted by their steps; otherwise (or without bout
+ *   cadences) 60 / mean step time over the step intervals inside bouts (foot: 120 / mean
  *   stride time).
  * - stride_time_cv_pct: 100 * SD / mean of stride times inside bouts (trunk: a stride is two
  *   consecutive step intervals).
@@ -124,6 +126,7 @@ typedef struct {
     double sum_lean, sum_side;
     uint64_t n_lean;
     double sum_reg1, sum_reg2, w_reg1, w_reg2;
+    double sum_cad, w_cad; /* trunk: bouts' cadences weighted by their steps */
     uint64_t bout_steps;
     uint64_t look_backs, stumbles, falls;
     /* direction, strike, backward rhythm and evenness (issue 6) */

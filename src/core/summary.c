@@ -134,6 +134,10 @@ void bstep_summary_add(bstep_summary *s, const bstep_event *e)
     case BSTEP_EVENT_BOUT_END:
         if (s->in_bout && e->t_us > s->bout_start_us)
             s->walking_s += (double)(e->t_us - s->bout_start_us) * 1e-6;
+        if (isfinite(e->value) && s->steps_per_contact == 1 && s->bout_steps > 1) {
+            s->sum_cad += (double)e->value * (double)s->bout_steps;
+            s->w_cad += (double)s->bout_steps;
+        }
         if (isfinite(e->step_regularity)) {
             s->sum_reg1 += (double)e->step_regularity * (double)s->bout_steps;
             s->w_reg1 += (double)s->bout_steps;
@@ -279,7 +283,9 @@ void bstep_summary_get(const bstep_summary *s, bstep_summary_values *o)
     o->bouts = s->bouts;
     o->gaps = s->gaps;
     o->walking_time_s = s->walking_s;
-    o->cadence_spm = s->n_int > 0 ? 60.0 * k * (double)s->n_int / s->sum_int : DNAN;
+    o->cadence_spm = s->w_cad > 0.0 ? s->sum_cad / s->w_cad
+                     : s->n_int > 0 ? 60.0 * k * (double)s->n_int / s->sum_int
+                                    : DNAN;
     o->mean_stride_time_s = s->n_stride > 0 ? s->stride_mean : DNAN;
     o->stride_time_cv_pct =
         s->n_stride > 2 && s->stride_mean > 0.0

@@ -52,12 +52,13 @@
 #define GRID_PERIOD_US (1000000 / BSTEP__TRUNK_RATE_HZ)
 #define GRID_PERIOD_S  (1.0 / BSTEP__TRUNK_RATE_HZ)
 #define G              BSTEP_STANDARD_GRAVITY_MPS2
-/* High-pass cut-offs of the double integration, Hz: the acceleration (AHRS tilt bias), the
- * velocity and the height. 0.3 Hz is below the slowest step frequency (0.67 Hz, 1.5 s steps of
- * slow backward walking: 2 % attenuation there). */
+/* High-pass cut-offs of the double integration, Hz: the acceleration (AHRS tilt bias) at 0.1 Hz,
+ * then the velocity and the height at 1 Hz as in mobgap's SlZijlstra, lowered for slow walking
+ * to 0.6 x the step frequency (1.5 s steps of slow backward walking are 0.67 Hz, which a 1 Hz
+ * high-pass would attenuate 2.5 times; at 0.6 x the step frequency the loss is under 15 %). */
 #define HP_ACC_HZ 0.1f
-#define HP_VEL_HZ 0.3f
-#define HP_POS_HZ 0.3f
+#define HP_VEL_HZ 1.0f
+#define HP_MIN_HZ 0.25f
 /* The integrals leak with this time constant (an integrator above 0.3 Hz), so a residual bias
  * cannot make them grow; the high-pass filters then remove what the leak leaves. */
 #define LEAK_TAU_S 0.53f
@@ -199,6 +200,7 @@ static void eb_clear(bstep__trunk_state *t)
     t->eb_fw = t->eb_bw = 0;
     t->eb_step_sum = 0.0;
     t->eb_step_n = 0;
+    memset(t->eb_hist, 0, sizeof(t->eb_hist));
     t->ac_count = 0;
     t->ac_bin_n = 0;
     memset(t->ac_bin, 0, sizeof(t->ac_bin));
@@ -290,7 +292,8 @@ void bstep__trunk_reset(bstep_analyzer *a)
         t->detrend_n = 1;
     hp_design(t->hp_c[0], HP_ACC_HZ);
     hp_design(t->hp_c[1], HP_VEL_HZ);
-    hp_design(t->hp_c[2], HP_POS_HZ);
+    hp_design(t->hp_c[2], HP_VEL_HZ);
+    t->hp_fc = HP_VEL_HZ;
     t->pocket = cfg->placement == BSTEP_PLACEMENT_POCKET;
     if (cfg->front_axis != BSTEP_AXIS_AUTO) {
         axis_vector(cfg->front_axis, t->front_s);
@@ -601,6 +604,16 @@ static void on_contact(bstep_analyzer *a, double tc, int64_t k_now, bstep_time_u
     }
     t->eb_steps++;
     if (consecutive) {
+        int bin = (int)lroundf((st - 0.25f) * 100.0f);
+        /* the integration's high-pass follows the step frequency (see HP_VEL_HZ) */
+        float fc = 0.6f / st;
+        fc = fc > HP_VEL_HZ ? HP_VEL_HZ : (fc < HP_MIN_HZ ? HP_MIN_HZ : fc);
+        t->hp_fc += 0.3f * (fc - t->hp_fc);
+        hp_design(t->hp_c[1], t->hp_fc);
+        hp_design(t->hp_c[2], t->hp_fc);
+        bin = bin < 0 ? 0 : (bin >= BSTEP__TRUNK_HIST ? BSTEP__TRUNK_HIST - 1 : bin);
+        if (t->eb_hist[bin] < 65535u)
+            t->eb_hist[bin]++;
         t->eb_step_sum += (double)st;
         t->eb_step_n++;
         t->ac_commit_count = t->ac_count;
@@ -1024,6 +1037,61 @@ void bstep__trunk_bout_open(bstep_analyzer *a)
     }
 }
 
+/* Median of a histogram of n counts (10 ms bins from 0.25 s), in bins. */
+static int hist_median16(const uint16_t *h, int bins, uint32_t n)
+{
+    uint32_t c = 0;
+    int i;
+    for (i = 0; i < bins; i++) {
+        c += h[i];
+        if (2u * c >= n)
+            return i;
+    }
+    return bins - 1;
+}
+
+static int hist_median32(const uint32_t *h, int bins, uint32_t n)
+{
+    uint32_t c = 0;
+    int i;
+    for (i = 0; i < bins; i++) {
+        c += h[i];
+        if (2u * c >= n)
+            return i;
+    }
+    return bins - 1;
+}
+
+/* The bout's cadence: step times further than 3 scaled MADs from their median dropped (a
+ * Hampel rule, as mobgap CadFromIc: missed or extra contacts, pauses), 60 / mean of the rest;
+ * from the step-time histogram (10 ms resolution), so no step list is kept. */
+static float hampel_cadence(const bstep__trunk_state *t)
+{
+    uint32_t dev[BSTEP__TRUNK_HIST];
+    uint32_t n = 0, m = 0;
+    double sum = 0.0;
+    int i, med, mad;
+    float lim;
+    for (i = 0; i < BSTEP__TRUNK_HIST; i++)
+        n += t->eb_hist[i];
+    if (n < 2)
+        return NAN;
+    med = hist_median16(t->eb_hist, BSTEP__TRUNK_HIST, n);
+    memset(dev, 0, sizeof(dev));
+    for (i = 0; i < BSTEP__TRUNK_HIST; i++) {
+        const int d = i > med ? i - med : med - i;
+        dev[d] += t->eb_hist[i];
+    }
+    mad = hist_median32(dev, BSTEP__TRUNK_HIST, n);
+    lim = 3.0f * 1.4826f * (float)mad + 0.5f; /* bins; half a bin of rounding */
+    for (i = 0; i < BSTEP__TRUNK_HIST; i++)
+        if (fabsf((float)(i - med)) <= lim) {
+            sum += (double)t->eb_hist[i] * (0.25 + 0.01 * (double)i);
+            m += t->eb_hist[i];
+        }
+    return m > 0 ? (float)(60.0 * (double)m / sum) : NAN;
+}
+
 void bstep__trunk_bout_end(bstep_analyzer *a, bstep_event *e)
 {
     bstep__trunk_state *t = &a->eng.trunk;
@@ -1035,8 +1103,7 @@ void bstep__trunk_bout_end(bstep_analyzer *a, bstep_event *e)
         e->confidence = (fabsf((float)(t->eb_fw - t->eb_bw)) / (float)n) *
                         fminf(1.0f, fabsf(t->eb_score) / (float)n / 0.5f);
     }
-    if (t->eb_step_n > 0)
-        e->value = (float)(60.0 * (double)t->eb_step_n / t->eb_step_sum);
+    e->value = hampel_cadence(t);
     /* regularity from the autocorrelation up to the last step */
     if (t->eb_step_n >= 4 && t->ac_commit_count > 20u && t->ac_commit[0] > 0.0) {
         const double step_s = t->eb_step_sum / (double)t->eb_step_n;

@@ -9,15 +9,19 @@
  *
  * Look-back: the heading (yaw rate about the vertical, integrated) leaves the walking heading
  * (the heading low-passed over 5 s) by more than look_back_deg and returns to within a third of
- * it in at most look_back_max_s; a heading that does not return is a turn. 12 deg at the pelvis:
- * normal pelvic rotation in walking is about +-4 deg (+-8 deg fast), and a lower-back sensor
- * turns with the pelvis, which follows only part of a shoulder twist.
+ * it in at most look_back_max_s; a heading that does not return is a turn. 20 deg at the pelvis:
+ * a lower-back sensor turns with the pelvis, and straight forward walking already shows pelvic
+ * heading excursions that return of up to 19 deg (voisard-2023: 12-19 deg in half of the trials;
+ * textbook pelvic rotation is only +-4-8 deg, plus the walker's weaving).
  *
  * Stumble (Weiss et al. 2010: the jerk of the vertical acceleration is the best single near-fall
- * feature; algorithms.md 12): at a contact, the step time differs from the running median (of the
- * 4 steps before) or from the previous step by more than stumble_rhythm x the median, and the
- * largest vertical jerk of the last two steps is at least stumble_jerk_ratio x the typical
- * step's (median of the 4 before); it is reported when the next step comes (recovery).
+ * feature; algorithms.md 12): the bout's rhythm is the median step time and jerk of its last 6
+ * regular steps (within 20 % of the rhythm; at least 4 needed, the first 4 of a run taken as
+ * they come). At a contact, the step time
+ * differs from the rhythm or from the previous step by more than stumble_rhythm x the rhythm,
+ * and the largest vertical jerk of the last two steps is at least stumble_jerk_ratio x the
+ * regular steps'; it is reported at the next step if that one lands within 60 % of the rhythm
+ * (recovery: walking goes on).
  *
  * Fall (Kangas et al., Gait Posture 2008: impact, then posture and inactivity): an impact of at
  * least fall_impact_g, then within 10 s a stillness of fall_still_s in which the trunk lies at
@@ -31,6 +35,13 @@
 #include "trunk_internal.h"
 
 #define G BSTEP_STANDARD_GRAVITY_MPS2
+/* Stumble rhythm: regular steps needed before a stumble can be told (the first ones of a run
+ * are taken as they come), the band of a regular step around the rhythm, and the band in which
+ * the step after the disturbance must land (recovery: a quick or slow recovery step, within
+ * 60 % of the rhythm, still means walking goes on). */
+#define REGN  4
+#define REGF  0.2f
+#define RECOV 0.6f
 
 static float angle_deg(const float a[3], const float b[3])
 {
@@ -51,6 +62,8 @@ void bstep__trunk_safety_reset(bstep_analyzer *a)
     t->lb_active = 0;
     t->st_pending = 0;
     t->st_cool = 0;
+    t->reg_n = 0;
+    t->st_prev_jerk = 0.0f;
     t->up_hist_n = 0;
     t->up_sub = 0;
     /* A fall candidate survives a gap (a wireless sensor often loses packets on impact), but
@@ -291,27 +304,50 @@ void bstep__trunk_safety_point(bstep_analyzer *a, const bstep__trunk_point *p)
 
 /* ---- stumble ----------------------------------------------------------------------------- */
 
-static float median4(const float *v)
+static float median6(const float *v, int n)
 {
-    float s[4];
+    float s[BSTEP__TRUNK_STEPS];
     int i, j;
-    for (i = 0; i < 4; i++) {
+    for (i = 0; i < n; i++) {
         const float x = v[i];
         for (j = i; j > 0 && s[j - 1] > x; j--)
             s[j] = s[j - 1];
         s[j] = x;
     }
-    return 0.5f * (s[1] + s[2]);
+    return n % 2 ? s[n / 2] : 0.5f * (s[n / 2 - 1] + s[n / 2]);
+}
+
+static void reg_push(bstep__trunk_state *t, float st, float jerk)
+{
+    memmove(t->reg_st + 1, t->reg_st, (BSTEP__TRUNK_STEPS - 1) * sizeof(float));
+    memmove(t->reg_jk + 1, t->reg_jk, (BSTEP__TRUNK_STEPS - 1) * sizeof(float));
+    t->reg_st[0] = st;
+    t->reg_jk[0] = jerk;
+    if (t->reg_n < BSTEP__TRUNK_STEPS)
+        t->reg_n++;
 }
 
 void bstep__trunk_safety_contact(bstep_analyzer *a, double tc_s, float st_s, float prev_st_s,
                                  float jerk, bstep_time_us now_us)
 {
     bstep__trunk_state *t = &a->eng.trunk;
-    (void)jerk;
+    const float prev_jerk = t->st_prev_jerk;
+    float T = NAN, J = NAN;
+    t->st_prev_jerk = jerk;
+    if (!isfinite(st_s)) { /* the first step of a run: no rhythm yet */
+        t->st_pending = 0;
+        t->st_cool = 0;
+        t->reg_n = 0;
+        return;
+    }
+    if (t->reg_n >= REGN) {
+        T = median6(t->reg_st, t->reg_n);
+        J = median6(t->reg_jk, t->reg_n);
+    }
     if (t->st_pending) {
         t->st_pending = 0;
-        if (isfinite(st_s)) { /* walking goes on: a stumble with a recovery */
+        /* recovery: walking goes on with a step near the rhythm again */
+        if (isfinite(T) && fabsf(st_s - T) <= RECOV * T) {
             bstep_event e = bstep__make_event(BSTEP_EVENT_STUMBLE,
                                               (bstep_time_us)llround(t->st_t_s * 1e6), now_us);
             e.value = t->st_ratio;
@@ -319,23 +355,22 @@ void bstep__trunk_safety_contact(bstep_analyzer *a, double tc_s, float st_s, flo
             bstep__push_event(a, &e);
         }
     }
-    if (!isfinite(st_s) || !isfinite(prev_st_s)) {
-        t->st_cool = 0;
-        return;
-    }
+    /* a regular step (the first REGN of a run are taken as they come) sets the rhythm */
+    if (t->reg_n < REGN || (isfinite(T) && fabsf(st_s - T) <= REGF * T))
+        reg_push(t, st_s, jerk);
     if (t->st_cool > 0) {
         t->st_cool--;
         return;
     }
-    if (t->nsteps_hist >= 6) {
-        /* step_s[0] = this step, [1] = the previous one, [2..5] the rhythm before */
-        const float T = median4(t->step_s + 2), J = median4(t->jerk_s + 2);
+    if (!isfinite(T) || !isfinite(prev_st_s) || !(J > 0.0f))
+        return;
+    {
         const float d = fmaxf(fabsf(st_s - T), fabsf(st_s - prev_st_s)) / T;
-        const float jk = fmaxf(t->jerk_s[0], t->jerk_s[1]);
-        const float ratio = J > 0.0f ? jk / J : 0.0f;
+        const float jk = fmaxf(jerk, prev_jerk);
+        const float ratio = jk / J;
         if (d >= a->cfg.stumble_rhythm && ratio >= a->cfg.stumble_jerk_ratio) {
             t->st_pending = 1;
-            t->st_t_s = t->jerk_s[0] >= t->jerk_s[1] ? tc_s : tc_s - (double)st_s;
+            t->st_t_s = jerk >= prev_jerk ? tc_s : tc_s - (double)st_s;
             t->st_ratio = ratio;
             t->st_conf = fminf(1.0f, 0.5f * (d / a->cfg.stumble_rhythm) *
                                          (ratio / a->cfg.stumble_jerk_ratio));
