@@ -615,10 +615,7 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
             until.tv_sec += 1;
             pthread_cond_timedwait(&e->cv, &e->mu, &until);
             if (bstep__now_mono_ms() - x->last_write_ms >= KEEPALIVE_MS)
-                break;
-            if (x->srv->stopping && x->srv->active_requests - x->srv->sse_streams <= 0 &&
-                x->srv->shut && e->ended)
-                break;
+                break; /* a comment line keeps the connection open */
         }
         if (x->next < bstep__live_n_events(e->live)) {
             const bstep__live_event *ev = bstep__live_event_at(e->live, x->next);
