@@ -6,13 +6,17 @@
  * while the phone is still streaming, within a second of the message that made them known),
  * every sample stored, and the graceful shutdown that stores an open live session.
  */
+#include <arpa/inet.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -496,6 +500,32 @@ BSTEP_TEST(access_control)
     }
 }
 
+/* Send raw bytes on a new connection; the status code of the answer, 0 when the server closed. */
+static int raw_status(const char *data, size_t len)
+{
+    struct sockaddr_in a;
+    char buf[64];
+    ssize_t k;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), st = 0;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)bstep__server_port(g_srv));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0)
+        return -1;
+    if (send(fd, data, len, MSG_NOSIGNAL) < 0) {
+        close(fd);
+        return 0;
+    }
+    k = recv(fd, buf, sizeof(buf) - 1, 0);
+    if (k > 12 && strncmp(buf, "HTTP/1.1 ", 9) == 0) {
+        buf[k] = '\0';
+        st = (int)strtol(buf + 9, NULL, 10);
+    }
+    close(fd);
+    return st;
+}
+
 static void *big_alloc(size_t n, char fill)
 {
     char *p = malloc(n);
@@ -537,6 +567,24 @@ BSTEP_TEST(limits_and_bad_bodies)
     BSTEP_ASSERT_EQ(req("GET", "/api/sessions/99999999", tok_alice, 0, NULL, 0, NULL, NULL), 404);
     BSTEP_ASSERT_EQ(req("GET", "/api/sessions?limit=-1", tok_alice, 0, NULL, 0, NULL, NULL), 400);
     BSTEP_ASSERT_EQ(req("GET", "/static/../../etc/passwd", NULL, 0, NULL, 0, NULL, NULL), 404);
+    /* malformed HTTP: headers too large, a body that lies about its size, broken chunks */
+    {
+        char *h = big_alloc(100050, 'a');
+        memcpy(h, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ", 40);
+        memcpy(h + 100046, "\r\n\r\n", 4);
+        BSTEP_ASSERT_EQ(raw_status(h, 100050), 431);
+        free(h);
+    }
+    {
+        const char *lie =
+            "POST /api/ingest HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n";
+        const char *chunk =
+            "POST /api/ingest HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "zz\r\n";
+        BSTEP_ASSERT_EQ(raw_status(lie, strlen(lie)), 413);
+        BSTEP_ASSERT_EQ(raw_status(chunk, strlen(chunk)), 400);
+        BSTEP_ASSERT_LE(raw_status("GARBAGE\r\n\r\n", 11), 400);
+    }
     /* still serving */
     BSTEP_ASSERT_EQ(req("GET", "/healthz", NULL, 0, NULL, 0, &out, NULL), 200);
     BSTEP_ASSERT_STR_CONTAINS(out, "ok");
