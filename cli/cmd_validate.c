@@ -561,8 +561,8 @@ static bstep_direction expected_direction(const char *activity)
 /* Gait quantities beyond contacts: stride length, direction, strike, distance. */
 static void score_gait(group_score *g, const bstep__truth *t, const bstep__analysis *a)
 {
-    const int trunk = a->placement == BSTEP_PLACEMENT_LOWER_BACK ||
-                      a->placement == BSTEP_PLACEMENT_POCKET;
+    const int trunk =
+        a->placement == BSTEP_PLACEMENT_LOWER_BACK || a->placement == BSTEP_PLACEMENT_POCKET;
     size_t i, k;
     double bw_truth = 0.0, bw_det = 0.0;
     int bw_segments = 0;

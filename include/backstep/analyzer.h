@@ -375,7 +375,8 @@ typedef struct {
     double pst_start_s, pst_last_s;
     /* look-back */
     float yaw_deg;
-    int yaw_hist_n; /* grid points of heading history (up to 200) */
+    float yaw_bias_dps; /* yaw-rate bias estimate */
+    int yaw_hist_n;     /* grid points of heading history (up to 200) */
     float yaw_ref;
     int lb_active;
     double lb_start_s, lb_peak_s;

@@ -156,7 +156,13 @@ static void look_back_point(bstep_analyzer *a, const bstep__trunk_point *p)
     bstep__trunk_state *t = &a->eng.trunk;
     const float thr = a->cfg.look_back_deg;
     float exc;
-    t->yaw_deg += bstep__dot3(p->rec + BSTEP__REC_W, p->up) * BSTEP__TRUNK_DT_S;
+    const float wv = bstep__dot3(p->rec + BSTEP__REC_W, p->up);
+    /* The gyroscope's yaw-rate bias (about 1 deg/s on phones) would make the heading drift and
+     * the reference lag behind it by bias x 5 s: it is the mean yaw rate over 20 s of samples
+     * that are not turning fast (|rate - bias| < 45 deg/s), and is removed. */
+    if (fabsf(wv - t->yaw_bias_dps) < 45.0f)
+        t->yaw_bias_dps += (wv - t->yaw_bias_dps) * (BSTEP__TRUNK_DT_S / 20.0f);
+    t->yaw_deg += (wv - t->yaw_bias_dps) * BSTEP__TRUNK_DT_S;
     /* walking heading: the heading low-passed with a 5 s time constant (pelvic rotation of
      * +-4 deg at the stride frequency leaves a ripple of 0.1 deg; a 1.2 s twist moves it by about
      * a tenth of its size), frozen during an excursion */

@@ -1144,7 +1144,9 @@ static void plan_one(bstep_sim *g)
                 /* a trunk twist centred on this contact, alternately to the left and right */
                 const int slot = (int)(g->lb_next % 8);
                 g->lb_t[slot] = g->last_ic_s;
-                g->lb_deg[slot] = (g->lb_next % 2 == 0 ? 1.0 : -1.0) * 50.0;
+                /* a look over the shoulder turns the shoulders about 60 deg (the head does the
+                 * rest of the way behind) */
+                g->lb_deg[slot] = (g->lb_next % 2 == 0 ? 1.0 : -1.0) * 60.0;
                 g->lb_emitted[slot] = 0;
                 g->lb_next++;
             }
