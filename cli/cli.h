@@ -16,6 +16,7 @@
 
 int bstep_cmd_analyze(int argc, char **argv);
 int bstep_cmd_validate(int argc, char **argv);
+int bstep_cmd_plan(int argc, char **argv);
 int bstep_cmd_export(int argc, char **argv);
 
 /* Iterates over argv: options (with their values) and positional arguments. */

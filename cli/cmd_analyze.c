@@ -9,7 +9,9 @@
 #include "backstep/io.h"
 #include "backstep/status.h"
 #include "cli.h"
+#include "coach_cli.h"
 #include "report/activity_report.h"
+#include "report/plan_report.h"
 #include "report/report.h"
 #include "store_cli.h"
 
@@ -39,6 +41,13 @@ static void help(void)
         "                     drives the cue \"slow down\" and the advice to slow down\n"
         "  --speed-max MPS    top speed for \"slow down\" instead of the level's, 0.05..10\n"
         "  --planned-minutes M  planned backward minutes: a shorter session is advice\n"
+        "                     (with an active plan, `backstep plan`, its level and minutes are\n"
+        "                     used unless these are given; the plan then decides after each\n"
+        "                     stored session and the report says why)\n"
+        "  --pain N           check-in with the session: pain 0..10\n"
+        "  --wellbeing N      check-in: wellbeing 0..10\n"
+        "  --stumbled yes|no  check-in: did you stumble or lose your balance? (a shoe sensor\n"
+        "                     cannot detect stumbles: the plan needs this answer)\n"
         "  --age Y            age in years, 5..110 (activity files: heart-rate kcal, Keytel)\n"
         "  --sex F|M          sex (activity files: heart-rate kcal, with --age)\n"
         "  --direction D      forward | backward: how an activity file's walk was done (energy;\n"
@@ -62,6 +71,67 @@ static void help(void)
         "4 a session could not be stored (database error, or busy: retry).\n");
 }
 
+/* The active plan's level and minutes as the analysis context (cues, advice). @return 1 if there
+ * is an active plan. */
+static int plan_context(bstep_store *st, int64_t user_id, bstep__analysis_options *opt,
+                        int speed_given, int minutes_given)
+{
+    bstep__plan_state ps;
+    bstep_coach_today t;
+    char err[256];
+    if (bstep__plan_replay(st, user_id, INT32_MAX / 2, &ps, err, sizeof(err)) != BSTEP_OK)
+        return 0;
+    bstep_coach_get_today(&ps.coach, bstep__today(), ps.sessions_this_week, &t);
+    if (!speed_given)
+        opt->speed_max_mps = t.speed_max_mps;
+    if (!minutes_given)
+        opt->planned_backward_s = 60.0 * t.minutes;
+    bstep__plan_state_free(&ps);
+    return 1;
+}
+
+/* The check-in given with the session. @return 0, or -1 (message printed). */
+static int session_checkin(bstep_store *st, int64_t user_id, int64_t session_id, int pain, int well,
+                           int stumbled)
+{
+    bstep_store_checkin c;
+    if (pain < 0 && well < 0 && stumbled == BSTEP_STORE_STUMBLED_UNKNOWN)
+        return 0;
+    memset(&c, 0, sizeof(c));
+    c.user_id = user_id;
+    c.session_id = session_id;
+    c.pain_0_10 = pain;
+    c.wellbeing_0_10 = well;
+    c.stumbled = stumbled;
+    if (bstep_store_checkin_add(st, &c) != BSTEP_OK) {
+        fprintf(stderr, "backstep analyze: check-in not stored: %s\n", bstep_store_errmsg(st));
+        return -1;
+    }
+    return 0;
+}
+
+/* Replay the plan with the new session, store the decision, and return it. */
+static void plan_decide(bstep_store *st, int64_t user_id, int64_t session_id,
+                        bstep_coach_decision *d, int *decided)
+{
+    bstep__plan_state ps;
+    const bstep__plan_step *step;
+    char err[512];
+    *decided = 0;
+    if (bstep__plan_replay(st, user_id, INT32_MAX / 2, &ps, err, sizeof(err)) != BSTEP_OK) {
+        fprintf(stderr, "backstep analyze: plan: %s\n", err);
+        return;
+    }
+    if (bstep__plan_sync(st, &ps, err, sizeof(err)) != BSTEP_OK)
+        fprintf(stderr, "backstep analyze: plan: %s\n", err);
+    step = bstep__plan_step_of(&ps, session_id);
+    if (step != NULL) {
+        *d = step->d;
+        *decided = 1;
+    }
+    bstep__plan_state_free(&ps);
+}
+
 int bstep_cmd_analyze(int argc, char **argv)
 {
     const char *cmd = "analyze";
@@ -71,11 +141,15 @@ int bstep_cmd_analyze(int argc, char **argv)
     const char *files[1024];
     size_t nfiles = 0, i, failed = 0, printed = 0;
     int json = 0, progress = isatty(2), store = 1, mass_given = 0, db_failed = 0, speed_given = 0;
+    int minutes_given = 0, has_plan = 0;
+    int ck_pain = -1, ck_well = -1, ck_stumbled = BSTEP_STORE_STUMBLED_UNKNOWN;
     const char *db_url = NULL, *user_arg = NULL;
     char user_buf[128];
     int64_t start_us = INT64_MIN;
     bstep_store *st = NULL;
     bstep_store_user user;
+    bstep_coach_decision plan_d;
+    int plan_decided = 0;
 
     memset(&opt, 0, sizeof(opt));
     opt.placement = BSTEP_PLACEMENT_AUTO;
@@ -155,6 +229,24 @@ int bstep_cmd_analyze(int argc, char **argv)
             if (bstep__parse_double(cmd, o.name, v, 0.5, 600.0, &m) != 0)
                 return BSTEP_EXIT_USAGE;
             opt.planned_backward_s = 60.0 * m;
+            minutes_given = 1;
+        } else if (strcmp(o.name, "pain") == 0 || strcmp(o.name, "wellbeing") == 0) {
+            double d;
+            if (bstep__parse_double(cmd, o.name, v, 0.0, 10.0, &d) != 0)
+                return BSTEP_EXIT_USAGE;
+            if (d != floor(d))
+                return bstep__usage_error(cmd, "--%s: a whole number 0..10, not '%s'", o.name, v);
+            if (o.name[0] == 'p')
+                ck_pain = (int)d;
+            else
+                ck_well = (int)d;
+        } else if (strcmp(o.name, "stumbled") == 0) {
+            if (strcmp(v, "yes") == 0)
+                ck_stumbled = BSTEP_STORE_STUMBLED_YES;
+            else if (strcmp(v, "no") == 0)
+                ck_stumbled = BSTEP_STORE_STUMBLED_NO;
+            else
+                return bstep__usage_error(cmd, "--stumbled: expected yes or no, not '%s'", v);
         } else if (strcmp(o.name, "toe-axis") == 0) {
             if (bstep_axis_parse(v, &opt.toe_axis) != BSTEP_OK)
                 return bstep__usage_error(cmd, "--toe-axis: expected +x|-x|+y|-y|+z|-z|auto");
@@ -194,6 +286,10 @@ int bstep_cmd_analyze(int argc, char **argv)
         }
         if (!mass_given && isfinite(user.mass_kg))
             opt.mass_kg = user.mass_kg;
+        has_plan = plan_context(st, user.id, &opt, speed_given, minutes_given);
+    } else if (ck_pain >= 0 || ck_well >= 0 || ck_stumbled != BSTEP_STORE_STUMBLED_UNKNOWN) {
+        return bstep__usage_error(cmd, "--pain, --wellbeing and --stumbled are stored with the "
+                                       "session: not with --no-store");
     }
     if (json && nfiles > 1)
         printf("[\n");
@@ -247,6 +343,7 @@ int bstep_cmd_analyze(int argc, char **argv)
             bstep__activity_analysis_free(&aa);
             continue;
         }
+        plan_decided = 0;
         rc = bstep__analyze_file(files[i], &opt, &a, err, sizeof(err));
         if (rc != BSTEP_OK) {
             fprintf(stderr, "backstep analyze: %s\n", err[0] ? err : bstep_strerror(rc));
@@ -276,6 +373,11 @@ int bstep_cmd_analyze(int argc, char **argv)
                     snprintf(note, sizeof(note), "stored as session %lld of %s (%s) in %s",
                              (long long)s.id, user.name, day, bstep_store_location(st));
                 }
+                if (rc == BSTEP_OK &&
+                    session_checkin(st, user.id, s.id, ck_pain, ck_well, ck_stumbled) != 0)
+                    db_failed++;
+                if (rc == BSTEP_OK && has_plan)
+                    plan_decide(st, user.id, s.id, &plan_d, &plan_decided);
             }
             if (json) {
                 if (printed++ > 0)
@@ -283,12 +385,21 @@ int bstep_cmd_analyze(int argc, char **argv)
                 bstep__report_json(stdout, &a);
                 if (note[0])
                     fprintf(stderr, "backstep analyze: %s: %s\n", files[i], note);
+                if (plan_decided) {
+                    char sum[256];
+                    bstep__decision_summary(&plan_d, sum, sizeof(sum));
+                    fprintf(stderr, "backstep analyze: %s: plan: %s\n", files[i], sum);
+                }
             } else {
                 if (printed++ > 0)
                     printf("\n");
                 bstep__report_text(stdout, &a);
                 if (note[0])
                     printf("\n  History     %s\n", note);
+                if (plan_decided) {
+                    printf("\n  Plan (backstep plan show has the details)\n");
+                    bstep__decision_text(stdout, &plan_d, "    ");
+                }
             }
         }
         bstep__analysis_free(&a);

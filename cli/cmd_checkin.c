@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "coach_cli.h"
+#include "report/plan_report.h"
 #include "store/store_internal.h"
 #include "store_cli.h"
 
@@ -12,10 +14,14 @@ static void help(void)
            "       backstep checkin --list [--from DATE] [--to DATE]\n\n"
            "Record a self-reported check-in: pain and wellbeing on a 0-10 scale (0 no pain / very\n"
            "poor, 10 worst pain / very good), for a date or a stored session. `backstep report`\n"
-           "shows the pain trend.\n\n"
+           "shows the pain trend. With an active plan (`backstep plan`) the plan is decided again\n"
+           "with the answer and says what changed.\n\n"
            "Options:\n"
            "  --pain N           pain 0..10\n"
            "  --wellbeing N      wellbeing 0..10\n"
+           "  --stumbled yes|no  did you stumble or lose your balance? (the plan's stumble gate\n"
+           "                     needs it when the sensor cannot detect stumbles, e.g. a shoe\n"
+           "                     sensor; a \"yes\" moves the plan back a level)\n"
            "  --session ID       the stored session it is about (backstep history shows ids);\n"
            "                     its date is used\n"
            "  --date DATE        the day it is about, YYYY-MM-DD (default today)\n"
@@ -75,6 +81,13 @@ int bstep_cmd_checkin(int argc, char **argv)
         } else if (strcmp(o.name, "wellbeing") == 0) {
             if (score(cmd, o.name, v, &c.wellbeing_0_10) != 0)
                 return BSTEP_EXIT_USAGE;
+        } else if (strcmp(o.name, "stumbled") == 0) {
+            if (strcmp(v, "yes") == 0)
+                c.stumbled = BSTEP_STORE_STUMBLED_YES;
+            else if (strcmp(v, "no") == 0)
+                c.stumbled = BSTEP_STORE_STUMBLED_NO;
+            else
+                return bstep__usage_error(cmd, "--stumbled: expected yes or no, not '%s'", v);
         } else if (strcmp(o.name, "session") == 0) {
             double d;
             if (bstep__parse_double(cmd, o.name, v, 1, 9e15, &d) != 0)
@@ -103,8 +116,9 @@ int bstep_cmd_checkin(int argc, char **argv)
             return bstep__usage_error(cmd, "unknown option --%s", o.name);
         }
     }
-    if (!list && c.pain_0_10 < 0 && c.wellbeing_0_10 < 0)
-        return bstep__usage_error(cmd, "give --pain and/or --wellbeing (or --list)");
+    if (!list && c.pain_0_10 < 0 && c.wellbeing_0_10 < 0 &&
+        c.stumbled == BSTEP_STORE_STUMBLED_UNKNOWN)
+        return bstep__usage_error(cmd, "give --pain, --wellbeing and/or --stumbled (or --list)");
     if (c.session_id > 0 && c.date[0] != '\0')
         return bstep__usage_error(cmd, "--session and --date exclude each other");
     if (bstep__cli_store_open(cmd, db_url, &st) != BSTEP_OK)
@@ -156,6 +170,23 @@ int bstep_cmd_checkin(int argc, char **argv)
         return rc == BSTEP_EINVAL || rc == BSTEP_ENOTFOUND ? BSTEP_EXIT_USAGE : BSTEP_EXIT_DB;
     }
     printf("check-in %lld stored for %s on %s\n", (long long)c.id, user.name, c.date);
+    {
+        /* the plan decides again with the answer (a stumble moves back, high pain pauses) */
+        bstep__plan_state ps;
+        char err[512];
+        if (bstep__plan_replay(st, user.id, INT32_MAX / 2, &ps, err, sizeof(err)) == BSTEP_OK) {
+            bstep_coach_status stt;
+            int before = ps.plan.level;
+            if (bstep__plan_sync(st, &ps, err, sizeof(err)) != BSTEP_OK)
+                fprintf(stderr, "backstep %s: plan: %s\n", cmd, err);
+            bstep_coach_get_status(&ps.coach, &stt);
+            printf("plan: level %d%s%s\n", stt.level,
+                   stt.level != before ? (stt.level > before ? " (moved up)" : " (moved back)")
+                                       : "",
+                   stt.paused ? ", paused (backstep plan show says why)" : "");
+            bstep__plan_state_free(&ps);
+        }
+    }
     bstep_store_close(st);
     return BSTEP_EXIT_OK;
 }

@@ -32,6 +32,8 @@ static const command commands[] = {
     {"import", bstep_cmd_import, "merge FIT, TCX and treadmill logs into the history by time"},
     {"export", bstep_cmd_export, "write sessions as FIT, TCX, CSV or JSON activity files"},
     {"report", bstep_cmd_report, "week/month/year totals and progress trends (text, JSON, HTML)"},
+    {"plan", bstep_cmd_plan,
+     "retro-walking plan: start (with safety questions), show, today, calendar"},
     {"checkin", bstep_cmd_checkin, "record pain and wellbeing (0-10), or list check-ins"},
     {"batch", bstep_cmd_batch, "analyse and store every recording under folders, on all cores"},
 };

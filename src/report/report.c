@@ -493,7 +493,7 @@ static void safety_events_text(FILE *f, const bstep__analysis *a)
                 s->look_backs == 1 ? "" : "s");
     if (!(s->measured & (BSTEP_MEASURE_FALLS | BSTEP_MEASURE_STUMBLES | BSTEP_MEASURE_LOOK_BACKS)))
         fprintf(f, "stumbles and falls are not detected by this sensor: say in the check-in\n"
-                   "              if you stumbled (backstep plan checkin --stumbled yes)");
+                   "              if you stumbled (backstep checkin --stumbled yes|no)");
     fprintf(f, "\n");
 }
 

@@ -26,7 +26,7 @@ if(BSTEP_BUILD_CLI)
             $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/activity-tmp ${PROJECT_SOURCE_DIR})
   add_test(NAME cli_coach
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_coach.sh $<TARGET_FILE:backstep_cli>
-            $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/coach-tmp)
+            $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/coach-tmp ${PROJECT_SOURCE_DIR})
 endif()
 if(BSTEP_BUILD_CLI)
   add_test(NAME cli_batch

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # CLI tests of the session report (assessment, cues, safety wording) and of `backstep plan`.
-# Recordings come from `backstep simulate`. Usage: test_coach.sh BACKSTEP JSON_CHECK TMPDIR
+# Recordings come from `backstep simulate`. Usage: test_coach.sh BACKSTEP JSON_CHECK TMPDIR SRC
 set -u
 BIN=$1
 JQ=$2
 TMP=$3
+SRC=$4
 rm -rf "$TMP" && mkdir -p "$TMP"
+# Never the user's history: a private database, a fixed clock zone and user.
+export BACKSTEP_DB="$TMP/history.db" TZ=UTC BACKSTEP_USER=tester
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
@@ -77,6 +80,128 @@ n=$("$JQ" "$TMP/clean.json" len cues)
 [ "$n" = "0" ] && ok "clean session: no cues" || bad "clean session gave $n cues"
 band=$("$JQ" "$TMP/clean.json" get assessment.scores.toe_first.band)
 [ "$band" = '"good"' ] && ok "clean toe-first good" || bad "clean toe-first band $band"
+
+# ---- backstep plan: a new user, a week of simulated sessions ------------------------------------
+# A private history database and clock zone: the plan is replayed from what the store holds.
+export BACKSTEP_USER=newcomer
+check "plan help" "$BIN" plan --help
+for w in start show today adjust calendar --fell --unsteady --worried --heart --chest-pain \
+  --dizziness --told-supervised --surgery --balance-condition --pain --age --cleared --level \
+  --stumbled "Nobody moves up by the calendar alone" "not medical advice"; do
+  contains "plan help documents $w" "$TMP/out" "$w"
+done
+expect_exit "plan show without a plan" 3 "$BIN" plan show
+expect_exit "plan start bad plan" 2 "$BIN" plan start --plan yoga --no-ask
+expect_exit "plan start bad answer" 2 "$BIN" plan start --fell maybe --no-ask
+expect_exit "plan start bad pain" 2 "$BIN" plan start --pain 11 --no-ask
+expect_exit "plan unknown subcommand" 2 "$BIN" plan frobnicate
+NO="--fell no --unsteady no --worried no --heart no --chest-pain no --dizziness no --told-supervised no --surgery no --balance-condition no"
+# shellcheck disable=SC2086
+check "plan start (knee OA, screening by options)" "$BIN" plan start --plan knee-oa --start 2026-01-05 $NO --pain 3 --age 55 --no-ask
+contains "start names the plan" "$TMP/out" "Knee osteoarthritis"
+contains "start cites the source" "$TMP/out" "Alghadir"
+contains "start: nothing in the screening" "$TMP/out" "No answer changes the plan"
+contains "start: level 1" "$TMP/out" "level 1, Treadmill, slow, holding the rails"
+contains "start: safety wording" "$TMP/out" "not medical advice"
+check "plan today (first day)" "$BIN" plan today --date 2026-01-05
+contains "today: 10 minutes" "$TMP/out" "10 minutes of backward walking"
+check "plan today (Tuesday, nothing done yet)" "$BIN" plan today --date 2026-01-06
+contains "today: catch up a missed Monday" "$TMP/out" "Catch-up session today"
+
+good="stand 3s;walk forward 8 strides speed=1.1;turn 180;walk backward 9min speed=0.5 strike=toe;stand 3s"
+session() { # name, date, scenario, seed, extra analyze options...
+  local name=$1 day=$2 sc=$3 seed=$4; shift 4
+  "$BIN" simulate --placement foot-right --noise imu --seed "$seed" --scenario-text "$sc" \
+    --out "$TMP/$name.csv" >/dev/null 2>&1 || bad "simulate $name"
+  check "analyze $name ($day)" "$BIN" analyze --placement foot-right --start "${day}T10:00" "$@" "$TMP/$name.csv"
+  cp "$TMP/out" "$TMP/$name.txt"
+}
+level_on() { # date -> level
+  "$BIN" plan show --date "$1" --format json >"$TMP/show.json" 2>/dev/null
+  "$JQ" "$TMP/show.json" get level
+}
+session mon 2026-01-05 "$good" 31 --stumbled no --pain 3
+contains "Monday: held, too few sessions" "$TMP/mon.txt" "sessions     NOT MET  1 of 3 sessions at this level"
+contains "Monday: dose passes" "$TMP/mon.txt" "dose         pass"
+contains "Monday: toes first passes" "$TMP/mon.txt" "toe_first    pass"
+contains "Monday: posture not measured by a shoe sensor" "$TMP/mon.txt" "posture      -"
+check "plan today (Tuesday after Monday's session)" "$BIN" plan today --date 2026-01-06
+contains "today: rest" "$TMP/out" "Rest day (1 of 3 sessions done"
+session wed 2026-01-07 "$good" 32 --stumbled no --pain 3
+contains "Wednesday: still level 1" "$TMP/wed.txt" "Stay at level 1"
+# Friday: no check-in answer, and a shoe sensor cannot see stumbles: the gate is unknown.
+session fri 2026-01-09 "$good" 33 --pain 2
+contains "Friday: stumble gate unknown without an answer" "$TMP/fri.txt" "no_stumbles  unknown"
+contains "Friday: held" "$TMP/fri.txt" "Stay at level 1"
+fri_id=$(grep -o "stored as session [0-9]*" "$TMP/fri.txt" | grep -o "[0-9]*$")
+check "check-in answers the stumble question for Friday" "$BIN" checkin --session "$fri_id" --stumbled no
+contains "check-in: the plan moves up" "$TMP/out" "plan: level 2 (moved up)"
+[ "$(level_on 2026-01-09)" = "2" ] && ok "level 2 after three passing sessions" || bad "level after Friday: $(level_on 2026-01-09)"
+# Saturday at level 2: faster, but landing heel first: held for toe-first.
+session sat 2026-01-10 "stand 3s;walk forward 8 strides speed=1.1;turn 180;walk backward 9min speed=0.8 strike=heel;stand 3s" 34 --stumbled no --pain 2
+contains "Saturday: toes first not met" "$TMP/sat.txt" "toe_first    NOT MET"
+contains "Saturday: advice toes first" "$TMP/sat.txt" "Land on your toes first"
+contains "Saturday: cue toes first" "$TMP/sat.txt" "x \"Toes first\""
+contains "Saturday: level 2 held" "$TMP/sat.txt" "Stay at level 2"
+# Sunday: a stumble, told in the check-in: back to level 1.
+session sun 2026-01-11 "stand 3s;walk forward 8 strides speed=1.1;turn 180;walk backward 9min speed=0.8 strike=toe;stand 3s" 35 --stumbled yes --pain 2
+contains "Sunday: moved back" "$TMP/sun.txt" "Move back: level 2 -> 1"
+contains "Sunday: the stated reason" "$TMP/sun.txt" "a stumble: move back one level"
+[ "$(level_on 2026-01-11)" = "1" ] && ok "level 1 after the stumble" || bad "level after Sunday: $(level_on 2026-01-11)"
+check "plan show json" "$BIN" plan show --date 2026-01-11 --format json
+cp "$TMP/out" "$TMP/week.json"
+check "plan json keys" "$JQ" "$TMP/week.json" has schema has level has adherence.sessions_done \
+  has adherence.sessions_planned has screening.level_max has last_decision.reason \
+  has today.minutes has history.4.decision.gates.0.gate has history.5.decision.reason
+[ "$("$JQ" "$TMP/week.json" len history)" = "6" ] && ok "history: start + 5 sessions" || bad "history length"
+[ "$("$JQ" "$TMP/week.json" get history.3.decision.action)" = '"advance"' ] && ok "history: advance on Friday" || bad "history 3"
+[ "$("$JQ" "$TMP/week.json" get history.5.decision.reason)" = '"stumble"' ] && ok "history: stumble on Sunday" || bad "history 5"
+[ "$("$JQ" "$TMP/week.json" get adherence.sessions_done)" = "5" ] && ok "adherence: 5 sessions done" || bad "sessions done"
+[ "$("$JQ" "$TMP/week.json" get adherence.sessions_planned)" = "3" ] && ok "adherence: 3 planned in the first week" || bad "sessions planned"
+check "plan show text" "$BIN" plan show --date 2026-01-11
+contains "show: adherence" "$TMP/out" "Adherence   5 of 3 planned sessions"
+contains "show: history with reasons" "$TMP/out" "level 1 -> 2: every gate passed"
+# Nobody moves up by the calendar alone: a year later, no new sessions, still level 1.
+[ "$(level_on 2027-01-11)" = "1" ] && ok "no move up by the calendar" || bad "calendar moved the level"
+# The dashboard's copy in the store follows the coach.
+level=$("$BIN" plan list | grep -o "level [0-9]")
+[ "$level" = "level 1" ] && ok "stored plan level follows the coach ($level)" || bad "stored level: $level"
+
+# Calendar: a strict RFC 5545 structure check (python3 standard library).
+check "plan calendar" "$BIN" plan calendar --from 2026-01-05 --time 07:30 --out "$TMP/plan.ics"
+contains "calendar: 18 sessions of 6 weeks" "$TMP/out" "18 sessions"
+check "calendar is valid iCalendar with 18 events" python3 "$SRC/tests/cli/ics_check.py" "$TMP/plan.ics" 18
+contains "calendar: local start time" "$TMP/plan.ics" "DTSTART:20260105T073000"
+check "calendar: 2 weeks" "$BIN" plan calendar --from 2026-01-12 --weeks 2 --out "$TMP/two.ics"
+check "two weeks: 6 events" python3 "$SRC/tests/cli/ics_check.py" "$TMP/two.ics" 6
+expect_exit "calendar bad --time" 2 "$BIN" plan calendar --time 25:00
+
+# Screening that asks for a professional first: the plan starts paused; sessions do not count.
+export BACKSTEP_USER=careful
+# shellcheck disable=SC2086
+check "plan start with a heart condition" "$BIN" plan start --start 2026-01-05 $NO --heart yes --pain 1 --age 50 --no-ask
+contains "consult first" "$TMP/out" "Talk to a health professional before you start"
+contains "starts paused" "$TMP/out" "The plan starts paused"
+session early 2026-01-06 "$good" 41 --stumbled no
+contains "session while paused does not count" "$TMP/early.txt" "the plan is paused: this session was recorded but does not count"
+expect_exit "resume refused without clearance" 1 "$BIN" plan adjust --resume --date 2026-01-07
+contains "resume: says why" "$TMP/err" "clearance"
+check "cleared by a professional" "$BIN" plan adjust --cleared --date 2026-01-07 --note "GP visit"
+contains "cleared: goes on" "$TMP/out" "a health professional has cleared you"
+expect_exit "adjust needs a kind" 2 "$BIN" plan adjust
+
+# Screening answered interactively (--ask reads the answers from standard input).
+export BACKSTEP_USER=asked
+printf 'yes\nno\nno\nno\nno\nno\nno\nno\nno\n2\n70\n' >"$TMP/answers"
+check "plan start with questions" sh -c "\"\$1\" plan start --start 2026-01-05 --ask <\"\$2\"" _ "$BIN" "$TMP/answers"
+contains "asked: a fall in the past year means supported walking" "$TMP/out" "You have fallen in the past year"
+contains "asked: treadmill only" "$TMP/out" "top level 3"
+contains "asked: questions went to stderr" "$TMP/err" "Have you fallen in the past 12 months?"
+# Unanswered questions count as yes.
+export BACKSTEP_USER=silent
+check "plan start without answers" "$BIN" plan start --start 2026-01-05 --no-ask
+contains "unanswered counted as yes" "$TMP/out" "counted as 'yes'"
+contains "unanswered: paused" "$TMP/out" "The plan starts paused"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
