@@ -34,7 +34,14 @@ static void help(void)
         "array\n"
         "  --toe-axis A       foot mounting: where the toes point in the sensor frame,\n"
         "                     +x|-x|+y|-y|+z|-z|auto (default auto)\n"
-        "  --front-axis A     trunk/pocket mounting: where the chest points (default auto)\n"
+        "  --front-axis A     trunk/pocket mounting: where the chest points (default auto:\n"
+        "                     learned from the first bout of 8 steps, which must be forward)\n"
+        "  --height-m H       body height, 0.8..2.5 m: a lower-back sensor sits at 0.53 x H\n"
+        "                     (the pendulum length of the step-length model; default 1.75 m)\n"
+        "  --step-scale X     the walker's step-length calibration factor, 0.3..3 (default 1)\n"
+        "  --walked-m D       the recording is a walk of known distance D m (e.g. 10 m or a\n"
+        "                     treadmill's reading): report the --step-scale that makes the\n"
+        "                     measured distance D\n"
         "  --mass-kg KG       body mass for the energy estimate, 20..300 (default: 70 kg is\n"
         "                     assumed and the report says so)\n"
         "  --level N          the plan level walked (1..5, docs/coach.md): its top speed\n"
@@ -146,6 +153,7 @@ int bstep_cmd_analyze(int argc, char **argv)
     const char *db_url = NULL, *user_arg = NULL;
     char user_buf[128];
     int64_t start_us = INT64_MIN;
+    double walked_m = (double)NAN;
     bstep_store *st = NULL;
     bstep_store_user user;
     bstep_coach_decision plan_d;
@@ -156,6 +164,8 @@ int bstep_cmd_analyze(int argc, char **argv)
     opt.mass_kg = (double)NAN;
     opt.speed_max_mps = (double)NAN;
     opt.planned_backward_s = (double)NAN;
+    opt.sensor_height_m = (double)NAN;
+    opt.step_scale = (double)NAN;
     opt.format = BSTEP_FORMAT_AUTO;
     memset(&aopt, 0, sizeof(aopt));
     aopt.age_y = (double)NAN;
@@ -250,6 +260,17 @@ int bstep_cmd_analyze(int argc, char **argv)
         } else if (strcmp(o.name, "toe-axis") == 0) {
             if (bstep_axis_parse(v, &opt.toe_axis) != BSTEP_OK)
                 return bstep__usage_error(cmd, "--toe-axis: expected +x|-x|+y|-y|+z|-z|auto");
+        } else if (strcmp(o.name, "height-m") == 0) {
+            double h;
+            if (bstep__parse_double(cmd, o.name, v, 0.8, 2.5, &h) != 0)
+                return BSTEP_EXIT_USAGE;
+            opt.sensor_height_m = 0.53 * h;
+        } else if (strcmp(o.name, "step-scale") == 0) {
+            if (bstep__parse_double(cmd, o.name, v, 0.3, 3.0, &opt.step_scale) != 0)
+                return BSTEP_EXIT_USAGE;
+        } else if (strcmp(o.name, "walked-m") == 0) {
+            if (bstep__parse_double(cmd, o.name, v, 1.0, 1e6, &walked_m) != 0)
+                return BSTEP_EXIT_USAGE;
         } else if (strcmp(o.name, "front-axis") == 0) {
             if (bstep_axis_parse(v, &opt.front_axis) != BSTEP_OK)
                 return bstep__usage_error(cmd, "--front-axis: expected +x|-x|+y|-y|+z|-z|auto");
@@ -400,6 +421,20 @@ int bstep_cmd_analyze(int argc, char **argv)
                     printf("\n  Plan (backstep plan show has the details)\n");
                     bstep__decision_text(stdout, &plan_d, "    ");
                 }
+            }
+            if (isfinite(walked_m)) {
+                /* per-user calibration: the factor that makes the measured distance right */
+                const double cur = isfinite(opt.step_scale) ? opt.step_scale : 1.0;
+                FILE *out = json ? stderr : stdout;
+                if (isfinite(a.summary.distance_m) && a.summary.distance_m > 0.0)
+                    fprintf(out,
+                            "%s  Calibration measured %.2f m for the %.2f m walked: use "
+                            "--step-scale %.3f\n",
+                            json ? "backstep analyze: " : "\n", a.summary.distance_m, walked_m,
+                            cur * walked_m / a.summary.distance_m);
+                else
+                    fprintf(out, "%s  Calibration no distance was measured (too few steps)\n",
+                            json ? "backstep analyze: " : "\n");
             }
         }
         bstep__analysis_free(&a);

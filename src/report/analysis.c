@@ -413,6 +413,11 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
     cfg.sample_rate_hz = rate;
     cfg.toe_axis = opt->toe_axis;
     cfg.front_axis = opt->front_axis;
+    a->front_axis_requested = opt->front_axis;
+    if (isfinite(opt->sensor_height_m) && opt->sensor_height_m > 0.0)
+        cfg.sensor_height_m = (float)opt->sensor_height_m;
+    if (isfinite(opt->step_scale) && opt->step_scale > 0.0)
+        cfg.step_length_scale = (float)opt->step_scale;
     if (bstep_analyzer_init(an, &cfg) != BSTEP_OK) {
         rc = BSTEP_EINVAL;
         snprintf(err, err_len, "%s: analyzer settings rejected (rate %.1f Hz)", path, (double)rate);

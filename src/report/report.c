@@ -620,6 +620,10 @@ void bstep__report_text(FILE *f, const bstep__analysis *a)
     if (foot)
         fprintf(f, "\n  Tip: start each session with about ten steps forward, then walk backward:\n"
                    "  backstep learns how the sensor sits on your shoe from those first steps.\n");
+    else if (a->front_axis_requested == BSTEP_AXIS_AUTO)
+        fprintf(f, "\n  Tip: start each session with about ten steps forward, then walk backward:\n"
+                   "  backstep learns which way the sensor faces from those first steps (or give\n"
+                   "  --front-axis); until then every step counts as forward.\n");
     fprintf(f, "\n  Safety: walk backward only where it is flat, clear and quiet, ideally with\n"
                "  someone watching; on a treadmill start slowly holding the rails and clip on the\n"
                "  safety key. Stop if you feel pain, dizziness or unsteadiness. backstep measures\n"

@@ -59,6 +59,10 @@ typedef struct {
     /* Plan context (coach): the level's top speed and the planned backward time; NAN = none. */
     double speed_max_mps;
     double planned_backward_s;
+    /* Trunk step length (NAN = the analyzer's defaults): sensor height above the ground (m) and
+     * the walker's calibration factor (analyze --walked-m computes it). */
+    double sensor_height_m;
+    double step_scale;
 } bstep__analysis_options;
 
 typedef struct {
@@ -66,6 +70,7 @@ typedef struct {
     bstep_format format;
     bstep_placement placement;
     bstep_placement placement_requested;
+    bstep_axis front_axis_requested; /* trunk/pocket mounting as given (AUTO: learned) */
     bstep_quality quality;
     double duration_s;
     bstep_time_us t0_us; /* first sample time: every _s field counts from it */

@@ -47,18 +47,24 @@ contains "version text" "$TMP/out" "backstep 0."
 expect_exit "unknown command" 2 "$BIN" frobnicate
 expect_exit "no arguments" 2 "$BIN"
 check "analyze help" "$BIN" analyze --help
-for opt in --placement --input-format --format --toe-axis --front-axis --no-store --db; do
+for opt in --placement --input-format --format --toe-axis --front-axis --height-m --step-scale \
+    --walked-m --no-store --db; do
   contains "analyze help documents $opt" "$TMP/out" "$opt"
 done
 expect_exit "analyze without file" 2 "$BIN" analyze
 expect_exit "analyze bad --format" 2 "$BIN" analyze --format xml "$TMP/walk.csv"
 expect_exit "analyze bad --placement" 2 "$BIN" analyze --placement head "$TMP/walk.csv"
 expect_exit "analyze unknown option" 2 "$BIN" analyze --frobnicate "$TMP/walk.csv"
+expect_exit "analyze bad --step-scale" 2 "$BIN" analyze --step-scale 9 --no-store "$TMP/walk.csv"
+expect_exit "analyze bad --height-m" 2 "$BIN" analyze --height-m abc --no-store "$TMP/walk.csv"
+expect_exit "validate bad --front-axis" 2 "$BIN" validate "$TMP" --front-axis up
 
 check "analyze text" "$BIN" analyze --placement lower-back "$TMP/walk.csv"
 contains "text report has steps" "$TMP/out" "Steps"
 contains "text report has cadence 120" "$TMP/out" "120 steps/min"
 contains "text report has safety wording" "$TMP/out" "Safety"
+check "analyze --walked-m" "$BIN" analyze --placement lower-back --no-store --walked-m 20 "$TMP/walk.csv"
+contains "calibration factor reported" "$TMP/out" "use --step-scale"
 
 check "analyze json" "$BIN" analyze --placement lower-back --format json "$TMP/walk.csv"
 cp "$TMP/out" "$TMP/walk.json"
@@ -72,7 +78,10 @@ check "json has every DESIGN key" "$JQ" "$TMP/walk.json" \
   has summary.trunk_lean_deg has summary.look_backs has summary.stumbles has summary.falls \
   has bouts.0.start_s has bouts.0.end_s has bouts.0.activity has bouts.0.steps has bouts.0.distance_m \
   has steps.0.ic_s has steps.0.fc_s has steps.0.foot has steps.0.direction has steps.0.strike \
-  has steps.0.strike_angle_deg has steps.0.stride_length_m has steps.0.stride_time_s has events
+  has steps.0.strike_angle_deg has steps.0.stride_length_m has steps.0.stride_time_s has events \
+  has summary.step_regularity has summary.stride_regularity has summary.side_lean_deg \
+  has bouts.0.cadence_spm has bouts.0.direction_confidence has bouts.0.step_regularity \
+  has steps.0.step_length_m has steps.0.trunk_lean_deg
 steps=$("$JQ" "$TMP/walk.json" get summary.steps)
 if [ "${steps:-0}" -ge 57 ] && [ "${steps:-0}" -le 61 ]; then ok "json step count ($steps)"; else bad "json step count ($steps)"; fi
 schema=$("$JQ" "$TMP/walk.json" get schema)
