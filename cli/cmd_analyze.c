@@ -58,7 +58,8 @@ static void help(void)
         "  --age Y            age in years, 5..110 (activity files: heart-rate kcal, Keytel)\n"
         "  --sex F|M          sex (activity files: heart-rate kcal, with --age)\n"
         "  --direction D      forward | backward: how an activity file's walk was done (energy;\n"
-        "                     default: what the file notes, else unknown)\n"
+        "                     default: what the file notes, else unknown)\n");
+    printf(
         "  --no-store         do not store the sessions in the history database\n"
         "  --db URL           history database: a file path, sqlite:PATH or postgresql://...\n"
         "                     (default $BACKSTEP_DB, else $XDG_DATA_HOME/backstep/backstep.db,\n"
