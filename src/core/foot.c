@@ -171,12 +171,13 @@ static bstep_time_us find_ic(const bstep_analyzer *a, bstep_time_us lo, bstep_ti
 }
 
 /* A soft landing (a turning step, a shuffle): no jerk in [lo, hi] stands out from the swing's
- * own (the mean jerk of the first half of the swing, from the final contact to lo) by
- * IMPACT_OVER_SWING. Then the contact is where the foot comes to rest: the stance start. */
+ * own (the median jerk of the first half of the swing, from the final contact to lo; the median
+ * because some sensors rattle in the swing) by IMPACT_OVER_SWING. Then the contact is where the
+ * foot comes to rest: the stance start. */
 static int soft_landing(const foot_t *f, bstep_time_us lo, bstep_time_us hi)
 {
-    uint32_t k, n = 0;
-    float peak = 0.0f, sum = 0.0f;
+    float swing[BSTEP__FOOT_RING], peak = 0.0f;
+    uint32_t k, n = 0, i, j;
     for (k = 0; k < f->count; k++) {
         const bstep__foot_bin *b = bin_at(f, k);
         if (b->t_us < f->fc_t_us)
@@ -187,11 +188,18 @@ static int soft_landing(const foot_t *f, bstep_time_us lo, bstep_time_us hi)
             if (b->jerk > peak)
                 peak = b->jerk;
         } else {
-            sum += b->jerk;
-            n++;
+            swing[n++] = b->jerk;
         }
     }
-    return n > 0 && peak < IMPACT_OVER_SWING * sum / (float)n;
+    if (n == 0)
+        return 0;
+    for (i = 1; i < n; i++) { /* insertion sort: at most one ring of values, once per stride */
+        const float v = swing[i];
+        for (j = i; j > 0 && swing[j - 1] > v; j--)
+            swing[j] = swing[j - 1];
+        swing[j] = v;
+    }
+    return peak < IMPACT_OVER_SWING * swing[n / 2];
 }
 
 static const float *up_at(const foot_t *f, bstep_time_us t)
