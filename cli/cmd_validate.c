@@ -57,6 +57,9 @@ typedef struct {
     uint64_t step_dir_n, step_dir_ok, step_strike_n, step_strike_ok;
     /* strike pattern of detected strides */
     uint64_t fw_n, fw_heel, bw_n, bw_toe;
+    /* final contacts against the reference (foot sensors: each stride's fc_s) */
+    uint64_t fc_ref, fc_det, fc_tp;
+    double fc_sum_dt;
     /* backward distance per file */
     uint64_t n_bw_dist;
     double sum_bw_dist_err, max_bw_dist_err;
@@ -317,6 +320,39 @@ static uint64_t match_lists(const double *ref, size_t nr, const double *det, siz
     free(ru);
     free(du);
     return tp;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Final contacts: the reference's against the detected strides' (scored part only). */
+static void score_final_contacts(group_score *g, const bstep__truth *t, const bstep__analysis *a)
+{
+    double *det = malloc((a->n_steps + 1) * sizeof(double));
+    double *ref = malloc((t->n_fc + 1) * sizeof(double));
+    size_t nd = 0, nr = 0, i;
+    if (det != NULL && ref != NULL && t->n_fc > 0) {
+        for (i = 0; i < a->n_steps; i++)
+            if (isfinite(a->steps[i].fc_s) && in_scored(t, a->steps[i].fc_s, a->duration_s))
+                det[nd++] = a->steps[i].fc_s;
+        for (i = 0; i < t->n_fc; i++)
+            if (in_scored(t, t->fc_s[i], a->duration_s))
+                ref[nr++] = t->fc_s[i];
+        qsort(det, nd, sizeof(double), cmp_double);
+        qsort(ref, nr, sizeof(double), cmp_double);
+        g->fc_ref += nr;
+        g->fc_det += nd;
+        {
+            double sdt = 0.0;
+            g->fc_tp += match_lists(ref, nr, det, nd, &sdt);
+            g->fc_sum_dt += sdt;
+        }
+    }
+    free(det);
+    free(ref);
 }
 
 static int in_bouts(const bstep__truth_bout *b, size_t n, double x)
@@ -717,6 +753,10 @@ static void help(void)
         "                          backward segments are labelled backward\n"
         "  --max-backward-outside-pct X  fail if more than X %% of the strides elsewhere are\n"
         "                          labelled backward\n"
+        "  --min-heel-first-pct X  fail if fewer than X %% of the forward strides land heel\n"
+        "                          first\n"
+        "  --max-backward-distance-error-pct X  fail if a file's backward distance (strides in\n"
+        "                          backward segments) is off its truth by more than X %%\n"
         "  --max-cadence-error-pct X     fail if the mean cadence error per reference bout\n"
         "                          exceeds X %%\n"
         "  --min-fall-sensitivity-pct X  fail if fewer than X %% of the fall recordings have a\n"
@@ -739,7 +779,8 @@ int bstep_cmd_validate(int argc, char **argv)
     const char *dirs[256];
     size_t ndirs = 0, di;
     double min_f1 = -1.0, max_timing_ms = -1.0, max_count_pct = -1.0, max_stride_cm = -1.0,
-           min_bw_in_pct = -1.0, max_bw_out_pct = -1.0, max_cad_pct = -1.0, min_fall_pct = -1.0;
+           min_bw_in_pct = -1.0, max_bw_out_pct = -1.0, max_cad_pct = -1.0, min_fall_pct = -1.0,
+           min_heel_pct = -1.0, max_bw_dist_pct = -1.0;
     const char *front = NULL;
     const char *only = NULL;
     int verbose = 0, ng = 0, gi, fail = 0, input_errors = 0, tty = isatty(2);
@@ -787,7 +828,11 @@ int bstep_cmd_validate(int argc, char **argv)
             (strcmp(o.name, "max-cadence-error-pct") == 0 &&
              bstep__parse_double(cmd, o.name, v, 0.0, 1e6, &max_cad_pct) != 0) ||
             (strcmp(o.name, "min-fall-sensitivity-pct") == 0 &&
-             bstep__parse_double(cmd, o.name, v, 0.0, 100.0, &min_fall_pct) != 0)) {
+             bstep__parse_double(cmd, o.name, v, 0.0, 100.0, &min_fall_pct) != 0) ||
+            (strcmp(o.name, "min-heel-first-pct") == 0 &&
+             bstep__parse_double(cmd, o.name, v, 0.0, 100.0, &min_heel_pct) != 0) ||
+            (strcmp(o.name, "max-backward-distance-error-pct") == 0 &&
+             bstep__parse_double(cmd, o.name, v, 0.0, 1e6, &max_bw_dist_pct) != 0)) {
             free(groups);
             return BSTEP_EXIT_USAGE;
         }
@@ -802,6 +847,8 @@ int bstep_cmd_validate(int argc, char **argv)
             }
             front = v;
         } else if (strcmp(o.name, "max-cadence-error-pct") != 0 &&
+                   strcmp(o.name, "min-heel-first-pct") != 0 &&
+                   strcmp(o.name, "max-backward-distance-error-pct") != 0 &&
                    strcmp(o.name, "min-fall-sensitivity-pct") != 0 &&
                    strcmp(o.name, "min-f1") != 0 && strcmp(o.name, "max-timing-ms") != 0 &&
                    strcmp(o.name, "max-count-error-pct") != 0 &&
@@ -896,6 +943,8 @@ int bstep_cmd_validate(int argc, char **argv)
                 input_errors++;
             } else if (g != NULL) {
                 score_file(g, &t, &a, verbose, names[k]);
+                if (strncmp(pname, "foot", 4) == 0)
+                    score_final_contacts(g, &t, &a);
                 score_gait(g, &t, &a);
                 score_bouts(g, &t, &a);
                 score_falls(g, &t, &a);
@@ -979,6 +1028,11 @@ int bstep_cmd_validate(int argc, char **argv)
             printf("  strike class per step (truth): %llu/%llu (%.1f %%)\n",
                    (unsigned long long)g->step_strike_ok, (unsigned long long)g->step_strike_n,
                    pct(g->step_strike_ok, g->step_strike_n));
+        if (g->fc_ref > 0)
+            printf("  final contacts: %llu reference, %llu detected, F1 %.3f, MAE %.1f ms\n",
+                   (unsigned long long)g->fc_ref, (unsigned long long)g->fc_det,
+                   f1(g->fc_tp, g->fc_ref, g->fc_det),
+                   g->fc_tp ? 1000.0 * g->fc_sum_dt / (double)g->fc_tp : (double)NAN);
         if (g->fw_n > 0)
             printf("  strike: forward strides heel-first %llu/%llu (%.1f %%)\n",
                    (unsigned long long)g->fw_heel, (unsigned long long)g->fw_n,
@@ -1072,6 +1126,17 @@ int bstep_cmd_validate(int argc, char **argv)
             printf("FAIL %s: %.1f %% of strides outside backward segments labelled backward > %.1f "
                    "%%\n",
                    g->name, pct(g->bw_out_backward, g->bw_out), max_bw_out_pct);
+            fail = 1;
+        }
+        if (g->fw_n > 0 && min_heel_pct >= 0.0 && !(pct(g->fw_heel, g->fw_n) >= min_heel_pct)) {
+            printf("FAIL %s: %.1f %% of forward strides heel-first < %.1f %%\n", g->name,
+                   pct(g->fw_heel, g->fw_n), min_heel_pct);
+            fail = 1;
+        }
+        if (g->n_bw_dist > 0 && max_bw_dist_pct >= 0.0 &&
+            !(100.0 * g->max_bw_dist_err <= max_bw_dist_pct)) {
+            printf("FAIL %s: backward distance error %.1f %% (worst file) > %.1f %%\n", g->name,
+                   100.0 * g->max_bw_dist_err, max_bw_dist_pct);
             fail = 1;
         }
         if (g->ref > 0 && min_f1 >= 0.0 && !(F1 >= min_f1)) {

@@ -235,9 +235,12 @@ typedef struct {
     int have_swing;
     bstep_time_us swing_start_us;
     float swing_peak_dps, swing_peak_ad;
-    float axis0[3];  /* first rotation axis of the swing (push-off / toe lift) */
-    int lobe_on;     /* still in the first rotation lobe */
-    float lobe_peak; /* its largest rate, deg/s */
+    float axis0[3];                  /* first rotation axis of the swing (push-off / toe lift) */
+    int lobe_on;                     /* still in the first rotation lobe */
+    float lobe_peak;                 /* its largest rate, deg/s */
+    float lobe_prev_r, lobe_prev2_r; /* the two previous bins' rates along it */
+    bstep_time_us lobe_prev_t_us;
+    float lobe_prev_up[3];
     bstep_time_us fc_t_us;
     float fc_up[3];   /* up at the final contact */
     float flat_up[3]; /* up with the foot flat in the stance the swing started from */

@@ -35,6 +35,8 @@
 #define R2D 57.29577951308232f
 #define D2R 0.017453292519943295f
 
+/* The final contact is the last local maximum of the first lobe within this share of its peak. */
+#define LOBE_LAST_FRACTION 0.8f
 /* The first rotation lobe (push-off / toe lift) ends at the latest this long after the swing
  * start, s. */
 #define LOBE_MAX_US 500000
@@ -547,6 +549,10 @@ static void end_stance(bstep_analyzer *a, const bstep__foot_bin *b, const float 
     }
     f->lobe_on = 1;
     f->lobe_peak = wn;
+    f->lobe_prev_r = wn;
+    f->lobe_prev2_r = 0.0f;
+    f->lobe_prev_t_us = b->t_us;
+    memcpy(f->lobe_prev_up, b->up, sizeof(f->lobe_prev_up));
     f->fc_t_us = b->t_us;
     memcpy(f->fc_up, b->up, sizeof(f->fc_up));
 }
@@ -617,11 +623,22 @@ static void bin_done(bstep_analyzer *a, const float w[3])
             f->swing_peak_ad = b->accdev_mps2;
         if (f->have_swing && f->lobe_on) {
             const float r = b->sag_dps;
+            /* The push-off can roll in two humps; the part on the ground leaves at the end of the
+             * roll: the last local maximum still within LOBE_LAST_FRACTION of the peak. */
+            if (f->lobe_prev_r >= f->lobe_prev2_r && f->lobe_prev_r > r &&
+                f->lobe_prev_r >= LOBE_LAST_FRACTION * f->lobe_peak) {
+                f->fc_t_us = f->lobe_prev_t_us;
+                memcpy(f->fc_up, f->lobe_prev_up, sizeof(f->fc_up));
+            }
             if (r > f->lobe_peak) {
                 f->lobe_peak = r;
                 f->fc_t_us = b->t_us;
                 memcpy(f->fc_up, b->up, sizeof(f->fc_up));
             }
+            f->lobe_prev2_r = f->lobe_prev_r;
+            f->lobe_prev_r = r;
+            f->lobe_prev_t_us = b->t_us;
+            memcpy(f->lobe_prev_up, b->up, sizeof(f->lobe_prev_up));
             if (r < 0.0f || b->t_us - f->swing_start_us > LOBE_MAX_US)
                 f->lobe_on = 0;
         }

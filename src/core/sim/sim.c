@@ -227,9 +227,11 @@ static void stance_roll(const stance *s, double t, double ro[3])
         a = s->off_roll_deg * DEG;
         T = s->fc_s - s->t_rel_s;
         tau = clampd((t - s->t_rel_s) / T, 0.0, 1.0);
-        ro[0] = a * mj(tau);
-        ro[1] = a * mj_d(tau) / T;
-        ro[2] = a * mj_dd(tau) / (T * T);
+        /* the first half of a minimum-jerk ramp: the roll about the part still on the ground
+         * speeds up until that part leaves (final contact at the peak rate, as real push-offs) */
+        ro[0] = 2.0 * a * mj(0.5 * tau);
+        ro[1] = a * mj_d(0.5 * tau) / T;
+        ro[2] = 0.5 * a * mj_dd(0.5 * tau) / (T * T);
     }
 }
 
@@ -256,9 +258,11 @@ static void stance_state(const bstep_sim *g, const stance *s, double t, double t
         const double a = s->off_angle_deg * DEG;
         T = s->fc_s - s->t_rel_s;
         tau = clampd((t - s->t_rel_s) / T, 0.0, 1.0);
-        th[0] = a * mj(tau);
-        th[1] = a * mj_d(tau) / T;
-        th[2] = a * mj_dd(tau) / (T * T);
+        /* the first half of a minimum-jerk ramp: the roll about the part still on the ground
+         * speeds up until that part leaves (final contact at the peak rate, as real push-offs) */
+        th[0] = 2.0 * a * mj(0.5 * tau);
+        th[1] = a * mj_d(0.5 * tau) / T;
+        th[2] = 0.5 * a * mj_dd(0.5 * tau) / (T * T);
         pivot_toe = a < 0.0;
     }
     if (pivot_toe) {
