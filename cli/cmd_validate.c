@@ -322,11 +322,7 @@ static uint64_t match_lists(const double *ref, size_t nr, const double *det, siz
     return tp;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+static int cmp_double(const void *a, const void *b);
 
 /* Final contacts: the reference's against the detected strides' (scored part only). */
 static void score_final_contacts(group_score *g, const bstep__truth *t, const bstep__analysis *a)
