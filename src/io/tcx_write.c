@@ -5,7 +5,7 @@
  *   Lap(@StartTime): TotalTimeSeconds, DistanceMeters, MaximumSpeed?, Calories,
  *     AverageHeartRateBpm?, MaximumHeartRateBpm?, Intensity, TriggerMethod, Track, Extensions?
  *   Trackpoint: Time, Position?, AltitudeMeters?, DistanceMeters?, HeartRateBpm?, Extensions?
- *     with ns3:TPX { ns3:Speed (m/s), ns3:RunCadence (strides/min = steps/min / 2) }
+ *     with ns3:TPX { ns3:Speed (m/s), ns3:RunCadence (strides/min = steps/min / 2, at most 254) }
  *   Lap extension ns3:LX { ns3:AvgSpeed, ns3:AvgRunCadence }.
  * A lap's totals come before its trackpoints, so the trackpoints of the current lap wait in a
  * temporary file until the lap ends. Walking has no TCX sport: it is written as "Other" (running
@@ -102,7 +102,7 @@ int bstep__tcx_writer_records(bstep_activity_writer *w, const bstep_activity_rec
                 fprintf(f, "                <ns3:Speed>%.3f</ns3:Speed>\n", r->speed_mps);
             if (isfinite(r->cadence_spm))
                 fprintf(f, "                <ns3:RunCadence>%.0f</ns3:RunCadence>\n",
-                        floor(r->cadence_spm / 2.0 + 0.5));
+                        fmin(254.0, floor(r->cadence_spm / 2.0 + 0.5)));
             fprintf(f, "              </ns3:TPX>\n            </Extensions>\n");
         }
         fprintf(f, "          </Trackpoint>\n");
@@ -163,7 +163,7 @@ int bstep__tcx_writer_lap(bstep_activity_writer *w, const bstep_activity_lap *l)
             fprintf(f, "            <ns3:AvgSpeed>%.3f</ns3:AvgSpeed>\n", l->avg_speed_mps);
         if (isfinite(l->avg_cadence_spm))
             fprintf(f, "            <ns3:AvgRunCadence>%.0f</ns3:AvgRunCadence>\n",
-                    floor(l->avg_cadence_spm / 2.0 + 0.5));
+                    fmin(254.0, floor(l->avg_cadence_spm / 2.0 + 0.5)));
         fprintf(f, "          </ns3:LX>\n        </Extensions>\n");
     }
     fprintf(f, "      </Lap>\n");
