@@ -371,7 +371,11 @@ typedef struct {
     size_t n;
     double seg_start_s[BSTEP_SIM_MAX_SEGMENTS];
     size_t n_seg;
+    double stumble_s[16], fall_s[4]; /* truth */
+    size_t n_stumble, n_fall;
 } sim_run;
+
+static bstep_sim_site sim_site = BSTEP_SIM_AT_FOOT; /* the sensor of the next simulate() */
 
 /* Simulate a right-foot shoe sensor (100 Hz, IMU noise) and feed the analyzer in blocks of
  * `block` samples (1 = one at a time); the analyzer's events go to the cue engine one by one
@@ -391,7 +395,7 @@ static int simulate(const char *scenario, float speed_max, size_t block, int blo
     char err[128];
     size_t n = 0, cap = 200000, i;
     memset(r, 0, sizeof(*r));
-    cfg.site = BSTEP_SIM_AT_FOOT;
+    cfg.site = sim_site;
     cfg.side = BSTEP_FOOT_RIGHT;
     cfg.sample_rate_hz = 100.0;
     cfg.seed = 11;
@@ -405,13 +409,20 @@ static int simulate(const char *scenario, float speed_max, size_t block, int blo
         return -1;
     while (n < cap && bstep_sim_next(&g, &buf[n])) {
         n++;
-        while (bstep_sim_pop_event(&g, &se))
+        while (bstep_sim_pop_event(&g, &se)) {
             if (se.type == BSTEP_SIM_EV_SEGMENT && r->n_seg < BSTEP_SIM_MAX_SEGMENTS)
                 r->seg_start_s[se.segment_index] = se.t_s, r->n_seg++;
+            if (se.type == BSTEP_SIM_EV_STUMBLE && r->n_stumble < 16)
+                r->stumble_s[r->n_stumble++] = se.t_s;
+            if (se.type == BSTEP_SIM_EV_FALL_IMPACT && r->n_fall < 4)
+                r->fall_s[r->n_fall++] = se.t_s;
+        }
     }
-    acfg.placement = BSTEP_PLACEMENT_FOOT_RIGHT;
+    acfg.placement =
+        sim_site == BSTEP_SIM_AT_FOOT ? BSTEP_PLACEMENT_FOOT_RIGHT : BSTEP_PLACEMENT_LOWER_BACK;
     acfg.sample_rate_hz = 100.0f;
     acfg.toe_axis = BSTEP_AXIS_POS_X;
+    acfg.front_axis = BSTEP_AXIS_POS_X;
     ccfg.speed_max_mps = speed_max;
     if (bstep_analyzer_init(&an, &acfg) != BSTEP_OK || bstep_cues_init(&cues, &ccfg) != BSTEP_OK) {
         free(buf);
@@ -545,6 +556,74 @@ BSTEP_TEST(sim_split_input_gives_identical_cues)
     }
 }
 
+/* A lower-back sensor: every simulated stumble is followed by "stumble - stop and hold the rail"
+ * within 3 s (the trunk engine confirms a stumble at the recovery step), and no other stumble cue
+ * is given. */
+BSTEP_TEST(sim_stumble_cue_at_each_stumble)
+{
+    size_t i, k, cues = 0;
+    sim_site = BSTEP_SIM_AT_LOWER_BACK;
+    BSTEP_ASSERT_EQ(simulate("stand 5s\nwalk forward 10 strides speed=1.0\nturn 180\n"
+                             "walk backward 120s speed=0.6 stumbles=3\nstand 3s\n",
+                             NAN, 37, 0, &run_a),
+                    0);
+    sim_site = BSTEP_SIM_AT_FOOT;
+    BSTEP_ASSERT_EQ(run_a.n_stumble, 3);
+    for (k = 0; k < run_a.n_stumble; k++) {
+        int found = 0;
+        for (i = 0; i < run_a.n; i++) {
+            const double dt = (double)run_a.cue[i].t_us * 1e-6 - run_a.stumble_s[k];
+            if (run_a.cue[i].type == BSTEP_CUE_STUMBLE && dt >= 0.0 && dt <= 3.0)
+                found = 1;
+        }
+        BSTEP_ASSERT(found);
+    }
+    for (i = 0; i < run_a.n; i++)
+        cues += run_a.cue[i].type == BSTEP_CUE_STUMBLE;
+    BSTEP_ASSERT_EQ(cues, run_a.n_stumble);
+}
+
+/* A lower-back sensor: a fall gives the fall cue within 5 s of the impact (the engine waits for
+ * the stillness that confirms it). */
+BSTEP_TEST(sim_fall_cue_after_the_impact)
+{
+    size_t i;
+    double t = NAN;
+    sim_site = BSTEP_SIM_AT_LOWER_BACK;
+    BSTEP_ASSERT_EQ(simulate("stand 5s\nwalk forward 10 strides speed=1.0\nturn 180\n"
+                             "walk backward 30s speed=0.6\nfall backward 8s\n",
+                             NAN, 37, 0, &run_a),
+                    0);
+    sim_site = BSTEP_SIM_AT_FOOT;
+    BSTEP_ASSERT_EQ(run_a.n_fall, 1);
+    for (i = 0; i < run_a.n; i++)
+        if (run_a.cue[i].type == BSTEP_CUE_FALL && isnan(t))
+            t = (double)run_a.cue[i].t_us * 1e-6;
+    BSTEP_ASSERT(isfinite(t));
+    BSTEP_ASSERT_GE(t - run_a.fall_s[0], 0.0);
+    BSTEP_ASSERT_LE(t - run_a.fall_s[0], 5.0);
+}
+
+/* A lower-back sensor: walking bent forward 28 deg gives "stand tall" within one posture report
+ * (10 s of walking) plus the delay, never while upright. */
+BSTEP_TEST(sim_forward_lean_gives_stand_tall)
+{
+    double t0, t;
+    sim_site = BSTEP_SIM_AT_LOWER_BACK;
+    BSTEP_ASSERT_EQ(simulate("stand 5s\nwalk forward 10 strides speed=1.0\nturn 180\n"
+                             "walk backward 40s speed=0.6\nwalk backward 40s speed=0.6 lean=28\n"
+                             "stand 3s\n",
+                             NAN, 37, 0, &run_a),
+                    0);
+    sim_site = BSTEP_SIM_AT_FOOT;
+    t0 = run_a.seg_start_s[4];
+    BSTEP_ASSERT(t0 > 40.0);
+    BSTEP_ASSERT_EQ(count_type(&run_a, BSTEP_CUE_STAND_TALL, 0.0, t0), 0);
+    t = first_time(&run_a, BSTEP_CUE_STAND_TALL, t0);
+    BSTEP_ASSERT(isfinite(t));
+    BSTEP_ASSERT_LE(t - t0, 22.0);
+}
+
 BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(toes_first_after_two_faults_in_six),
                 BSTEP_TEST_ENTRY(stand_tall_on_forward_lean),
                 BSTEP_TEST_ENTRY(even_strides_on_irregular_timing),
@@ -558,4 +637,7 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(toes_first_after_two_faults_in_six),
                 BSTEP_TEST_ENTRY(sim_irregular_strides_give_even_strides),
                 BSTEP_TEST_ENTRY(sim_too_fast_gives_slow_down),
                 BSTEP_TEST_ENTRY(sim_no_nagging_in_a_long_faulty_session),
-                BSTEP_TEST_ENTRY(sim_split_input_gives_identical_cues))
+                BSTEP_TEST_ENTRY(sim_split_input_gives_identical_cues),
+                BSTEP_TEST_ENTRY(sim_stumble_cue_at_each_stumble),
+                BSTEP_TEST_ENTRY(sim_fall_cue_after_the_impact),
+                BSTEP_TEST_ENTRY(sim_forward_lean_gives_stand_tall))
