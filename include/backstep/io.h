@@ -95,6 +95,23 @@ BSTEP_API void bstep_reader_quality(const bstep_reader *r, bstep_quality *q);
 /** @brief Close; NULL is a no-op. */
 BSTEP_API void bstep_reader_close(bstep_reader *r);
 
+/** One heart-rate reading carried by a recording. */
+typedef struct {
+    bstep_time_us t_us; /**< time of the row, as stored in the file (not shifted) */
+    float hr_bpm;       /**< beats per minute, 20..250 */
+} bstep_hr_point;
+
+/**
+ * @brief The heart-rate readings read so far (canonical CSV column `hr (bpm)`), at most one per
+ * second (the first reading of each second: watch and chest-strap heart rate is updated about once
+ * a second). A row with an empty field, NaN or 0 (a sensor without contact) has no reading; a value
+ * outside 20..250 bpm is an error naming the file, line and column.
+ * @param[out] points the readings in time order; owned by the reader, valid until the next read
+ *                    or close.
+ * @return the number of readings (0 when the recording has none).
+ */
+BSTEP_API size_t bstep_reader_heart_rate(const bstep_reader *r, const bstep_hr_point **points);
+
 /**
  * @brief Detect a format from the first bytes of a file (and, for folders/zips, entry names).
  * @return BSTEP_OK and the format, BSTEP_EFORMAT if nothing matches, BSTEP_EIO.

@@ -3,8 +3,10 @@
  *
  * Header: "time (s)", "acc_x (U)", "acc_y (U)", "acc_z (U)" and optionally "gyr_x (V)",
  * "gyr_y (V)", "gyr_z (V)", in any order; U is m/s^2 or g, V is deg/s or rad/s, the time unit is
- * s, ms, us or ns. Other columns (mag_*, hr (bpm), speed (m/s), incline (%), anything else) are
- * accepted and ignored. The separator is ','; '.' is the decimal mark; exponents are accepted.
+ * s, ms, us or ns. "hr (bpm)" (heart rate; also "1/min") is read into the reader's heart-rate
+ * series (bstep_reader_heart_rate): an empty field, NaN or 0 is no reading, other values must be
+ * 20..250. Other columns (mag_*, speed (m/s), incline (%), anything else) are accepted and
+ * ignored. The separator is ','; '.' is the decimal mark; exponents are accepted.
  * Time text is converted to microseconds exactly (integer arithmetic on the digits), so Unix
  * times like 1607605064.733 s keep every digit. Accelerations are converted to m/s^2 with
  * g = 9.80665, angular rates to deg/s. Every row must have as many fields as the header; blank
@@ -30,6 +32,8 @@ typedef struct {
     size_t ncols;
     size_t col[C_N];    /* 0-based column, or SIZE_MAX */
     int kind[MAX_COLS]; /* per column: C_T .. C_GZ, or -1 (ignored) */
+    size_t hr_col;      /* "hr (bpm)", SIZE_MAX if none */
+    char hr_name[64];
     char colname[C_N][64];
     int time_exp10;
     double acc_scale, gyr_scale;
@@ -72,12 +76,14 @@ static void name_unit(const bstep__field *f, bstep__field *name, bstep__field *u
  * general path gives (the same digit scanner, bstep__num_*_plain); anything it does not handle
  * (quotes, spaces, exponents, NaN, a wrong field count, a bad value) returns 0 and the general
  * path reads the line and, where it must, reports the error. */
-static int fast_row(const csv_state *st, const char *line, size_t len, bstep_imu_sample *s)
+static int fast_row(const csv_state *st, const char *line, size_t len, bstep_imu_sample *s,
+                    double *hr)
 {
     const char *p = line, *const end = line + len;
     size_t i;
     int64_t t = 0;
     double v[C_N];
+    *hr = (double)NAN;
     for (i = 0; i < st->ncols; i++) {
         const int k = st->kind[i];
         size_t n;
@@ -86,7 +92,11 @@ static int fast_row(const csv_state *st, const char *line, size_t len, bstep_imu
                 return 0;
             p++;
         }
-        if (k == C_T) {
+        if (i == st->hr_col) { /* an empty field is no reading; anything unusual: slow path */
+            n = p < end && *p != ',' ? bstep__num_double_plain(p, end, hr) : 0;
+            if (n == 0 && p < end && *p != ',')
+                return 0;
+        } else if (k == C_T) {
             n = bstep__num_fixed_plain(p, end, st->time_exp10, -6, &t);
         } else if (k >= 0) {
             n = bstep__num_double_plain(p, end, &v[k]);
@@ -114,12 +124,27 @@ static int fast_row(const csv_state *st, const char *line, size_t len, bstep_imu
     return 1;
 }
 
+/* A heart-rate reading of a row: none for NaN or 0, an error outside 20..250 bpm. */
+static int take_hr(bstep_reader *r, const csv_state *st, const bstep_imu_sample *s, double hr,
+                   unsigned long long ln)
+{
+    if (!isfinite(hr) || hr == 0.0)
+        return 1;
+    if (hr < 20.0 || hr > 250.0)
+        return bstep__reader_fail(r, BSTEP_EFORMAT,
+                                  "%s:%llu:%zu: field '%s': %.1f bpm is not a heart rate (20..250; "
+                                  "leave it empty or 0 when there is no reading)",
+                                  st->name, ln, st->hr_col + 1, st->hr_name, hr);
+    return bstep__reader_add_hr(r, s->t_us, (float)hr) == BSTEP_OK ? 1 : BSTEP_ENOMEM;
+}
+
 static int next_row(bstep_reader *r, void *impl, bstep_imu_sample *s)
 {
     csv_state *st = impl;
     for (;;) {
         char *line;
         size_t len, n, k;
+        double hr;
         int rc = bstep__lr_next(&st->lr, &line, &len);
         unsigned long long ln;
         if (rc == 0)
@@ -129,8 +154,8 @@ static int next_row(bstep_reader *r, void *impl, bstep_imu_sample *s)
         ln = (unsigned long long)st->lr.line_no;
         if (len == 0)
             continue;
-        if (fast_row(st, line, len, s))
-            return 1;
+        if (fast_row(st, line, len, s, &hr))
+            return st->hr_col == SIZE_MAX ? 1 : take_hr(r, st, s, hr, ln);
         n = bstep__split(line, len, ',', st->f, MAX_COLS);
         if (n != st->ncols)
             return bstep__reader_fail(r, BSTEP_EFORMAT, "%s:%llu: %s%zu fields, the header has %zu",
@@ -161,7 +186,15 @@ static int next_row(bstep_reader *r, void *impl, bstep_imu_sample *s)
                 s->gyro_dps[k - C_GX] = (float)(v * st->gyr_scale);
         }
         s->flags = st->has_gyro ? BSTEP_SAMPLE_HAS_GYRO : 0u;
-        return 1;
+        hr = (double)NAN;
+        if (st->hr_col != SIZE_MAX && st->f[st->hr_col].len > 0) {
+            const size_t c = st->hr_col;
+            const int nrc = bstep__num_double(st->f[c].p, st->f[c].len, 0, &hr);
+            if (nrc != BSTEP__NUM_OK && nrc != BSTEP__NUM_EMPTY) /* "nan" is OK: no reading */
+                return bstep__reader_field_fail(r, st->name, ln, c + 1, st->hr_name, &st->f[c],
+                                                nrc);
+        }
+        return st->hr_col == SIZE_MAX ? 1 : take_hr(r, st, s, hr, ln);
     }
 }
 
@@ -189,6 +222,7 @@ int bstep__csv_open(bstep_reader *r, bstep__linereader *lr, const char *name)
     snprintf(st->name, sizeof st->name, "%s", name);
     for (k = 0; k < C_N; k++)
         st->col[k] = SIZE_MAX;
+    st->hr_col = SIZE_MAX;
     st->acc_scale = st->gyr_scale = 1.0;
 
     do {
@@ -212,6 +246,25 @@ int bstep__csv_open(bstep_reader *r, bstep__linereader *lr, const char *name)
     for (i = 0; i < n; i++) {
         bstep__field nm, un;
         name_unit(&st->f[i], &nm, &un);
+        if (bstep__field_is(&nm, "hr")) {
+            bstep__field_quote(st->f[i].p, st->f[i].len, st->hr_name, sizeof st->hr_name);
+            if (st->hr_col != SIZE_MAX) {
+                rc = bstep__reader_fail(r, BSTEP_EFORMAT, "%s:%llu:%zu: column 'hr' appears twice",
+                                        name, (unsigned long long)st->lr.line_no, i + 1);
+                goto fail;
+            }
+            if (!unit_is(&un, "bpm") && !unit_is(&un, "1/min")) {
+                bstep__field_quote(un.p, un.len, text, sizeof text);
+                rc = bstep__reader_fail(r, BSTEP_EFORMAT,
+                                        "%s:%llu:%zu: column '%s': unknown unit '%s' (expected "
+                                        "bpm)",
+                                        name, (unsigned long long)st->lr.line_no, i + 1,
+                                        st->hr_name, text);
+                goto fail;
+            }
+            st->hr_col = i;
+            continue;
+        }
         for (k = 0; k < C_N; k++) {
             if (!bstep__field_is(&nm, base_names[k]))
                 continue;

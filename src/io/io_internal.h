@@ -33,6 +33,10 @@ int bstep__reader_fail(bstep_reader *r, int status, const char *fmt, ...)
 /** The quality report being accumulated (format readers set their own fields in it). */
 bstep_quality *bstep__reader_quality(bstep_reader *r);
 
+/** A heart-rate reading of the row at t_us (bstep_reader_heart_rate); keeps one per second.
+ * @return BSTEP_OK or BSTEP_ENOMEM (message set). */
+int bstep__reader_add_hr(bstep_reader *r, bstep_time_us t_us, float hr_bpm);
+
 /** Install the format implementation (the reader then owns impl). */
 void bstep__reader_set_impl(bstep_reader *r, const bstep__reader_ops *ops, void *impl);
 

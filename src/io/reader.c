@@ -82,7 +82,46 @@ struct bstep_reader {
     uint64_t hist_total;
     int64_t hist_last_dt; /* interval of the last hist_add call and its bin (log2 is slow) */
     int hist_last_bin;
+    /* heart rate carried by the recording, one reading per second at most */
+    bstep_hr_point *hr;
+    size_t hr_n, hr_cap;
 };
+
+/* A week of one-per-second readings: the longest recording analysed (energy.h duration limit). */
+#define HR_MAX_POINTS (7u * 86400u)
+
+int bstep__reader_add_hr(bstep_reader *r, bstep_time_us t_us, float hr_bpm)
+{
+    if (r->hr_n > 0) {
+        const bstep_time_us last = r->hr[r->hr_n - 1].t_us;
+        if (t_us < last + 1000000)
+            return BSTEP_OK; /* the same second (or earlier: reader.c drops those rows) */
+    }
+    if (r->hr_n >= HR_MAX_POINTS)
+        return BSTEP_OK; /* longer than any analysable session: the rest is not needed */
+    if (r->hr_n == r->hr_cap) {
+        size_t nc = r->hr_cap ? r->hr_cap * 2 : 1024;
+        bstep_hr_point *p;
+        if (nc > HR_MAX_POINTS)
+            nc = HR_MAX_POINTS;
+        p = realloc(r->hr, nc * sizeof(*p));
+        if (p == NULL)
+            return bstep__reader_fail(r, BSTEP_ENOMEM, "out of memory (heart rate)");
+        r->hr = p;
+        r->hr_cap = nc;
+    }
+    r->hr[r->hr_n].t_us = t_us;
+    r->hr[r->hr_n].hr_bpm = hr_bpm;
+    r->hr_n++;
+    return BSTEP_OK;
+}
+
+size_t bstep_reader_heart_rate(const bstep_reader *r, const bstep_hr_point **points)
+{
+    if (points != NULL)
+        *points = r != NULL ? r->hr : NULL;
+    return r != NULL ? r->hr_n : 0;
+}
 
 /* ---------------------------------------------------------------------------------------- */
 /* names */
@@ -893,5 +932,6 @@ void bstep_reader_close(bstep_reader *r)
     if (r->ops != NULL && r->ops->close != NULL)
         r->ops->close(r->impl);
     container_close(r->cont);
+    free(r->hr);
     free(r);
 }
