@@ -55,8 +55,10 @@ static void help(void)
         "  --wellbeing N      check-in: wellbeing 0..10\n"
         "  --stumbled yes|no  check-in: did you stumble or lose your balance? (a shoe sensor\n"
         "                     cannot detect stumbles: the plan needs this answer)\n"
-        "  --age Y            age in years, 5..110 (activity files: heart-rate kcal, Keytel)\n"
-        "  --sex F|M          sex (activity files: heart-rate kcal, with --age)\n"
+        "  --age Y            age in years, 5..110: with --sex, the energy from the heart rate\n"
+        "                     (Keytel 2005) when the recording has one (activity files, or a\n"
+        "                     CSV column 'hr (bpm)'); default: the walker's stored age\n"
+        "  --sex F|M          sex, for the same estimate (default: stored)\n"
         "  --direction D      forward | backward: how an activity file's walk was done (energy;\n"
         "                     default: what the file notes, else unknown)\n");
     printf(
@@ -164,6 +166,8 @@ int bstep_cmd_analyze(int argc, char **argv)
     opt.placement = BSTEP_PLACEMENT_AUTO;
     opt.mass_kg = (double)NAN;
     opt.speed_max_mps = (double)NAN;
+    opt.age_y = (double)NAN;
+    opt.sex = BSTEP_SEX_UNKNOWN;
     opt.planned_backward_s = (double)NAN;
     opt.sensor_height_m = (double)NAN;
     opt.step_scale = (double)NAN;
@@ -317,6 +321,12 @@ int bstep_cmd_analyze(int argc, char **argv)
         printf("[\n");
     aopt.mass_kg = opt.mass_kg;
     aopt.format = opt.format;
+    if (st != NULL && !isfinite(aopt.age_y) && isfinite(user.age_y))
+        aopt.age_y = user.age_y; /* the walker's stored age and sex, unless given */
+    if (st != NULL && aopt.sex == BSTEP_SEX_UNKNOWN)
+        aopt.sex = user.sex;
+    opt.age_y = aopt.age_y;
+    opt.sex = aopt.sex;
     for (i = 0; i < nfiles; i++) {
         bstep__analysis a;
         char err[1024] = "";

@@ -261,6 +261,22 @@ int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bste
  * (distance / duration), its direction and gait; level ground (a treadmill's incline arrives with
  * the treadmill import). Bouts without a measured speed are left out and their time reported. */
 #define ASSUMED_MASS_KG 70.0
+/* Mean heart rate of the readings inside a bout (NAN without readings). */
+static double bout_hr(const bstep__analysis *a, const bstep__bout_row *b)
+{
+    const double t0 = (double)a->t0_us * 1e-6;
+    double sum = 0.0;
+    size_t i, n = 0;
+    for (i = 0; i < a->n_hr; i++) {
+        const double t = (double)a->hr[i].t_us * 1e-6 - t0;
+        if (t >= b->start_s && t <= b->end_s) {
+            sum += (double)a->hr[i].hr_bpm;
+            n++;
+        }
+    }
+    return n > 0 ? sum / (double)n : (double)NAN;
+}
+
 void bstep__analysis_energy(bstep__analysis *a, double mass_kg)
 {
     bstep_energy_segment *seg = calloc(a->n_bouts + 1, sizeof(*seg));
@@ -287,20 +303,25 @@ void bstep__analysis_energy(bstep__analysis *a, double mass_kg)
         seg[n].direction =
             strstr(b->activity, "backward") ? BSTEP_DIRECTION_BACKWARD : BSTEP_DIRECTION_FORWARD;
         seg[n].gait = strncmp(b->activity, "run", 3) == 0 ? BSTEP_GAIT_RUN : BSTEP_GAIT_WALK;
-        seg[n].hr_bpm = (double)NAN;
+        seg[n].hr_bpm = bout_hr(a, b);
         n++;
     }
     memset(&w, 0, sizeof(w));
     w.mass_kg = a->energy_mass_kg;
-    w.age_y = (double)NAN;
-    w.sex = BSTEP_SEX_UNKNOWN;
+    w.age_y = a->age_y >= 5.0 && a->age_y <= 110.0 ? a->age_y : (double)NAN;
+    w.sex = a->sex;
     w.vo2max_ml_kg_min = (double)NAN;
+    a->energy_kcal_hr = (double)NAN;
+    a->energy_hr_flags = 0u;
     if (bstep_energy_session(seg, n, &w, &r) == BSTEP_OK) {
         a->energy_kcal = r.energy_kcal;
         a->energy_low_kcal = r.energy_low_kcal;
         a->energy_high_kcal = r.energy_high_kcal;
         a->met_mean = r.met_mean;
         a->energy_unknown_s = r.duration_unknown_s;
+        a->energy_kcal_hr = r.energy_kcal_hr;
+        a->energy_hr_flags = r.flags & (BSTEP_ENERGY_HR_EXTRAPOLATED | BSTEP_ENERGY_HR_LOW |
+                                        BSTEP_ENERGY_HR_CLAMPED | BSTEP_ENERGY_HR_BACKWARD);
     }
     free(seg);
     bstep_assess_session(&a->summary, &a->context, NULL, &a->assessment);
@@ -452,6 +473,28 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
     if (opt->progress)
         fprintf(stderr, "\r%*s\r", 70, "");
     bstep_reader_quality(r, &a->quality);
+    {
+        const bstep_hr_point *hp;
+        size_t nh = bstep_reader_heart_rate(r, &hp), k;
+        a->hr_mean_bpm = a->hr_max_bpm = (double)NAN;
+        if (nh > 0) {
+            double hsum = 0.0, mx = 0.0;
+            a->hr = malloc(nh * sizeof(*a->hr));
+            if (a->hr == NULL)
+                goto oom;
+            memcpy(a->hr, hp, nh * sizeof(*a->hr));
+            a->n_hr = nh;
+            for (k = 0; k < nh; k++) {
+                hsum += (double)hp[k].hr_bpm;
+                if ((double)hp[k].hr_bpm > mx)
+                    mx = (double)hp[k].hr_bpm;
+            }
+            a->hr_mean_bpm = hsum / (double)nh;
+            a->hr_max_bpm = mx;
+        }
+    }
+    a->age_y = opt->age_y > 0.0 ? opt->age_y : (double)NAN;
+    a->sex = opt->sex;
     bstep_summary_get(&sum, &a->summary);
     if (!a->quality.has_gyro) /* trunk twists are seen by the gyroscope only */
         a->summary.measured &= ~BSTEP_MEASURE_LOOK_BACKS;
@@ -480,6 +523,9 @@ void bstep__analysis_free(bstep__analysis *a)
     free(a->bouts);
     free(a->events);
     free(a->cues);
+    free(a->hr);
+    a->hr = NULL;
+    a->n_hr = 0;
     a->steps = NULL;
     a->bouts = NULL;
     a->events = NULL;

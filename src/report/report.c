@@ -240,6 +240,20 @@ void bstep__report_json(FILE *f, const bstep__analysis *a)
                   (s->measured & BSTEP_MEASURE_FALLS) != 0);
     num(&w, "energy_low_kcal", a->energy_low_kcal, 1);
     num(&w, "energy_high_kcal", a->energy_high_kcal, 1);
+    num(&w, "hr_mean_bpm", a->hr_mean_bpm, 1);
+    num(&w, "hr_max_bpm", a->hr_max_bpm, 1);
+    bstep__jsonw_key(&w, "hr_readings");
+    bstep__jsonw_int(&w, (int64_t)a->n_hr);
+    num(&w, "energy_kcal_hr", a->energy_kcal_hr, 1);
+    bstep__jsonw_key(&w, "energy_hr_flags");
+    bstep__jsonw_array_begin(&w);
+    {
+        unsigned bit;
+        for (bit = 1u; bit <= BSTEP_ENERGY_INCOMPLETE; bit <<= 1)
+            if ((a->energy_hr_flags & bit) && bstep_energy_flag_name(bit) != NULL)
+                bstep__jsonw_string(&w, bstep_energy_flag_name(bit));
+    }
+    bstep__jsonw_array_end(&w);
     bstep__jsonw_object_end(&w);
 
     assessment_json(&w, a);
@@ -602,6 +616,20 @@ void bstep__report_text(FILE *f, const bstep__analysis *a)
     else
         fprintf(f, "  Energy      not measured: needs the walking speed (a foot sensor measures "
                    "it)\n");
+    if (a->n_hr > 0) {
+        fprintf(f, "  Heart rate  %.0f bpm on average, %.0f at most (%zu readings)\n",
+                a->hr_mean_bpm, a->hr_max_bpm, a->n_hr);
+        if (isfinite(a->energy_kcal_hr))
+            fprintf(
+                f, "              by heart rate (Keytel 2005) %.0f kcal%s%s\n", a->energy_kcal_hr,
+                (a->energy_hr_flags & BSTEP_ENERGY_HR_BACKWARD)
+                    ? ": a forward-walking equation, likely too high for backward walking"
+                    : "",
+                (a->energy_hr_flags & BSTEP_ENERGY_HR_EXTRAPOLATED) ? " (outside its sample)" : "");
+        else
+            fprintf(f,
+                    "              energy by heart rate needs your age and sex (--age, --sex)\n");
+    }
     technique_text(f, a);
     safety_events_text(f, a);
     cues_text(f, a);

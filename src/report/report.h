@@ -56,6 +56,8 @@ typedef struct {
     bstep_axis toe_axis, front_axis;
     int progress;   /* 1: report progress on stderr for long files */
     double mass_kg; /* walker's body mass for the energy estimate; NAN: assume 70 kg */
+    double age_y;   /* for the heart-rate energy (Keytel); <= 0 or NAN: unknown */
+    bstep_sex sex;  /* ditto; UNKNOWN: no heart-rate energy */
     /* Plan context (coach): the level's top speed and the planned backward time; NAN = none. */
     double speed_max_mps;
     double planned_backward_s;
@@ -87,6 +89,14 @@ typedef struct {
     double energy_mass_kg;
     int energy_mass_assumed;
     double energy_unknown_s; /* walking time without a measured speed */
+    /* Heart rate carried by the recording (bstep_reader_heart_rate), times as in the file. */
+    bstep_hr_point *hr;
+    size_t n_hr;
+    double hr_mean_bpm, hr_max_bpm; /* over the whole recording, NAN without readings */
+    double age_y;                   /* walker, for Keytel; NAN unknown */
+    bstep_sex sex;
+    double energy_kcal_hr;    /* Keytel over the bouts with readings (never blended), NAN */
+    unsigned energy_hr_flags; /* BSTEP_ENERGY_HR_* of that estimate */
     /* Session assessment (src/core/assess.c) and the real-time cues given during the session
      * (src/core/cues.c), as a console would have spoken them. */
     bstep_assessment assessment;

@@ -66,7 +66,7 @@ void bstep__store_session_from_analysis(const bstep__analysis *a, bstep_store_se
     s->stumbles = v->safety_measured ? (int64_t)v->stumbles : -1;
     s->falls = v->safety_measured ? (int64_t)v->falls : -1;
     s->look_backs = v->safety_measured && a->quality.has_gyro ? (int64_t)v->look_backs : -1;
-    s->hr_mean_bpm = (double)NAN;
+    s->hr_mean_bpm = a->hr_mean_bpm; /* the recording's own heart rate (CSV hr column) */
     /* The coach's figures (schema version 4). */
     s->time_backward_s = (v->measured & BSTEP_MEASURE_DIRECTION) ? v->time_backward_s : (double)NAN;
     s->speed_backward_mps = v->speed_backward_mps;

@@ -81,6 +81,23 @@ n=$("$JQ" "$TMP/clean.json" len cues)
 band=$("$JQ" "$TMP/clean.json" get assessment.scores.toe_first.band)
 [ "$band" = '"good"' ] && ok "clean toe-first good" || bad "clean toe-first band $band"
 
+# Heart rate in the canonical CSV: the report gives it, and the energy from it (Keytel) beside
+# the speed-based estimate, never blended.
+awk -F, 'NR == 1 { print $0 ",hr (bpm)"; next } { printf "%s,%.0f\n", $0, 95 + 20 * $1 / 100 }' \
+  "$TMP/clean.csv" >"$TMP/hr.csv"
+check "analyze with heart rate" "$BIN" analyze --no-store --placement foot-right --age 40 --sex F --format json "$TMP/hr.csv"
+cp "$TMP/out" "$TMP/hr.json"
+hr=$("$JQ" "$TMP/hr.json" get summary.hr_mean_bpm)
+case "$hr" in 10[0-9]*) ok "mean heart rate ($hr)" ;; *) bad "mean heart rate $hr" ;; esac
+khr=$("$JQ" "$TMP/hr.json" get summary.energy_kcal_hr)
+case "$khr" in null|"") bad "energy from heart rate missing" ;; *) ok "energy from heart rate ($khr kcal)" ;; esac
+contains "heart-rate estimate flagged backward" "$TMP/hr.json" '"hr_backward"'
+check "analyze with heart rate, text" "$BIN" analyze --no-store --placement foot-right "$TMP/hr.csv"
+contains "text: heart rate" "$TMP/out" "Heart rate  "
+contains "text: needs age and sex" "$TMP/out" "needs your age and sex"
+nohr=$("$JQ" "$TMP/clean.json" get summary.hr_mean_bpm)
+[ "$nohr" = "null" ] && ok "no heart rate: null" || bad "hr without a column: $nohr"
+
 # ---- backstep plan: a new user, a week of simulated sessions ------------------------------------
 # A private history database and clock zone: the plan is replayed from what the store holds.
 export BACKSTEP_USER=newcomer
