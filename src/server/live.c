@@ -573,6 +573,14 @@ int bstep__live_status(bstep__live *l, int64_t wall_ms, const char *state)
     return bstep__live_add_event(l, "status", buf);
 }
 
+void bstep__live_set_speed_max(bstep__live *l, double speed_max_mps)
+{
+    if (!(speed_max_mps >= 0.05 && speed_max_mps <= 10.0))
+        return;
+    l->ana.context.speed_max_mps = speed_max_mps;
+    bstep_cues_set_speed_max(&l->ana.cue_engine, (float)speed_max_mps);
+}
+
 bstep__live_counters bstep__live_get_counters(const bstep__live *l)
 {
     return l->c;

@@ -81,6 +81,8 @@ int bstep__live_push(bstep__live *l, const bstep__ingest_msg *m, int64_t wall_ms
                      bstep__ingest_sample *keep, size_t *n_keep);
 /** End of the stream: analyse what is buffered, close the analyzer, finish the summary. */
 int bstep__live_finish(bstep__live *l, int64_t wall_ms);
+/** The speed limit of the "slow down" cue from now on (a plan level's top speed), m/s. */
+void bstep__live_set_speed_max(bstep__live *l, double speed_max_mps);
 /** Append a status line (counters, running technique) to the event log. */
 int bstep__live_status(bstep__live *l, int64_t wall_ms, const char *state);
 /** Append an arbitrary event line (type, JSON object text) to the event log. */

@@ -24,6 +24,7 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "backstep/coach.h"
 #include "backstep/status.h"
 #include "server/convert.h"
 #include "server/server_internal.h"
@@ -353,6 +354,18 @@ static int begin_in_store(bstep__req *r, bstep__live_entry *e, const bstep__inge
     }
     if (rc == BSTEP_OK)
         e->store_id = ss.id;
+    if (rc == BSTEP_OK && !isfinite(e->opt.speed_max_mps)) {
+        /* no speed-max given: the top speed of the walker's current plan level, for the
+         * "slow down" cue (coach.h levels) */
+        bstep_store_plan plan;
+        const bstep_level *lv;
+        if (bstep_store_plan_active(st, e->user_id, &plan) == BSTEP_OK &&
+            (lv = bstep_level_get(plan.level >= 1 ? plan.level : 1)) != NULL &&
+            isfinite(lv->speed_max_mps)) {
+            e->opt.speed_max_mps = lv->speed_max_mps;
+            bstep__live_set_speed_max(e->live, lv->speed_max_mps);
+        }
+    }
     return rc;
 }
 

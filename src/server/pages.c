@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "backstep/coach.h"
 #include "backstep/status.h"
 #include "backstep/version.h"
 #include "report/svg.h"
@@ -901,6 +902,64 @@ static void params_list(bstep__buf *c, const char *json)
     cJSON_Delete(j);
 }
 
+/* Today's session from the coach's plan and level tables (include/backstep/coach.h): the dose
+ * of the plan, whether today is one of its session days, and what the current level asks for. */
+static void todays_session(bstep__buf *c, const bstep_store_plan *p, const char *today_date)
+{
+    bstep_plan_id pid;
+    const bstep_plan *pl;
+    const bstep_level *lv;
+    int y, m, d, ty, tm_, td;
+    char *end;
+    if (bstep_plan_parse(p->kind, &pid) != BSTEP_OK || (pl = bstep_plan_get(pid)) == NULL) {
+        bstep__buf_puts(c, "<p>");
+        bstep__buf_html(c, p->kind);
+        bstep__buf_printf(c, " plan, level %d, since ", p->level);
+        bstep__buf_html(c, p->start_date);
+        bstep__buf_puts(c, ".</p>");
+        return;
+    }
+    lv = bstep_level_get(p->level >= 1 ? p->level : 1);
+    bstep__buf_puts(c, "<p><strong>");
+    bstep__buf_html(c, pl->title);
+    bstep__buf_puts(c, "</strong>, since ");
+    bstep__buf_html(c, p->start_date);
+    bstep__buf_puts(c, ". ");
+    bstep__buf_html(c, pl->dose);
+    bstep__buf_puts(c, "</p>");
+    y = (int)strtol(p->start_date, &end, 10);
+    m = (int)strtol(p->start_date + 5, &end, 10);
+    d = (int)strtol(p->start_date + 8, &end, 10);
+    ty = (int)strtol(today_date, &end, 10);
+    tm_ = (int)strtol(today_date + 5, &end, 10);
+    td = (int)strtol(today_date + 8, &end, 10);
+    if (bstep_plan_is_session_day(pid, bstep_day_from_civil(y, m, d),
+                                  bstep_day_from_civil(ty, tm_, td)))
+        bstep__buf_printf(c,
+                          "<p class=\"big\"><strong>Today: %d to %d minutes of backward "
+                          "walking</strong>",
+                          pl->minutes_min, pl->minutes_max);
+    else
+        bstep__buf_puts(c, "<p class=\"big\"><strong>Today is a rest day</strong> in the plan's "
+                           "week (a session is still fine if you feel well)");
+    bstep__buf_puts(c, "</p>");
+    if (lv != NULL) {
+        bstep__buf_printf(c, "<dl class=\"kv\" id=\"level\"><dt>Level %d</dt><dd>", lv->number);
+        bstep__buf_html(c, lv->title);
+        bstep__buf_puts(c, "</dd><dt>How</dt><dd>");
+        bstep__buf_html(c, lv->how);
+        if (isfinite(lv->speed_max_mps))
+            bstep__buf_printf(c, "</dd><dt>Speed</dt><dd>%.1f to %.1f m/s", lv->speed_min_mps,
+                              lv->speed_max_mps);
+        bstep__buf_puts(c, "</dd></dl>");
+    }
+    if (pl->source != NULL && pl->source[0]) {
+        bstep__buf_puts(c, "<p class=\"muted\">Dose from: ");
+        bstep__buf_html(c, pl->source);
+        bstep__buf_puts(c, "</p>");
+    }
+}
+
 static void plan_page(bstep__req *r)
 {
     bstep_store_plan p;
@@ -941,11 +1000,7 @@ static void plan_page(bstep__req *r)
     if (bstep_store_session_list(bstep__req_store(r), &f, &todays, &nt) != BSTEP_OK)
         nt = 0;
     if (rc == BSTEP_OK) {
-        bstep__buf_puts(&c, "<p>");
-        bstep__buf_html(&c, p.kind);
-        bstep__buf_printf(&c, " plan, level %d, since ", p.level);
-        bstep__buf_html(&c, p.start_date);
-        bstep__buf_puts(&c, ".</p>");
+        todays_session(&c, &p, date);
         if (p.params_json[0])
             params_list(&c, p.params_json);
     } else {

@@ -59,7 +59,7 @@ try {
   const up = await api('POST', '/api/sessions?placement=foot-right&toe-axis=%2Bx&name=walk.csv',
     readFileSync(join(work, 'walk.csv')), 'text/csv');
   check(up.status === 201 && up.json.steps > 20, 'upload analysed and stored (' + up.status + ')');
-  await api('POST', '/api/plans', JSON.stringify({ kind: 'general', level: 1, params: { minutes_per_session: 12, sessions_per_week: 3 } }), 'application/json');
+  await api('POST', '/api/plans', JSON.stringify({ kind: 'general', level: 2, params: { minutes_per_session: 12, sessions_per_week: 3 } }), 'application/json');
   await api('POST', '/api/checkins', JSON.stringify({ pain_0_10: 2, wellbeing_0_10: 8, note: 'felt steady' }), 'application/json');
 
   // a fresh profile folder (--user-data-dir) for this run only
@@ -94,7 +94,7 @@ try {
     check(await page.locator("#weeks rect.bar").count() >= 2, size.name + ': progress chart of the weeks');
     await page.screenshot({ path: join(out, `progress-${size.name}.png`), fullPage: true });
     await page.goto(base + '/plan');
-    check((await page.textContent('#today')).includes('general'), size.name + ': plan and today');
+    check(/General/.test(await page.textContent('#today')) && (await page.locator('#level').count()) === 1, size.name + ': plan, level and today');
     check((await page.textContent('#checkin')).includes('felt steady'), size.name + ': check-ins listed');
     await page.screenshot({ path: join(out, `plan-${size.name}.png`), fullPage: true });
     // no horizontal scrolling at this width
