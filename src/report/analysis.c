@@ -75,6 +75,99 @@ static const char *bout_activity(const bstep__analysis *a, const bstep__bout_row
     return run ? "run" : "walk";
 }
 
+/* Activity of one foot stride (index k of a->steps): its direction and whether its stance took
+ * under 40 % of the stride (a flight phase: running). NULL when the stride has no direction of
+ * its own (turning, in place, unknown): it joins the activity around it. */
+static const char *stride_activity(const bstep__analysis *a, size_t k)
+{
+    const bstep__step_row *r = &a->steps[k];
+    int run = 0;
+    if (k + 1 < a->n_steps && isfinite(r->fc_s) && isfinite(a->steps[k + 1].stride_time_s) &&
+        a->steps[k + 1].stride_time_s > 0.0)
+        run = (r->fc_s - r->ic_s) / a->steps[k + 1].stride_time_s < 0.4;
+    switch (r->direction) {
+    case BSTEP_DIRECTION_FORWARD:
+        return run ? "run" : "walk";
+    case BSTEP_DIRECTION_BACKWARD:
+        return run ? "run-backward" : "walk-backward";
+    case BSTEP_DIRECTION_SIDEWAYS_LEFT:
+        return "side-left";
+    case BSTEP_DIRECTION_SIDEWAYS_RIGHT:
+        return "side-right";
+    default:
+        return NULL;
+    }
+}
+
+/* Foot sensor: the bout just ended is split where the gait activity changes: a new activity once
+ * three consecutive strides agree on it (algorithms.md section 7: 2-3 strides is realistic),
+ * starting at the first of them. Each part gets its own steps, distance and cadence (120 / mean
+ * stride time); the bout's regularity and confidence are copied. */
+#define ACTIVITY_AGREE 3
+static int split_by_activity(bstep__analysis *a)
+{
+    const bstep__bout_row bout = a->bouts[a->n_bouts - 1];
+    size_t k0 = 0, k, first, run_start = 0;
+    const char *cur = NULL, *cand = NULL;
+    int cand_n = 0;
+    while (k0 < a->n_steps && a->steps[k0].ic_s < bout.start_s)
+        k0++;
+    first = k0;
+    a->n_bouts--; /* rebuilt below */
+    for (k = k0; k <= a->n_steps; k++) {
+        const int last = k == a->n_steps || a->steps[k].ic_s > bout.end_s;
+        const char *lab = last ? NULL : stride_activity(a, k);
+        size_t cut = (size_t)-1;
+        if (!last && lab != NULL) {
+            if (cur == NULL)
+                cur = lab;
+            else if (strcmp(lab, cur) == 0)
+                cand_n = 0;
+            else if (cand != NULL && cand_n > 0 && strcmp(lab, cand) == 0) {
+                if (++cand_n == ACTIVITY_AGREE)
+                    cut = run_start;
+            } else {
+                cand = lab;
+                cand_n = 1;
+                run_start = k;
+            }
+        }
+        if (cut != (size_t)-1 || last) {
+            const size_t end = cut != (size_t)-1 ? cut : k;
+            bstep__bout_row *b;
+            size_t i, n_len = 0, n_t = 0;
+            double dist = 0.0, tsum = 0.0;
+            if (grow((void **)&a->bouts, &a->cap_bouts, a->n_bouts + 1, sizeof(*a->bouts)))
+                return BSTEP_ENOMEM;
+            b = &a->bouts[a->n_bouts++];
+            *b = bout;
+            b->start_s = first == k0 ? bout.start_s : a->steps[first].ic_s;
+            b->end_s = last ? bout.end_s : a->steps[end - 1].ic_s;
+            b->activity = cur != NULL ? cur : bout.activity;
+            b->steps = 2u * (uint64_t)(end - first);
+            for (i = first; i < end; i++) {
+                if (isfinite(a->steps[i].stride_length_m)) {
+                    dist += a->steps[i].stride_length_m;
+                    n_len++;
+                }
+                if (i > first && isfinite(a->steps[i].stride_time_s)) {
+                    tsum += a->steps[i].stride_time_s;
+                    n_t++;
+                }
+            }
+            b->distance_m = n_len ? dist : (double)NAN;
+            b->cadence_spm = n_t ? 120.0 * (double)n_t / tsum : bout.cadence_spm;
+            if (last)
+                break;
+            first = cut;
+            cur = cand;
+            cand = NULL;
+            cand_n = 0;
+        }
+    }
+    return BSTEP_OK;
+}
+
 static double rel_s(const bstep__analysis *a, bstep_time_us t)
 {
     return (double)(t - a->t0_us) * 1e-6;
@@ -198,6 +291,8 @@ int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bste
             b->direction_confidence = (double)e->confidence;
             b->step_regularity = (double)e->step_regularity;
             b->stride_regularity = (double)e->stride_regularity;
+            if (spc == 2)
+                return split_by_activity(a);
         }
         break;
     case BSTEP_EVENT_INITIAL_CONTACT: {
