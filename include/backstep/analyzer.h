@@ -281,6 +281,7 @@ typedef struct {
     float up[3];      /* sum of the up direction, sensor frame */
     float f2, f3;     /* pocket: sums of the flexion rate^2, ^3 (front axis known) */
     float jerk_max;   /* largest vertical jerk, m/s^3 */
+    float vmin;       /* lowest vertical acceleration, m/s^2 (a flight phase: running) */
     uint32_t n;
 } bstep__trunk_win;
 
@@ -359,7 +360,9 @@ typedef struct {
     /* autocorrelation at 20 Hz (3-axis world linear acceleration) */
     float ac_bin[3];
     int ac_bin_n;
-    float ac_ring[2 * BSTEP__TRUNK_LAGS][3]; /* each value twice: lags index linearly */
+    float ac_ring[3][2 * BSTEP__TRUNK_LAGS]; /* per axis, each value twice: lags index linearly */
+    float ac_part[BSTEP__TRUNK_LAGS];        /* float partial sums, folded into ac_sum each 1 s */
+    int ac_part_n;
     uint32_t ac_count;
     double ac_sum[BSTEP__TRUNK_LAGS];
     double ac_commit[BSTEP__TRUNK_LAGS];

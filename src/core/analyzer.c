@@ -28,7 +28,7 @@ const bstep_analyzer_settings bstep_analyzer_default_settings = {
             .gain = 0.5f,
             .startup_gain = 10.0f,
             .startup_s = 3.0f,
-            .accel_rejection_deg = 10.0f,
+            .accel_rejection_deg = 0.0f,
             .rejection_timeout_s = 5.0f,
             .max_dt_s = 0.25f,
         },

@@ -73,6 +73,9 @@
  * simulator's backward value (same cadence, shorter steps, Laufer 2005). */
 #define WALK_RATIO_FW 0.0064f
 #define WALK_RATIO_BW 0.0045f
+/* A step whose vertical acceleration falls below -0.6 g has a flight phase (running); walking
+ * stays above about -0.3 g in single support (real lower-back profiles: -0.1..-0.25 g). */
+#define RUN_FLIGHT_MPS2 (0.6f * G)
 
 int bstep__trunk_settings_valid(const bstep_analyzer_settings *c)
 {
@@ -181,6 +184,7 @@ static void win_clear(bstep__trunk_win *w)
     memset(w, 0, sizeof(*w));
     w->hmax = -1e30f;
     w->hmin = 1e30f;
+    w->vmin = 0.0f;
 }
 
 /* Forget the engine's bout accumulators (the driver's bout ended or data restarted). */
@@ -205,6 +209,8 @@ static void eb_clear(bstep__trunk_state *t)
     t->ac_bin_n = 0;
     memset(t->ac_bin, 0, sizeof(t->ac_bin));
     memset(t->ac_sum, 0, sizeof(t->ac_sum));
+    memset(t->ac_part, 0, sizeof(t->ac_part));
+    t->ac_part_n = 0;
     memset(t->ac_commit, 0, sizeof(t->ac_commit));
     t->ac_commit_count = 0;
     t->nsteps_hist = 0;
@@ -440,6 +446,12 @@ static int front_horizontal(const bstep__trunk_state *t, const float u[3], float
     return bstep__norm3(f) > 0.3f; /* a front axis within 17 deg of vertical is unusable */
 }
 
+/* A stride with a flight phase (running), see RUN_FLIGHT_MPS2. */
+static int is_running(const bstep__trunk_win *w1, const bstep__trunk_win *w2)
+{
+    return w1->vmin < -RUN_FLIGHT_MPS2 && (w2 == NULL || w2->vmin < -RUN_FLIGHT_MPS2);
+}
+
 /* Direction score of a stride (two step windows, or one): +1 clearly forward, -1 clearly
  * backward. Needs the front axis. */
 static float direction_score(const bstep__trunk_state *t, const bstep__trunk_win *w1,
@@ -466,10 +478,14 @@ static float direction_score(const bstep__trunk_state *t, const bstep__trunk_win
     }
     {
         const float nm = sqrtf(bstep__dot3(m, m));
+        /* Running (a flight phase: the pelvis falls freely, its vertical acceleration reaches
+         * about -1 g) is a spring-mass bounce: kinetic and potential energy in phase, the
+         * opposite of the pendulum (algorithms.md section 7), so the sign flips. */
+        const int running = is_running(w1, w2);
         if (!front_horizontal(t, u, f) || !(nm > 0.0f))
             return 0.0f;
         /* sum a_front v_z < 0 walking forward */
-        return -bstep__dot3(f, m) / nm;
+        return (running ? 1.0f : -1.0f) * bstep__dot3(f, m) / nm;
     }
 }
 
@@ -617,7 +633,11 @@ static void on_contact(bstep_analyzer *a, double tc, int64_t k_now, bstep_time_u
         t->eb_step_sum += (double)st;
         t->eb_step_n++;
         t->ac_commit_count = t->ac_count;
-        memcpy(t->ac_commit, t->ac_sum, sizeof(t->ac_sum));
+        {
+            int m;
+            for (m = 0; m < BSTEP__TRUNK_LAGS; m++)
+                t->ac_commit[m] = t->ac_sum[m] + (double)t->ac_part[m];
+        }
     }
 
     if (consecutive && t->nwin >= 1) {
@@ -631,11 +651,15 @@ static void on_contact(bstep_analyzer *a, double tc, int64_t k_now, bstep_time_u
                 t->eb_up[i] += up[i];
         /* calibration data (auto front axis) */
         if (!t->front_known) {
+            /* per stride (two steps), where the lateral sway of the two steps cancels; a
+             * running stride counts with the opposite sign (see direction_score) */
+            const float sg = is_running(w1, w2) ? -1.0f : 1.0f;
             float mu[3];
-            memcpy(mu, w1->m, sizeof(mu));
-            for (i = 0; i < 3; i++)
-                t->eb_m[i] += w1->m[i];
-            if (bstep__norm3(mu) > 0.0f) {
+            for (i = 0; i < 3; i++) {
+                mu[i] = sg * (w1->m[i] + (w2 ? w2->m[i] : 0.0f));
+                t->eb_m[i] += sg * w1->m[i];
+            }
+            if (w2 != NULL && bstep__norm3(mu) > 0.0f) {
                 for (i = 0; i < 3; i++)
                     t->eb_unit[i] += mu[i];
                 t->eb_unit_n++;
@@ -817,13 +841,22 @@ static void autocorr_point(bstep__trunk_state *t, const float lin[3])
         }
         t->ac_bin_n = 0;
         {
-            /* newest first: ring[pos + m] is the value m bins back */
+            /* newest first: ring[axis][pos + m] is the value m bins back; float partial sums
+             * (vectorisable) folded into the double totals once a second */
             const uint32_t pos = (BSTEP__TRUNK_LAGS - 1u) - c % BSTEP__TRUNK_LAGS;
-            const float(*y)[3] = (const float(*)[3])t->ac_ring[pos];
-            memcpy(t->ac_ring[pos], x, sizeof(x));
-            memcpy(t->ac_ring[pos + BSTEP__TRUNK_LAGS], x, sizeof(x));
+            const float *y0 = t->ac_ring[0] + pos, *y1 = t->ac_ring[1] + pos,
+                        *y2 = t->ac_ring[2] + pos;
+            for (i = 0; i < 3; i++)
+                t->ac_ring[i][pos] = t->ac_ring[i][pos + BSTEP__TRUNK_LAGS] = x[i];
             for (m = 0; m < (int)lags; m++)
-                t->ac_sum[m] += (double)(x[0] * y[m][0] + x[1] * y[m][1] + x[2] * y[m][2]);
+                t->ac_part[m] += x[0] * y0[m] + x[1] * y1[m] + x[2] * y2[m];
+            if (++t->ac_part_n >= 20) {
+                for (m = 0; m < BSTEP__TRUNK_LAGS; m++) {
+                    t->ac_sum[m] += (double)t->ac_part[m];
+                    t->ac_part[m] = 0.0f;
+                }
+                t->ac_part_n = 0;
+            }
         }
         t->ac_count = c + 1u;
     }
@@ -866,6 +899,8 @@ static void grid_point(bstep_analyzer *a, int64_t k, const float *rec, int has_g
         }
         if (jerk > w->jerk_max && w->n > 0)
             w->jerk_max = jerk;
+        if (t->t_prev < w->vmin) /* lightly smoothed (impact ringing is not a flight phase) */
+            w->vmin = t->t_prev;
         if (t->pocket && has_gyro && t->front_known) {
             float r[3], f[3], wf;
             if (front_horizontal(t, up, f)) {
@@ -935,8 +970,8 @@ static void bin_flush(bstep_analyzer *a, int64_t k_next, int has_gyro, bstep_tim
         rec[BSTEP__REC_UP + i] = t->bin_up[i] * inv;
         rec[BSTEP__REC_W + i] = t->bin_w[i] * inv;
     }
-    rec[BSTEP__REC_AMAX] = t->bin_amax;
-    rec[BSTEP__REC_AMIN] = t->bin_amin;
+    rec[BSTEP__REC_AMAX] = sqrtf(t->bin_amax);
+    rec[BSTEP__REC_AMIN] = sqrtf(t->bin_amin);
     grid_point(a, t->grid_k, rec, has_gyro, now_us);
     /* Empty bins inside a short hole: bridged linearly towards the next sample's bin, which is
      * approximated by this one (holes are at most the gap limit, 0.25 s). */
@@ -968,7 +1003,7 @@ void bstep__trunk_update(bstep_analyzer *a, const bstep_imu_sample *s)
     av = bstep__dot3(s->accel_mps2, up);
     for (i = 0; i < 3; i++)
         hs[i] = s->accel_mps2[i] - av * up[i];
-    an = sqrtf(bstep__dot3(s->accel_mps2, s->accel_mps2));
+    an = bstep__dot3(s->accel_mps2, s->accel_mps2); /* |a|^2: the root is taken per bin */
     /* Bin index of this sample on the 100 Hz grid (bins centred on multiples of the period). */
     k = (s->t_us + GRID_PERIOD_US / 2) / GRID_PERIOD_US;
     if (s->t_us + GRID_PERIOD_US / 2 < 0)

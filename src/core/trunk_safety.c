@@ -43,6 +43,11 @@
 #define REGF  0.2f
 #define RECOV 0.6f
 
+static inline float maxf(float a, float b)
+{
+    return a > b ? a : b;
+}
+
 static float angle_deg(const float a[3], const float b[3])
 {
     float c = bstep__dot3(a, b);
@@ -112,7 +117,7 @@ static float activity_dev(bstep__trunk_state *t, const float *r)
     float dev;
     if (!(t->amag_ref > 0.0f))
         t->amag_ref = mid;
-    dev = fmaxf(fabsf(r[BSTEP__REC_AMAX] - t->amag_ref), fabsf(r[BSTEP__REC_AMIN] - t->amag_ref));
+    dev = maxf(fabsf(r[BSTEP__REC_AMAX] - t->amag_ref), fabsf(r[BSTEP__REC_AMIN] - t->amag_ref));
     t->amag_ref += (mid - t->amag_ref) * BSTEP__TRUNK_DT_S;
     return dev;
 }
