@@ -277,7 +277,8 @@ typedef struct {
 /** A coaching cue given during the session (coach engineer's cues). */
 typedef struct {
     double t_s;
-    char kind[32]; /**< "toes-first", "stand-tall", "even-strides", "slow-down", "stumble" */
+    char kind[32]; /**< bstep_cue_name(): "toes_first", "stand_tall", "even_strides", "slow_down",
+                      "stumble", "fall" */
     char message[160];
 } bstep_store_cue;
 

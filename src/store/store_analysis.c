@@ -84,7 +84,8 @@ int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_par
     p->bouts = calloc(a->n_bouts + 1, sizeof(*p->bouts));
     p->steps = calloc(a->n_steps + 1, sizeof(*p->steps));
     p->events = calloc(a->n_events + 1, sizeof(*p->events));
-    if (p->bouts == NULL || p->steps == NULL || p->events == NULL) {
+    p->cues = calloc(a->n_cues + 1, sizeof(*p->cues));
+    if (p->bouts == NULL || p->steps == NULL || p->events == NULL || p->cues == NULL) {
         bstep__stored_parts_free(p);
         return BSTEP_ENOMEM;
     }
@@ -136,6 +137,14 @@ int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_par
     p->parts.n_steps = a->n_steps;
     p->parts.events = p->events;
     p->parts.n_events = a->n_events;
+    for (i = 0; i < a->n_cues; i++) { /* the cue's stable name and what was said */
+        p->cues[i].t_s = a->cues[i].t_s;
+        snprintf(p->cues[i].kind, sizeof(p->cues[i].kind), "%s", bstep_cue_name(a->cues[i].type));
+        snprintf(p->cues[i].message, sizeof(p->cues[i].message), "%s",
+                 bstep_cue_text(a->cues[i].type));
+    }
+    p->parts.cues = p->cues;
+    p->parts.n_cues = a->n_cues;
     return BSTEP_OK;
 }
 
@@ -144,6 +153,7 @@ void bstep__stored_parts_free(bstep__stored_parts *p)
     free(p->bouts);
     free(p->steps);
     free(p->events);
+    free(p->cues);
     memset(p, 0, sizeof(*p));
 }
 

@@ -12,6 +12,7 @@ typedef struct {
     bstep_store_bout *bouts;
     bstep_store_step *steps;
     bstep_store_event *events;
+    bstep_store_cue *cues;           /* the real-time cues the coach's engine gave */
     bstep_store_session_parts parts; /* points into the arrays above */
 } bstep__stored_parts;
 
@@ -23,7 +24,7 @@ typedef struct {
  * start_source are the caller's; everything the analysis knows is copied).
  */
 void bstep__store_session_from_analysis(const bstep__analysis *a, bstep_store_session *s);
-/** The bouts, steps and events of an analysis. Returns BSTEP_OK or BSTEP_ENOMEM. */
+/** The bouts, steps, events and cues of an analysis. Returns BSTEP_OK or BSTEP_ENOMEM. */
 int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_parts *p);
 void bstep__stored_parts_free(bstep__stored_parts *p);
 

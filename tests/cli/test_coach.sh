@@ -160,6 +160,9 @@ contains "Saturday: toes first not met" "$TMP/sat.txt" "toe_first    NOT MET"
 contains "Saturday: advice toes first" "$TMP/sat.txt" "Land on your toes first"
 contains "Saturday: cue toes first" "$TMP/sat.txt" "x \"Toes first\""
 contains "Saturday: level 2 held" "$TMP/sat.txt" "Stay at level 2"
+sat_id=$(grep -o "stored as session [0-9]*" "$TMP/sat.txt" | grep -o "[0-9]*$")
+n_cues=$(python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute(\"select count(*) from cues where session_id=? and kind='toes_first'\", (int(sys.argv[2]),)).fetchone()[0])" "$BACKSTEP_DB" "$sat_id" 2>&1)
+case "$n_cues" in [1-9]*) ok "Saturday's toes-first cues stored with the session ($n_cues)" ;; *) bad "stored cues: $n_cues" ;; esac
 # Sunday: a stumble, told in the check-in: back to level 1.
 session sun 2026-01-11 "stand 3s;walk forward 8 strides speed=1.1;turn 180;walk backward 9min speed=0.8 strike=toe;stand 3s" 35 --stumbled yes --pain 2
 contains "Sunday: moved back" "$TMP/sun.txt" "Move back: level 2 -> 1"
