@@ -21,7 +21,8 @@
  * walking safely, and anything about health is referred to a health professional.
  *
  * Days: int32 day numbers, days since 1970-01-01 in the walker's local calendar
- * (bstep_day_from_civil / bstep_day_to_civil). Added in 0.1.
+ * (bstep_day_from_civil / bstep_day_to_civil). Bytes per plan in progress: sizeof(bstep_coach),
+ * under 1 kB (968 on x86-64). Added in 0.1.
  */
 #ifndef BACKSTEP_COACH_H
 #define BACKSTEP_COACH_H

@@ -362,6 +362,7 @@ BSTEP_TEST(settings_checked)
     BSTEP_ASSERT(strcmp(bstep_cue_text(BSTEP_CUE_EVEN_STRIDES), "Even strides.") == 0);
     BSTEP_ASSERT(strcmp(bstep_cue_text(BSTEP_CUE_SLOW_DOWN), "Slow down.") == 0);
     BSTEP_ASSERT(bstep_cue_is_safety(BSTEP_CUE_FALL) && !bstep_cue_is_safety(BSTEP_CUE_SLOW_DOWN));
+    BSTEP_ASSERT_LE(sizeof(bstep_cues), 1024); /* the header's promise: under 1 kB */
 }
 
 /* ---- simulated sessions: simulator -> foot analyzer -> cue engine -------------------------- */
