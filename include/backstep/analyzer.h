@@ -343,6 +343,7 @@ typedef struct {
     int front_known;
     int front_calibrated; /* learned from a bout (auto) */
     int pocket;
+    int saw_gyro; /* a gyroscope sample has been seen */
     /* the engine's bout (from the first step to the driver's bout end) */
     int eb_open;
     int eb_steps;
@@ -462,7 +463,8 @@ BSTEP_API bstep_analyzer_states bstep_analyzer_get_states(const bstep_analyzer *
 /**
  * @brief What this instance's engine measures: BSTEP_MEASURE_* bits of backstep/summary.h
  * (direction, strike, stride length, stumbles, falls, look-backs, posture). A report uses it to
- * tell "0 stumbles" from "stumbles not measured by this sensor".
+ * tell "0 stumbles" from "stumbles not measured by this sensor". Look-backs need a gyroscope:
+ * the bit is set once gyroscope samples have been seen, so ask again at the end of the data.
  */
 BSTEP_API unsigned bstep_analyzer_measures(const bstep_analyzer *a);
 

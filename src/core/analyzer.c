@@ -332,7 +332,10 @@ unsigned bstep_analyzer_measures(const bstep_analyzer *a)
     if (is_foot(a))
         return BSTEP_MEASURE_DIRECTION | BSTEP_MEASURE_STRIKE | BSTEP_MEASURE_STRIDE_LENGTH;
     m = BSTEP_MEASURE_DIRECTION | BSTEP_MEASURE_STRIDE_LENGTH | BSTEP_MEASURE_STUMBLES |
-        BSTEP_MEASURE_FALLS | BSTEP_MEASURE_LOOK_BACKS;
+        BSTEP_MEASURE_FALLS;
+    /* look-backs need the yaw rate: known once gyroscope samples have been seen */
+    if (a->eng.trunk.saw_gyro)
+        m |= BSTEP_MEASURE_LOOK_BACKS;
     if (a->cfg.placement == BSTEP_PLACEMENT_LOWER_BACK)
         m |= BSTEP_MEASURE_POSTURE;
     return m;

@@ -1,6 +1,6 @@
 /*
  * Trunk engine of the streaming analyzer: lower back, waist and trouser pocket, gyroscope
- * optional. Methods, references and limits: docs/algorithms.md sections 3-9.
+ * optional. Methods, references and limits: docs/algorithms.md sections 3-4.
  *
  * Input. The orientation filter (ahrs.c; gravity-only without a gyroscope) gives the up
  * direction in the sensor frame, so any mounting works: vertical acceleration = a.up - g, the
@@ -649,6 +649,16 @@ static void on_contact(bstep_analyzer *a, double tc, int64_t k_now, bstep_time_u
         if (nup > 0.0f)
             for (i = 0; i < 3; i++)
                 t->eb_up[i] += up[i];
+        /* no quiet stance before walking: the first 8 steps' walking posture is the upright
+         * reference (lower back) */
+        if (!t->pocket && !t->have_up_ref && t->eb_steps >= 8) {
+            float u[3];
+            memcpy(u, t->eb_up, sizeof(u));
+            if (bstep__norm3(u) > 0.0f) {
+                memcpy(t->up_ref, u, sizeof(u));
+                t->have_up_ref = 1;
+            }
+        }
         /* calibration data (auto front axis) */
         if (!t->front_known) {
             /* per stride (two steps), where the lateral sway of the two steps cancels; a
@@ -1000,6 +1010,7 @@ void bstep__trunk_update(bstep_analyzer *a, const bstep_imu_sample *s)
     int i;
     bstep_ahrs_update(&t->ahrs, s);
     bstep_ahrs_get_up_sensor(&t->ahrs, up);
+    t->saw_gyro |= has_gyro;
     av = bstep__dot3(s->accel_mps2, up);
     for (i = 0; i < 3; i++)
         hs[i] = s->accel_mps2[i] - av * up[i];
@@ -1162,14 +1173,5 @@ void bstep__trunk_bout_end(bstep_analyzer *a, bstep_event *e)
             e->stride_regularity = (float)best2;
     }
     bstep__trunk_safety_bout_end(a, e->emitted_t_us);
-    /* lower back, no stance before walking: the first bout's walking posture is the reference */
-    if (!t->pocket && !t->have_up_ref && t->eb_steps >= 8) {
-        float u[3];
-        memcpy(u, t->eb_up, sizeof(u));
-        if (bstep__norm3(u) > 0.0f) {
-            memcpy(t->up_ref, u, sizeof(u));
-            t->have_up_ref = 1;
-        }
-    }
     eb_clear(t);
 }

@@ -1,11 +1,11 @@
 /*
  * Trunk engine, second half: posture (upright calibration, POSTURE events), look-back / twist,
- * stumble and fall. Methods, thresholds and references: docs/algorithms.md sections 10-12.
+ * stumble and fall. Methods, thresholds and references: docs/algorithms.md section 5.
  *
  * Upright reference: the mean up direction of the last quiet stance of at least 2 s (|a| within
  * 0.05 g of its 1 s mean, rotation under 10 deg/s) before the first bout, if it is within 30 deg of
  * the walking posture (a phone lying on a table is not a stance); otherwise the mean walking
- * posture of the first bout of 8 steps or more.
+ * posture of the first 8 steps.
  *
  * Look-back: the heading (yaw rate about the vertical, integrated) leaves the walking heading
  * (the heading low-passed over 5 s) by more than look_back_deg and returns to within a third of

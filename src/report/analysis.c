@@ -590,6 +590,7 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
     }
     a->age_y = opt->age_y > 0.0 ? opt->age_y : (double)NAN;
     a->sex = opt->sex;
+    bstep_summary_set_measured(&sum, bstep_analyzer_measures(an)); /* what the data allowed */
     bstep_summary_get(&sum, &a->summary);
     if (!a->quality.has_gyro) /* trunk twists are seen by the gyroscope only */
         a->summary.measured &= ~BSTEP_MEASURE_LOOK_BACKS;
