@@ -197,6 +197,7 @@ typedef struct {
     float b1[BSTEP__TRUNK_MAX_SMOOTH], b2[BSTEP__TRUNK_MAX_SMOOTH];
     float s1, s2;
     int n;
+    int pos; /* next slot */
 } bstep__mavg2;
 
 /* One bin of the foot's look-back history (src/core/foot.c); internal. */
@@ -299,6 +300,7 @@ typedef struct {
     bstep__mavg2 smooth;
     float det[BSTEP__TRUNK_MAX_DETREND];
     float det_sum;
+    int det_pos;
     bstep__mavg2 timing;
     float t_prev;
     float tslope[BSTEP__TIMING_RING];

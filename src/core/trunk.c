@@ -133,20 +133,22 @@ static void mavg2_clear(bstep__mavg2 *m)
     memset(m->b1, 0, sizeof(m->b1));
     memset(m->b2, 0, sizeof(m->b2));
     m->s1 = m->s2 = 0.0f;
+    m->pos = 0;
 }
 
-/* Push x (the count-th value since the last clear); returns the output of the second average.
- * The running sums are recomputed once per window so round-off cannot build up. */
-static float mavg2_push(bstep__mavg2 *m, uint32_t count, float x)
+/* Push x; returns the output of the second average. The running sums are recomputed once per
+ * window so round-off cannot build up. (A position counter, not a modulo: no division per
+ * sample.) */
+static float mavg2_push(bstep__mavg2 *m, float x)
 {
-    const uint32_t i = count % (uint32_t)m->n;
+    const int i = m->pos;
     float m1;
     m->s1 += x - m->b1[i];
     m->b1[i] = x;
     m1 = m->s1 / (float)m->n;
     m->s2 += m1 - m->b2[i];
     m->b2[i] = m1;
-    if (i == (uint32_t)m->n - 1u) {
+    if (i == m->n - 1) {
         int k;
         float s1 = 0.0f, s2 = 0.0f;
         for (k = 0; k < m->n; k++) {
@@ -155,6 +157,9 @@ static float mavg2_push(bstep__mavg2 *m, uint32_t count, float x)
         }
         m->s1 = s1;
         m->s2 = s2;
+        m->pos = 0;
+    } else {
+        m->pos = i + 1;
     }
     return m->s2 / (float)m->n;
 }
@@ -228,6 +233,7 @@ void bstep__trunk_restart(bstep_analyzer *a)
     t->grid_n = 0;
     t->have_prev_rec = 0;
     t->det_sum = 0.0f;
+    t->det_pos = 0;
     t->t_prev = 0.0f;
     mavg2_clear(&t->smooth);
     mavg2_clear(&t->timing);
@@ -315,13 +321,14 @@ void bstep__trunk_reset(bstep_analyzer *a)
 static float trunk_filter(bstep__trunk_state *t, float x)
 {
     const int nd = t->detrend_n;
-    const uint32_t c = t->grid_count, id = c % (uint32_t)nd;
-    const float m2 = mavg2_push(&t->smooth, c, x);
+    const int id = t->det_pos;
+    const float m2 = mavg2_push(&t->smooth, x);
     uint32_t have;
     t->det_sum += m2 - t->det[id];
     t->det[id] = m2;
-    t->grid_count = c + 1u;
-    if (id == (uint32_t)nd - 1u) {
+    t->grid_count++;
+    t->det_pos = id + 1 == nd ? 0 : id + 1;
+    if (id == nd - 1) {
         int k;
         float sd = 0.0f;
         for (k = 0; k < nd; k++)
@@ -336,7 +343,7 @@ static float trunk_filter(bstep__trunk_state *t, float x)
  * slope in rings. */
 static void timing_filter(bstep__trunk_state *t, int64_t k, float x)
 {
-    const float m2 = mavg2_push(&t->timing, t->grid_count - 1u, x); /* count already advanced */
+    const float m2 = mavg2_push(&t->timing, x);
     t->tslope[(uint64_t)k % BSTEP__TIMING_RING] = (m2 - t->t_prev) * (float)BSTEP__TRUNK_RATE_HZ;
     t->tval[(uint64_t)k % BSTEP__TIMING_RING] = m2;
     t->t_prev = m2;
