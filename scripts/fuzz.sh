@@ -9,7 +9,7 @@ secs=${1:-10}
 [ $# -gt 0 ] && shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-fuzz
-targets=${*:-fuzz_csv fuzz_xsens fuzz_sensorlogger fuzz_phyphox fuzz_ingest fuzz_fit fuzz_tcx fuzz_ftms}
+targets=${*:-fuzz_csv fuzz_xsens fuzz_sensorlogger fuzz_phyphox fuzz_ingest fuzz_fit fuzz_tcx fuzz_ftms fuzz_trunk}
 
 CC=clang cmake -S "$root" -B "$build" -G Ninja -DBSTEP_BUILD_FUZZ=ON -DBSTEP_BUILD_TESTS=OFF \
     -DBSTEP_BUILD_CLI=OFF -DBSTEP_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -1011,10 +1011,24 @@ static void bin_flush(bstep_analyzer *a, int64_t k_next, int has_gyro, bstep_tim
 void bstep__trunk_update(bstep_analyzer *a, const bstep_imu_sample *s)
 {
     bstep__trunk_state *t = &a->eng.trunk;
-    const int has_gyro = (s->flags & BSTEP_SAMPLE_HAS_GYRO) != 0;
+    const float a2 = bstep__dot3(s->accel_mps2, s->accel_mps2);
+    const float w2 = bstep__dot3(s->gyro_dps, s->gyro_dps);
+    int has_gyro = (s->flags & BSTEP_SAMPLE_HAS_GYRO) != 0;
+    bstep_imu_sample cp;
     float up[3], av, hs[3], an;
     int64_t k;
     int i;
+    /* Physically impossible values (beyond 1000 g, or 10^5 deg/s) are corrupt data, not motion:
+     * the sample is dropped, or its gyroscope part, so no infinity enters the filters. */
+    if (!(a2 < 1e8f))
+        return;
+    if (has_gyro && !(w2 < 1e10f)) {
+        cp = *s;
+        cp.flags &= ~BSTEP_SAMPLE_HAS_GYRO;
+        cp.gyro_dps[0] = cp.gyro_dps[1] = cp.gyro_dps[2] = 0.0f;
+        s = &cp;
+        has_gyro = 0;
+    }
     bstep_ahrs_update(&t->ahrs, s);
     bstep_ahrs_get_up_sensor(&t->ahrs, up);
     t->saw_gyro |= has_gyro;
