@@ -208,6 +208,7 @@ typedef struct {
     float accdev_mps2;  /* mean | |a| - g | */
     float admax_mps2;   /* largest | |a| - g | */
     float sag_dps;      /* mean w along the swing's first rotation axis (0 outside swings) */
+    float roll_dps;     /* mean w about the toe axis (0 before the toe axis is known) */
     float up[3];        /* world up in the sensor frame (integrated orientation) */
 } bstep__foot_bin;
 
@@ -266,6 +267,9 @@ typedef struct {
     int toe_known;
     float calib_sum[3];
     int calib_n;
+    /* which foot, from the data (placement "foot"): votes of the first forward strides */
+    int side_n, side_left;
+    bstep_foot side;
 } bstep__foot_state;
 
 /* Trunk / pocket engine state (src/core/trunk.c, trunk_safety.c); internal. */

@@ -85,6 +85,7 @@ void bstep__foot_restart(bstep_analyzer *a)
     const float toe[3] = {f->toe_s[0], f->toe_s[1], f->toe_s[2]};
     const float csum[3] = {f->calib_sum[0], f->calib_sum[1], f->calib_sum[2]};
     const int known = f->toe_known, cn = f->calib_n;
+    const bstep_foot side = f->side;
     const float g = f->g_local;
     const uint32_t bin_n = f->bin_n;
     memset(f, 0, sizeof(*f));
@@ -94,6 +95,7 @@ void bstep__foot_restart(bstep_analyzer *a)
     f->calib_n = cn;
     f->g_local = g;
     f->bin_n = bin_n;
+    f->side = side;
 }
 
 void bstep__foot_reset(bstep_analyzer *a)
@@ -429,6 +431,43 @@ static void stride(bstep_analyzer *a, bstep_event *ic, bstep_event *fc, bstep_ti
     fc->strike = angle_class(a, fc->strike_angle_deg);
 }
 
+/* Which foot, when the placement does not say (placement "foot"): after a heel strike the foot
+ * everts (pronates) through the loading response (Perry & Burnfield, Gait Analysis), its lateral
+ * edge rising: a positive roll about the toe axis for a left foot (up x toe points left),
+ * negative for a right one (gaitmap: 29/29 left and 28/30 right strides; sangenis left foot,
+ * forward strides: 62-90 % per file). Backward and sideways strides roll otherwise, so only
+ * forward strides vote (the walker starts with steps forward); SIDE_VOTES of them with
+ * SIDE_AGREE agreeing decide, else the count restarts. */
+#define SIDE_VOTES     8
+#define SIDE_AGREE     7
+#define SIDE_WINDOW_US 150000
+#define SIDE_MIN_DPS   5.0f
+static void vote_side(foot_t *f, bstep_time_us t_ic, bstep_time_us now_us)
+{
+    uint32_t k, n = 0;
+    float sum = 0.0f;
+    for (k = 0; k < f->count; k++) {
+        const bstep__foot_bin *b = bin_at(f, k);
+        if (b->t_us < t_ic)
+            break;
+        if (b->t_us <= t_ic + SIDE_WINDOW_US && b->t_us <= now_us) {
+            sum += b->roll_dps;
+            n++;
+        }
+    }
+    if (n == 0 || fabsf(sum / (float)n) < SIDE_MIN_DPS)
+        return;
+    f->side_n++;
+    f->side_left += sum > 0.0f;
+    if (f->side_n < SIDE_VOTES)
+        return;
+    if (f->side_left >= SIDE_AGREE)
+        f->side = BSTEP_FOOT_LEFT;
+    else if (f->side_n - f->side_left >= SIDE_AGREE)
+        f->side = BSTEP_FOOT_RIGHT;
+    f->side_n = f->side_left = 0;
+}
+
 /* A real stride ended at the stance starting now: emit its final and initial contacts. */
 static void end_stride(bstep_analyzer *a, bstep_time_us now_us)
 {
@@ -442,13 +481,16 @@ static void end_stride(bstep_analyzer *a, bstep_time_us now_us)
         lo = f->fc_t_us + (f->still_start_us - f->fc_t_us) / 2;
     ic_t = soft_landing(f, lo, now_us) ? f->still_start_us : find_ic(a, lo, now_us);
     ic = bstep__make_event(BSTEP_EVENT_INITIAL_CONTACT, ic_t, now_us);
-    ic.foot = a->cfg.placement == BSTEP_PLACEMENT_FOOT_LEFT    ? BSTEP_FOOT_LEFT
-              : a->cfg.placement == BSTEP_PLACEMENT_FOOT_RIGHT ? BSTEP_FOOT_RIGHT
-                                                               : BSTEP_FOOT_UNKNOWN;
-    fc.foot = ic.foot;
     if (f->have_ic && (float)(ic_t - f->last_ic_us) * 1e-6f <= a->cfg.max_bout_pause_s)
         ic.stride_time_s = (float)(ic_t - f->last_ic_us) * 1e-6f;
     stride(a, &ic, &fc, now_us);
+    if (a->cfg.placement == BSTEP_PLACEMENT_FOOT && f->side == BSTEP_FOOT_UNKNOWN &&
+        ic.direction == BSTEP_DIRECTION_FORWARD)
+        vote_side(f, ic_t, now_us);
+    ic.foot = a->cfg.placement == BSTEP_PLACEMENT_FOOT_LEFT    ? BSTEP_FOOT_LEFT
+              : a->cfg.placement == BSTEP_PLACEMENT_FOOT_RIGHT ? BSTEP_FOOT_RIGHT
+                                                               : f->side;
+    fc.foot = ic.foot;
     f->last_ic_us = ic_t;
     f->have_ic = 1;
     bstep__bout_event(a, &fc);
@@ -577,6 +619,7 @@ static void bin_done(bstep_analyzer *a, const float w[3])
     b->accdev_mps2 = f->cur_ad / (float)f->cur_n;
     b->admax_mps2 = f->cur_admax;
     b->sag_dps = (f->have_swing && !f->in_stance) ? dot3(w, f->axis0) : 0.0f;
+    b->roll_dps = f->toe_known ? dot3(w, f->toe_s) : 0.0f;
     memcpy(b->up, f->cur_up, sizeof(b->up));
     f->head = (f->head + 1u) % BSTEP__FOOT_RING;
     if (f->count < BSTEP__FOOT_RING)

@@ -897,6 +897,10 @@ static void plan_step(bstep_sim *g, const bstep_sim_segment *S, int closing, int
         s->ic_roll_deg = -6.0;
     else if (!closing && S->direction == BSTEP_DIRECTION_SIDEWAYS_RIGHT)
         s->ic_roll_deg = 6.0;
+    else if (!closing && S->direction == BSTEP_DIRECTION_FORWARD && strike == BSTEP_STRIKE_HEEL)
+        /* a heel-first forward landing is slightly supinated (lateral edge down) and everts to
+         * flat through the loading response (Perry & Burnfield, Gait Analysis); left = +y */
+        s->ic_roll_deg = f == 0 ? -4.0 : 4.0;
     s->strike = strike;
     T_load = (bw ? 0.06 : 0.08) * T_stride;
     if (run)
