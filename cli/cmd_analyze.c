@@ -73,7 +73,7 @@ static void help(void)
         "                     the energy estimate when --mass-kg is not given\n"
         "  --start TIME       when the session started: YYYY-MM-DD[THH:MM[:SS]][Z] or @EPOCH_S\n"
         "                     (default: the recording's own clock when it is absolute, else the\n"
-        "                     file's modification time minus the duration)\n"
+        "                     file's modification time minus the duration); applies to every FILE\n"
         "  --progress         show progress on standard error (default: when it is a terminal)\n"
         "  --help             this text\n\n"
         "Each session is stored in the history (backstep history, backstep report) unless\n"

@@ -330,6 +330,11 @@ void bstep__progress_trends(const bstep_store_session *s, size_t n, const bstep_
         bstep__progress_periods(s, n, NULL, 0, BSTEP__PERIOD_WEEK, INT64_MIN, INT64_MAX, &weeks,
                                 &nw) == BSTEP_OK &&
         nw > 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        /* the week still in progress is not a week's total yet: left out */
+        if (nw > 1 && weeks[nw - 1].end_us > (int64_t)ts.tv_sec * 1000000)
+            nw--;
         x = calloc(nw, sizeof(double));
         y = calloc(nw, sizeof(double));
         if (x != NULL && y != NULL) {

@@ -31,7 +31,8 @@ typedef struct {
 
 /** The metrics whose trend is reported, in this order. */
 enum {
-    BSTEP__TREND_BACKWARD_MIN = 0, /* backward minutes per week (weekly totals) */
+    BSTEP__TREND_BACKWARD_MIN = 0, /* backward minutes per week (weekly totals; the week in
+                                      progress, not over yet, is left out) */
     BSTEP__TREND_SPEED,            /* session walking speed, m/s */
     BSTEP__TREND_CADENCE,          /* steps/min */
     BSTEP__TREND_TOE_FIRST,        /* share of backward strides landing toes first, % */

@@ -149,6 +149,32 @@ BSTEP_TEST(trend_needs_a_slope_beyond_two_standard_errors)
     BSTEP_ASSERT_EQ(t[BSTEP__TREND_SPEED].verdict, 0);
 }
 
+/* The week in progress is not a week's total yet: a short session today does not read as a drop. */
+BSTEP_TEST(current_week_is_left_out_of_the_weekly_trend)
+{
+    bstep_store_session s[6];
+    bstep__trend t[BSTEP__N_TRENDS];
+    struct timespec ts;
+    int64_t now_us, monday_us;
+    struct tm tm;
+    time_t tt;
+    int i;
+    set_tz("UTC");
+    clock_gettime(CLOCK_REALTIME, &ts);
+    now_us = (int64_t)ts.tv_sec * 1000000;
+    tt = (time_t)ts.tv_sec;
+    gmtime_r(&tt, &tm);
+    monday_us = now_us - (int64_t)((tm.tm_wday + 6) % 7) * 86400000000LL -
+                ((int64_t)tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec) * 1000000;
+    for (i = 0; i < 5; i++) /* 30 min in each of the five weeks before this one, 10:00 Tuesday */
+        s[i] = session_at(monday_us - (int64_t)(5 - i) * 604800000000LL + 122400000000LL, 0.6,
+                          1800.0 + (i % 2 ? 30.0 : -30.0));
+    s[5] = session_at(monday_us + 1000000, 0.6, 60.0); /* one minute so far this week */
+    bstep__progress_trends(s, 6, NULL, 0, t);
+    BSTEP_ASSERT_EQ(t[BSTEP__TREND_BACKWARD_MIN].n, 5);
+    BSTEP_ASSERT_EQ(t[BSTEP__TREND_BACKWARD_MIN].verdict, 0);
+}
+
 static char *render(int bars, const double *y, size_t n)
 {
     static char buf[65536];
@@ -218,4 +244,5 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(iso_weeks_across_the_year_end),
                 BSTEP_TEST_ENTRY(weeks_follow_local_time_and_dst),
                 BSTEP_TEST_ENTRY(empty_periods_are_kept_and_checkins_counted),
                 BSTEP_TEST_ENTRY(trend_needs_a_slope_beyond_two_standard_errors),
+                BSTEP_TEST_ENTRY(current_week_is_left_out_of_the_weekly_trend),
                 BSTEP_TEST_ENTRY(svg_gaps_escaping_and_ticks))
