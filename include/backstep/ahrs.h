@@ -41,6 +41,7 @@ typedef struct {
     int accel_ignored;
     float err_sin, err_cos; /* last accelerometer error: |a_hat x v_hat| and a_hat . v_hat */
     float reject_cos;       /* cos(accel_rejection_deg) */
+    float up[3];            /* world up in the sensor frame for the current q (cached) */
 } bstep_ahrs;
 
 /** Internal states (observability, Fusion style). */

@@ -84,6 +84,14 @@ void bstep_ahrs_reset(bstep_ahrs *a)
     a->q[0] = 1.0f;
     a->reject_cos = cosf(cfg.accel_rejection_deg * DEG2RAD);
     a->err_cos = 1.0f;
+    up_in_sensor(a->q, a->up);
+}
+
+/* The quaternion changed: refresh the cached up direction (used by the next update and by
+ * bstep_ahrs_get_up_sensor, so it is computed once per sample). */
+static void q_changed(bstep_ahrs *a)
+{
+    up_in_sensor(a->q, a->up);
 }
 
 void bstep_ahrs_update(bstep_ahrs *a, const bstep_imu_sample *s)
@@ -95,6 +103,7 @@ void bstep_ahrs_update(bstep_ahrs *a, const bstep_imu_sample *s)
         return;
     if (!a->initialised) {
         bstep__quat_from_up(s->accel_mps2, a->q);
+        q_changed(a);
         a->initialised = 1;
         a->have_time = 1;
         a->last_t_us = s->t_us;
@@ -108,6 +117,7 @@ void bstep_ahrs_update(bstep_ahrs *a, const bstep_imu_sample *s)
         /* A gap: the orientation cannot be carried across it. */
         bstep_ahrs_reset(a);
         bstep__quat_from_up(s->accel_mps2, a->q);
+        q_changed(a);
         a->initialised = 1;
         a->have_time = 1;
         a->last_t_us = s->t_us;
@@ -119,7 +129,7 @@ void bstep_ahrs_update(bstep_ahrs *a, const bstep_imu_sample *s)
         gain = a->cfg.startup_gain -
                (a->cfg.startup_gain - a->cfg.gain) * (a->elapsed_s / a->cfg.startup_s);
 
-    up_in_sensor(a->q, v);
+    memcpy(v, a->up, sizeof(v));
     e[0] = e[1] = e[2] = 0.0f;
     n = sqrtf(s->accel_mps2[0] * s->accel_mps2[0] + s->accel_mps2[1] * s->accel_mps2[1] +
               s->accel_mps2[2] * s->accel_mps2[2]);
@@ -170,6 +180,7 @@ void bstep_ahrs_update(bstep_ahrs *a, const bstep_imu_sample *s)
     a->q[2] += 0.5f * dt * (q0 * w[1] - q1 * w[2] + q3 * w[0]);
     a->q[3] += 0.5f * dt * (q0 * w[2] + q1 * w[1] - q2 * w[0]);
     bstep__quat_normalize(a->q);
+    q_changed(a);
 }
 
 void bstep_ahrs_get_quaternion(const bstep_ahrs *a, float q_out[4])
@@ -179,7 +190,7 @@ void bstep_ahrs_get_quaternion(const bstep_ahrs *a, float q_out[4])
 
 void bstep_ahrs_get_up_sensor(const bstep_ahrs *a, float up_out[3])
 {
-    up_in_sensor(a->q, up_out);
+    memcpy(up_out, a->up, sizeof(a->up));
 }
 
 void bstep_ahrs_rotate_to_world(const bstep_ahrs *a, const float v[3], float o[3])
