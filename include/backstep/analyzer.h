@@ -274,7 +274,7 @@ typedef struct {
 
 /* Trunk / pocket engine state (src/core/trunk.c, trunk_safety.c); internal. */
 #define BSTEP__TRUNK_VRING 64  /* grid samples of horizontal velocity kept (0.64 s) */
-#define BSTEP__TRUNK_LAGS  61  /* autocorrelation lags at 20 Hz: 0..3 s */
+#define BSTEP__TRUNK_LAGS  64  /* autocorrelation lags at 20 Hz: 0..3.15 s (a multiple of 8) */
 #define BSTEP__TRUNK_UPS   32  /* up-vector history at 10 Hz: 3.2 s */
 #define BSTEP__TRUNK_STEPS 6   /* recent steps kept for rhythm and jerk statistics */
 #define BSTEP__TRUNK_HIST  226 /* step-time histogram bins (0.25..2.5 s, 10 ms) */

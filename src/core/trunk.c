@@ -837,6 +837,20 @@ static void trunk_detect(bstep_analyzer *a, float y, double t_s, int64_t k_now,
 
 /* ---- the grid ---------------------------------------------------------------------------- */
 
+/* acc[m] += x0 y0[m] + x1 y1[m] + x2 y2[m] for m < lags (distinct arrays: vectorisable). */
+static void ac_lags(float *restrict acc, const float *restrict y0, const float *restrict y1,
+                    const float *restrict y2, float x0, float x1, float x2, int lags)
+{
+    int m;
+    if (lags == BSTEP__TRUNK_LAGS) { /* a constant trip count */
+        for (m = 0; m < BSTEP__TRUNK_LAGS; m++)
+            acc[m] += x0 * y0[m] + x1 * y1[m] + x2 * y2[m];
+    } else {
+        for (m = 0; m < lags; m++)
+            acc[m] += x0 * y0[m] + x1 * y1[m] + x2 * y2[m];
+    }
+}
+
 /* Autocorrelation accumulation at 20 Hz (5 grid points per bin) while the engine's bout is
  * open: for every lag m, the sum of a(i) . a(i - m) of the 3-axis acceleration (gravity removed,
  * sensor frame: the sum of the three axes' autocorrelations, orientation-free). */
@@ -860,13 +874,12 @@ static void autocorr_point(bstep__trunk_state *t, const float lin[3])
         {
             /* newest first: ring[axis][pos + m] is the value m bins back; float partial sums
              * (vectorisable) folded into the double totals once a second */
-            const uint32_t pos = (BSTEP__TRUNK_LAGS - 1u) - c % BSTEP__TRUNK_LAGS;
+            const uint32_t pos = (BSTEP__TRUNK_LAGS - 1u) - (c & (BSTEP__TRUNK_LAGS - 1u));
             const float *y0 = t->ac_ring[0] + pos, *y1 = t->ac_ring[1] + pos,
                         *y2 = t->ac_ring[2] + pos;
             for (i = 0; i < 3; i++)
                 t->ac_ring[i][pos] = t->ac_ring[i][pos + BSTEP__TRUNK_LAGS] = x[i];
-            for (m = 0; m < (int)lags; m++)
-                t->ac_part[m] += x[0] * y0[m] + x[1] * y1[m] + x[2] * y2[m];
+            ac_lags(t->ac_part, y0, y1, y2, x[0], x[1], x[2], (int)lags);
             if (++t->ac_part_n >= 20) {
                 for (m = 0; m < BSTEP__TRUNK_LAGS; m++) {
                     t->ac_sum[m] += (double)t->ac_part[m];
