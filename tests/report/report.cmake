@@ -2,7 +2,7 @@
 # tests/artifacts/), and the SVG chart and progress unit tests.
 if(BSTEP_BUILD_CLI)
   add_test(NAME report_html_chromium
-    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_report_html.sh $<TARGET_FILE:backstep_cli>
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_report_html.sh ${BSTEP_CLI_UNDER_TEST}
             $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/report-html-tmp
             ${CMAKE_CURRENT_BINARY_DIR}/artifacts ${PROJECT_SOURCE_DIR})
 endif()

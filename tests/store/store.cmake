@@ -16,12 +16,12 @@ function(bstep_add_store_test name)
   target_link_libraries(${name} PRIVATE backstep_store backstep m)
   target_compile_definitions(${name} PRIVATE _POSIX_C_SOURCE=200809L)
   bstep_warnings(${name})
-  add_test(NAME ${name}_sqlite COMMAND ${name})
+  add_test(NAME ${name}_sqlite COMMAND ${BSTEP_TEST_WRAPPER} $<TARGET_FILE:${name}>)
   set_tests_properties(${name}_sqlite PROPERTIES ENVIRONMENT
     "BSTEP_TEST_BACKEND=sqlite;BSTEP_TEST_TMP=${CMAKE_CURRENT_BINARY_DIR}/tmp;BSTEP_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
   add_test(NAME ${name}_postgresql
-    COMMAND sh -c "set -a; . \"$1/env\"; set +a; exec \"$2\"" sh ${BSTEP_PG_TEST_DIR}
-            $<TARGET_FILE:${name}>)
+    COMMAND sh -c "set -a; . \"$1/env\"; set +a; shift; exec \"$@\"" sh ${BSTEP_PG_TEST_DIR}
+            ${BSTEP_TEST_WRAPPER} $<TARGET_FILE:${name}>)
   set_tests_properties(${name}_postgresql PROPERTIES FIXTURES_REQUIRED pg ENVIRONMENT
     "BSTEP_TEST_BACKEND=postgresql;BSTEP_TEST_TMP=${CMAKE_CURRENT_BINARY_DIR}/tmp;BSTEP_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()

@@ -9,7 +9,7 @@ target_link_libraries(test_server_http PRIVATE backstep_server bstep_httpc)
 # scripts/install-deps); screenshots are kept in the build folder's browser-artifacts/.
 if(BSTEP_BROWSER_TESTS AND BSTEP_BUILD_CLI)
   add_test(NAME browser_pages
-    COMMAND node ${PROJECT_SOURCE_DIR}/tests/browser/browser.mjs $<TARGET_FILE:backstep_cli>
+    COMMAND node ${PROJECT_SOURCE_DIR}/tests/browser/browser.mjs ${BSTEP_CLI_UNDER_TEST}
             $<TARGET_FILE:sl_push> ${CMAKE_BINARY_DIR}/browser-artifacts)
   set_tests_properties(browser_pages PROPERTIES TIMEOUT 240)
 endif()

@@ -6,6 +6,7 @@ target_include_directories(backstep_simulate PRIVATE ${PROJECT_SOURCE_DIR}/cli
 target_link_libraries(backstep_simulate PRIVATE backstep)
 target_compile_definitions(backstep_simulate PRIVATE _POSIX_C_SOURCE=200809L)
 bstep_warnings(backstep_simulate)
+bstep_wrapped(BSTEP_SIM_UNDER_TEST backstep_simulate)
 
 bstep_add_test(test_sim_physics ${CMAKE_CURRENT_LIST_DIR}/test_sim_physics.c)
 bstep_add_test(test_sim_api ${CMAKE_CURRENT_LIST_DIR}/test_sim_api.c)
@@ -19,6 +20,6 @@ target_compile_definitions(test_sim_cli PRIVATE _POSIX_C_SOURCE=200809L)
 if(BSTEP_BUILD_CLI)
   add_test(NAME sim_validate_scenario_set
     COMMAND sh -c "rm -rf \"$1\" && \"$2\" --scenario-set \"$1\" >/dev/null || exit 9; \"$3\" validate \"$1\" >/dev/null; rc=$?; [ $rc -le 1 ]"
-            sh ${CMAKE_CURRENT_BINARY_DIR}/tmp/validate_set $<TARGET_FILE:backstep_simulate>
-            $<TARGET_FILE:backstep_cli>)
+            sh ${CMAKE_CURRENT_BINARY_DIR}/tmp/validate_set ${BSTEP_SIM_UNDER_TEST}
+            ${BSTEP_CLI_UNDER_TEST})
 endif()
