@@ -409,6 +409,7 @@ BSTEP_TEST(tokens_hash_lookup_revoke)
     OPEN(st, url);
     user = make_user(st, "tok");
     BSTEP_ASSERT(user > 0);
+    memset(bin, 0xA5, sizeof(bin));
     for (i = 0; i < 32; i++) {
         h1[i] = (unsigned char)(i * 7 + 1);
         h2[i] = (unsigned char)(255 - i);
