@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store/db.h"
 
@@ -18,6 +19,9 @@ typedef struct {
     bstep__db base;
     sqlite3 *h;
     int busy_ms;
+    int have_id; /* the file's identity at open, to notice it was deleted or replaced */
+    dev_t dev;
+    ino_t ino;
 } sq_db;
 
 typedef struct {
@@ -51,15 +55,63 @@ static bstep__dberr classify(int rc)
     }
 }
 
+/* SQLite's message, said plainly for the faults a user can meet (docs/bad-input.md): which file
+ * operation failed and, when SQLite kept it, the operating system's reason. */
+static void describe(sqlite3 *h, int rc, char *out, size_t cap)
+{
+    const int sys = sqlite3_system_errno(h);
+    const char *msg = sqlite3_errmsg(h), *what = NULL;
+    switch (rc) {
+    case SQLITE_READONLY_DBMOVED:
+        msg = "the database file was moved or deleted while in use: nothing more can be "
+              "stored in it";
+        break;
+    case SQLITE_READONLY:
+    case SQLITE_READONLY_RECOVERY:
+    case SQLITE_READONLY_CANTINIT:
+    case SQLITE_READONLY_CANTLOCK:
+    case SQLITE_READONLY_DIRECTORY:
+        msg = "the database is read-only (no permission to write the file, its -wal and -shm "
+              "files or its folder)";
+        break;
+    case SQLITE_FULL:
+    case SQLITE_IOERR_WRITE:
+    case SQLITE_IOERR_TRUNCATE:
+    case SQLITE_IOERR_SHMSIZE:
+        what = "writing failed: the disk is full or a file-size limit was reached";
+        break;
+    case SQLITE_IOERR_FSYNC:
+    case SQLITE_IOERR_DIR_FSYNC:
+        what = "the data could not be synced to the disk";
+        break;
+    case SQLITE_IOERR_READ:
+    case SQLITE_IOERR_SHORT_READ:
+        what = "reading the file failed";
+        break;
+    default:
+        break;
+    }
+    if (what != NULL && sys != 0)
+        snprintf(out, cap, "%s: %s (%s)", msg, what, strerror(sys));
+    else if (what != NULL)
+        snprintf(out, cap, "%s: %s", msg, what);
+    else if (sys != 0 && ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN))
+        snprintf(out, cap, "%s (%s)", msg, strerror(sys));
+    else
+        snprintf(out, cap, "%s", msg);
+}
+
 static int fail(sq_db *d, int rc)
 {
     bstep__dberr k = classify(rc);
+    char why[300];
     if (k == BSTEP__DBERR_BUSY)
         return bstep__db_fail(&d->base, k,
                               "database busy, retry: %s is being written by another process "
                               "(waited %d ms)",
                               d->base.location, d->busy_ms);
-    return bstep__db_fail(&d->base, k, "%s: %s", d->base.location, sqlite3_errmsg(d->h));
+    describe(d->h, rc, why, sizeof(why));
+    return bstep__db_fail(&d->base, k, "%s: %s", d->base.location, why);
 }
 
 static void sq_close(bstep__db *db)
@@ -80,9 +132,29 @@ static int sq_exec(bstep__db *db, const char *sql)
     return rc == SQLITE_OK ? BSTEP_OK : fail(d, rc);
 }
 
+/* Is the file at the path still the one this connection has open? A database deleted or
+ * replaced while in use would otherwise take every later write into a file nobody can open
+ * again, each reported as stored (SQLite notices this only in rollback-journal mode). */
+static int unmoved(const sq_db *d)
+{
+    struct stat sb;
+    if (!d->have_id)
+        return 1;
+    return stat(d->base.location, &sb) == 0 && sb.st_dev == d->dev && sb.st_ino == d->ino;
+}
+
 static int sq_begin(bstep__db *db)
 {
-    return sq_exec(db, "BEGIN IMMEDIATE");
+    sq_db *d = (sq_db *)db;
+    int rc = sq_exec(db, "BEGIN IMMEDIATE");
+    if (rc == BSTEP_OK && !unmoved(d)) {
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+        return bstep__db_fail(db, BSTEP__DBERR_CONN,
+                              "%s: the database file was moved or deleted while in use: nothing "
+                              "more can be stored in it",
+                              d->base.location);
+    }
+    return rc;
 }
 
 static void st_finalize(bstep__stmt *s)
@@ -242,8 +314,12 @@ int bstep__db_open_sqlite(bstep__db **out, const char *path, int busy_ms, char *
     snprintf(d->base.location, sizeof(d->base.location), "%s", path);
     rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
-        snprintf(err, err_len, "%s: cannot open the database: %s", path,
-                 d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
+        char why[300];
+        if (d->h != NULL)
+            describe(d->h, sqlite3_extended_errcode(d->h), why, sizeof(why));
+        else
+            snprintf(why, sizeof(why), "%s", sqlite3_errstr(rc));
+        snprintf(err, err_len, "%s: cannot open the database: %s", path, why);
         sqlite3_close_v2(d->h);
         free(d);
         return BSTEP_EIO;
@@ -270,11 +346,23 @@ int bstep__db_open_sqlite(bstep__db **out, const char *path, int busy_ms, char *
                      "database busy, retry: %s is being written by another process (waited "
                      "%d ms)",
                      path, busy_ms);
-        else
-            snprintf(err, err_len, "%s: %s", path,
-                     (rc & 0xff) == SQLITE_NOTADB ? "not a database file" : sqlite3_errmsg(d->h));
+        else if ((rc & 0xff) == SQLITE_NOTADB)
+            snprintf(err, err_len, "%s: not a database file", path);
+        else {
+            char why[300];
+            describe(d->h, rc, why, sizeof(why));
+            snprintf(err, err_len, "%s: %s", path, why);
+        }
         sq_close(&d->base);
         return busy ? BSTEP_EBUSY : BSTEP_EDB;
+    }
+    {
+        struct stat sb;
+        if (stat(path, &sb) == 0) {
+            d->have_id = 1;
+            d->dev = sb.st_dev;
+            d->ino = sb.st_ino;
+        }
     }
     *out = &d->base;
     return BSTEP_OK;
