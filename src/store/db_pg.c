@@ -38,6 +38,25 @@ static void no_notice(void *arg, const char *msg)
     (void)msg;
 }
 
+/* libpq's messages span lines ("...\n\tThis probably means..."): one line for the user, without
+ * the trailing newline. */
+static void one_line(char *s)
+{
+    char *w = s, *r;
+    for (r = s; *r; r++) {
+        if (*r == '\n' || *r == '\r' || *r == '\t') {
+            while (r[1] == '\n' || r[1] == '\r' || r[1] == '\t' || r[1] == ' ')
+                r++;
+            *w++ = ' ';
+        } else {
+            *w++ = *r;
+        }
+    }
+    while (w > s && w[-1] == ' ')
+        w--;
+    *w = '\0';
+}
+
 static bstep__dberr classify(PGconn *c, const PGresult *res)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -63,11 +82,8 @@ static int fail(pg_db *d, const PGresult *res)
     bstep__dberr k = classify(d->c, res);
     const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(d->c);
     char clean[800];
-    size_t n;
     snprintf(clean, sizeof(clean), "%s", msg && msg[0] ? msg : PQerrorMessage(d->c));
-    n = strlen(clean);
-    while (n > 0 && (clean[n - 1] == '\n' || clean[n - 1] == ' '))
-        clean[--n] = '\0';
+    one_line(clean);
     if (k == BSTEP__DBERR_BUSY)
         return bstep__db_fail(&d->base, k, "database busy, retry: %s: %s", d->base.location, clean);
     return bstep__db_fail(&d->base, k, "%s: %s", d->base.location, clean);
@@ -80,12 +96,37 @@ static void pg_close(bstep__db *db)
     free(d);
 }
 
+/* A connection lost between transactions (the server restarted, a network outage) is opened
+ * again before the next statement: nothing was in flight, so nothing is repeated or lost. Inside
+ * a transaction a lost connection stays an error (the transaction is gone with it). */
+static int reconnect_if_lost(pg_db *d)
+{
+    PGresult *res;
+    if (PQstatus(d->c) != CONNECTION_BAD || d->base.in_txn)
+        return BSTEP_OK;
+    PQreset(d->c);
+    if (PQstatus(d->c) != CONNECTION_OK) {
+        char msg[600];
+        snprintf(msg, sizeof(msg), "%s", PQerrorMessage(d->c));
+        one_line(msg);
+        return bstep__db_fail(&d->base, BSTEP__DBERR_CONN,
+                              "%s: the connection was lost and cannot be opened again: %s",
+                              d->base.location, msg);
+    }
+    res = PQexec(d->c, "SET client_min_messages = warning");
+    PQclear(res);
+    return BSTEP_OK;
+}
+
 static int pg_exec(bstep__db *db, const char *sql)
 {
     pg_db *d = (pg_db *)db;
-    char *buf = malloc(65536);
+    char *buf;
     PGresult *res;
-    int rc = BSTEP_OK;
+    int rc = reconnect_if_lost(d);
+    if (rc != BSTEP_OK)
+        return rc;
+    buf = malloc(65536);
     if (buf == NULL)
         return bstep__db_fail(db, BSTEP__DBERR_OTHER, "out of memory");
     if (bstep__db_dialect(BSTEP_STORE_POSTGRESQL, sql, buf, 65536) != 0) {
@@ -209,14 +250,17 @@ static int st_step(bstep__stmt *s)
     pg_db *d = (pg_db *)s->db;
     if (q->res == NULL) {
         ExecStatusType es;
+        int rc;
         if (s->bind_error)
             return bstep__db_fail(s->db, BSTEP__DBERR_OTHER,
                                   "internal error: parameter %d not bound", s->bind_error);
+        if ((rc = reconnect_if_lost(d)) != BSTEP_OK)
+            return rc;
         q->res = PQexecParams(d->c, q->sql, q->nparams, NULL, (const char *const *)q->values,
                               q->lengths, q->formats, 0);
         es = PQresultStatus(q->res);
         if (es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK) {
-            int rc = fail(d, q->res);
+            rc = fail(d, q->res);
             clear_result(q);
             return rc;
         }
@@ -379,11 +423,8 @@ int bstep__db_open_pg(bstep__db **out, const char *uri, char *err, size_t err_le
     d->c = PQconnectdbParams(keys, vals, 1);
     if (d->c == NULL || PQstatus(d->c) != CONNECTION_OK) {
         char msg[600];
-        size_t n;
         snprintf(msg, sizeof(msg), "%s", d->c ? PQerrorMessage(d->c) : "out of memory");
-        n = strlen(msg);
-        while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-            msg[--n] = '\0';
+        one_line(msg);
         snprintf(err, err_len, "%s: cannot connect: %s", d->base.location, msg);
         PQfinish(d->c);
         free(d);
