@@ -213,7 +213,7 @@ static int run_job(sim_job *job, const char *out_path, const char *truth_path)
     for (;;) {
         n = bstep_sim_next_block(g, buf, sizeof(buf) / sizeof(buf[0]));
         if (n > 0 && bstep_rec_writer_write(w, buf, n) != BSTEP_OK) {
-            fprintf(stderr, "backstep simulate: %s: write error\n", out_path);
+            fprintf(stderr, "backstep simulate: %s: write error: %s\n", out_path, strerror(errno));
             rc = BSTEP_EIO;
         }
         while (bstep_sim_pop_event(g, &e)) {
@@ -234,7 +234,7 @@ static int run_job(sim_job *job, const char *out_path, const char *truth_path)
             break;
     }
     if (bstep_rec_writer_close(w) != BSTEP_OK && rc == BSTEP_OK) {
-        fprintf(stderr, "backstep simulate: %s: write error\n", out_path);
+        fprintf(stderr, "backstep simulate: %s: write error: %s\n", out_path, strerror(errno));
         rc = BSTEP_EIO;
     }
     if (rc == BSTEP_OK && truth_path != NULL) {

@@ -2,7 +2,9 @@
  * backstep: the command-line tool. A client of the library only: each subcommand lives in its own
  * cmd_<name>.c. The library never prints; this program decides what the user sees.
  */
+#include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,9 +72,23 @@ int main(int argc, char **argv)
                bstep_version_string(), BSTEP_VERSION_STRING);
         return BSTEP_EXIT_OK;
     }
+    /* A file-size limit (ulimit -f) makes a write fail with EFBIG, reported like a full disk,
+     * instead of killing the process in the middle of its work (docs/bad-input.md). */
+    signal(SIGXFSZ, SIG_IGN);
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            int rc = commands[i].fn(argc - 1, argv + 1);
+            /* A report that could not be written whole (a full disk behind a redirection) is
+             * an error, never a silently shortened output. */
+            errno = 0;
+            if (fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, "backstep %s: standard output: write error%s%s\n", argv[1],
+                        errno ? ": " : "", errno ? strerror(errno) : "");
+                if (rc == BSTEP_EXIT_OK)
+                    rc = BSTEP_EXIT_INPUT;
+            }
+            return rc;
+        }
     fprintf(stderr, "backstep: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return BSTEP_EXIT_USAGE;
