@@ -35,7 +35,10 @@ static void help(void)
            ".zip and Sensor Logger export folders; *.truth.json, hidden files and other files\n"
            "are left alone. A recording already stored (same SHA-256 checksum) is skipped, so a\n"
            "batch that was interrupted continues where it stopped when run again. A file that\n"
-           "cannot be read is reported and skipped; the batch goes on.\n\n"
+           "cannot be read is reported and skipped; the batch goes on. When the database\n"
+           "cannot be used (a full disk, a read-only or deleted file, a PostgreSQL server\n"
+           "unreachable for 60 s, or $BACKSTEP_DB_RETRY_S) the batch stops after the files\n"
+           "being analysed; run it again to continue.\n\n"
            "Options:\n"
            "  --jobs N           worker threads (default: the number of processors)\n"
            "  --placement P      as for backstep analyze (default auto)\n"
@@ -51,8 +54,8 @@ static void help(void)
            "  --no-progress      no progress bar: one line per file\n"
            "  --help             this text\n\n"
            "Exit status: 0 every recording stored or already stored, 2 usage error, 3 at least\n"
-           "one file failed (the others were stored), 4 database error, 130 interrupted (Ctrl-C\n"
-           "or SIGTERM: the files being analysed are finished and stored first).\n");
+           "one file failed (the others were stored), 4 database error, 130 interrupted\n"
+           "(Ctrl-C or SIGTERM: the files being analysed are finished and stored first).\n");
 }
 
 typedef enum { R_PENDING = 0, R_STORED, R_SKIPPED, R_FAILED, R_DBFAIL } result_kind;
@@ -70,6 +73,8 @@ typedef struct {
     job *jobs;
     size_t n, next, done;
     size_t stored, skipped, failed, dbfailed;
+    int stopped;         /* the database cannot be used: no new file is started */
+    char stop_msg[1100]; /* why */
     pthread_mutex_t mu;
     const char *db_url;
     int64_t user_id;
@@ -225,55 +230,89 @@ static void set_message(job *j, const char *msg)
     snprintf(j->message, sizeof(j->message), "%s", msg);
 }
 
-static void run_job(batch *b, bstep_store *st, job *j)
+/* Analyse and store one file. Returns its result; *db_rc is the store's status when the result
+ * is R_DBFAIL (BSTEP_EIO: the database cannot be used at all, e.g. the connection was lost or the
+ * disk is full). The job's counters are updated by the caller (finish_job). */
+static result_kind run_job(batch *b, bstep_store *st, job *j, int *db_rc)
 {
     char sha[65], err[1024];
     bstep_store_session s;
     bstep__analysis a;
     int rc, existed = 0;
+    *db_rc = BSTEP_OK;
     if (bstep__sha256_path(j->path, sha, err, sizeof(err)) != BSTEP_OK) {
         set_message(j, err);
-        finish_job(b, j, R_FAILED);
-        return;
+        return R_FAILED;
     }
     rc = bstep_store_session_find_sha256(st, b->user_id, sha, &s);
     if (rc == BSTEP_OK) {
         j->session_id = s.id;
         j->steps = s.steps;
         snprintf(j->message, sizeof(j->message), "already stored as session %lld", (long long)s.id);
-        finish_job(b, j, R_SKIPPED);
-        return;
+        return R_SKIPPED;
     }
     if (rc != BSTEP_ENOTFOUND) {
         snprintf(j->message, sizeof(j->message), "%s", bstep_store_errmsg(st));
-        finish_job(b, j, R_DBFAIL);
-        return;
+        *db_rc = rc;
+        return R_DBFAIL;
     }
     rc = bstep__analyze_file(j->path, &b->opt, &a, err, sizeof(err));
     if (rc != BSTEP_OK) {
         set_message(j, err[0] ? err : bstep_strerror(rc));
         bstep__analysis_free(&a);
-        finish_job(b, j, R_FAILED);
-        return;
+        return R_FAILED;
     }
     rc = bstep__cli_store_analysis(st, b->user_id, &a, j->path, sha, INT64_MIN, &s, &existed, err,
                                    sizeof(err));
     bstep__analysis_free(&a);
     if (rc != BSTEP_OK) {
         set_message(j, err);
-        finish_job(b, j, R_DBFAIL);
-        return;
+        *db_rc = rc;
+        return R_DBFAIL;
     }
     j->session_id = s.id;
     j->steps = s.steps;
     if (existed) { /* another process stored it meanwhile */
         snprintf(j->message, sizeof(j->message), "already stored as session %lld", (long long)s.id);
-        finish_job(b, j, R_SKIPPED);
-        return;
+        return R_SKIPPED;
     }
     snprintf(j->message, sizeof(j->message), "session %lld, %lld steps", (long long)s.id,
              (long long)s.steps);
-    finish_job(b, j, R_STORED);
+    return R_STORED;
+}
+
+/* No new file is started after this (the files being analysed are finished). */
+static void stop_batch(batch *b, const char *why)
+{
+    pthread_mutex_lock(&b->mu);
+    if (!b->stopped) {
+        b->stopped = 1;
+        snprintf(b->stop_msg, sizeof(b->stop_msg), "%s", why);
+    }
+    pthread_mutex_unlock(&b->mu);
+}
+
+static job *next_job(batch *b)
+{
+    job *j;
+    pthread_mutex_lock(&b->mu);
+    j = (b->next < b->n && !interrupted && !b->stopped) ? &b->jobs[b->next++] : NULL;
+    pthread_mutex_unlock(&b->mu);
+    return j;
+}
+
+/* How long a worker waits for a PostgreSQL server that went away (a restart, a network outage)
+ * before the batch stops: the same file is tried again after 1, 2, 4, 8, 16 and 29 s. The
+ * default, 60 s, covers a restart; $BACKSTEP_DB_RETRY_S (0..3600) sets another. */
+static int reconnect_wait_s(void)
+{
+    const char *v = getenv("BACKSTEP_DB_RETRY_S");
+    char *end;
+    long x;
+    if (v == NULL || v[0] == '\0')
+        return 60;
+    x = strtol(v, &end, 10);
+    return *end == '\0' && x >= 0 && x <= 3600 ? (int)x : 60;
 }
 
 static void *worker(void *arg)
@@ -281,27 +320,37 @@ static void *worker(void *arg)
     batch *b = arg;
     bstep_store *st = NULL;
     char err[1024];
+    job *j;
     if (bstep_store_open(&st, b->db_url, err, sizeof(err)) != BSTEP_OK) {
-        for (;;) { /* without a connection this worker fails the files it takes */
-            job *j;
-            pthread_mutex_lock(&b->mu);
-            j = (b->next < b->n && !interrupted) ? &b->jobs[b->next++] : NULL;
-            pthread_mutex_unlock(&b->mu);
-            if (j == NULL)
-                break;
-            snprintf(j->message, sizeof(j->message), "%s", err);
-            finish_job(b, j, R_DBFAIL);
-        }
+        stop_batch(b, err);
         return NULL;
     }
-    for (;;) {
-        job *j;
-        pthread_mutex_lock(&b->mu);
-        j = (b->next < b->n && !interrupted) ? &b->jobs[b->next++] : NULL;
-        pthread_mutex_unlock(&b->mu);
-        if (j == NULL)
-            break;
-        run_job(b, st, j);
+    while ((j = next_job(b)) != NULL) {
+        const int max_wait = reconnect_wait_s();
+        int db_rc, waited = 0, wait = 1;
+        result_kind k = run_job(b, st, j, &db_rc);
+        /* The connection to a PostgreSQL server was lost: it is opened again on the next
+         * statement (src/store/db_pg.c), so wait for the server and try the same file again. */
+        while (k == R_DBFAIL && db_rc == BSTEP_EIO &&
+               bstep_store_backend_of(st) == BSTEP_STORE_POSTGRESQL && waited < max_wait &&
+               !interrupted) {
+            if (wait > max_wait - waited)
+                wait = max_wait - waited;
+            sleep((unsigned)wait);
+            waited += wait;
+            wait *= 2;
+            k = run_job(b, st, j, &db_rc);
+        }
+        if (waited > 0 && k != R_DBFAIL) {
+            size_t n = strlen(j->message);
+            snprintf(j->message + n, sizeof(j->message) - n,
+                     " (after the database connection was lost: waited %d s for it)", waited);
+        }
+        /* A database that cannot be used (unreachable, disk full, read-only, deleted) fails every
+         * file the same way: stop rather than fail them all. */
+        if (k == R_DBFAIL && db_rc == BSTEP_EIO)
+            stop_batch(b, j->message);
+        finish_job(b, j, k);
     }
     bstep_store_close(st);
     return NULL;
@@ -500,12 +549,14 @@ int bstep_cmd_batch(int argc, char **argv)
     for (;;) {
         struct timespec ts = {0, 100000000L};
         size_t done, next;
+        int stopped;
         pthread_mutex_lock(&b.mu);
         done = b.done;
         next = b.next;
+        stopped = b.stopped;
         pthread_mutex_unlock(&b.mu);
         report_progress(&b, bar, t0, &line_no);
-        if (done == b.n || (interrupted && done == next))
+        if (done == b.n || ((interrupted || stopped) && done == next))
             break;
         nanosleep(&ts, NULL);
     }
@@ -521,11 +572,21 @@ int bstep_cmd_batch(int argc, char **argv)
     if (interrupted)
         printf("; interrupted with %zu not started: run the same command again to continue",
                b.n - b.done);
+    else if (b.stopped)
+        printf("; stopped with %zu not started because the database cannot be used: run the "
+               "same command again to continue",
+               b.n - b.done);
+    else if (b.dbfailed)
+        printf("; %zu not stored because of the database: run the same command again to store "
+               "them",
+               b.dbfailed);
     printf("\n");
+    if (b.stopped)
+        printf("  database: %s\n", b.stop_msg);
     for (i = 0; i < b.n; i++)
         if (b.jobs[i].kind == R_FAILED || b.jobs[i].kind == R_DBFAIL)
             printf("  failed: %s: %s\n", b.jobs[i].path, b.jobs[i].message);
-    exit_code = b.dbfailed              ? BSTEP_EXIT_DB
+    exit_code = b.dbfailed || b.stopped ? BSTEP_EXIT_DB
                 : interrupted           ? 130 /* 128 + SIGINT, the shell's convention */
                 : (b.failed || walk_rc) ? BSTEP_EXIT_INPUT
                                         : BSTEP_EXIT_OK;
