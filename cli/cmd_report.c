@@ -1,4 +1,5 @@
 /* backstep report: week, month and year totals and progress trends, as text, JSON or HTML. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +143,7 @@ int bstep_cmd_report(int argc, char **argv)
     r.checkins = checkins;
     r.n_checkins = nc;
     if (out_path != NULL && (out = fopen(out_path, "w")) == NULL) {
-        perror(out_path);
+        fprintf(stderr, "backstep report: %s: %s\n", out_path, strerror(errno));
         exit_code = BSTEP_EXIT_INPUT;
         goto done;
     }
@@ -153,8 +154,10 @@ int bstep_cmd_report(int argc, char **argv)
     else
         bstep__progress_html(out, &r);
     if (out != stdout) {
-        if (fclose(out) != 0) {
-            perror(out_path);
+        const int bad = ferror(out); /* a write that failed before the last one */
+        if (fclose(out) != 0 || bad) {
+            fprintf(stderr, "backstep report: %s: write error: %s\n", out_path,
+                    errno ? strerror(errno) : "the disk may be full");
             exit_code = BSTEP_EXIT_INPUT;
         } else if (format == 2) {
             fprintf(stderr, "backstep report: wrote %s\n", out_path);
