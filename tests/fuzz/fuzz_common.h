@@ -1,7 +1,8 @@
 /*
  * Shared libFuzzer body: open a recording from memory, read it twice (one sample per call and
- * 61 per call) and check the invariants every reader promises: same samples and same quality
- * whatever the read size, strictly increasing times, finite values, and an error message after a
+ * 61 per call) and check the invariants every reader promises: same samples, heart-rate
+ * readings and quality whatever the read size, strictly increasing times, finite values,
+ * heart-rate readings in strictly increasing time within 20..250 bpm, and an error message after a
  * failure.
  */
 #ifndef BSTEP_FUZZ_COMMON_H
@@ -21,10 +22,28 @@ typedef int (*fuzz_open_fn)(bstep_reader **r, const uint8_t *data, size_t size, 
 
 typedef struct {
     int rc;
-    size_t n;
+    size_t n, n_hr;
     uint32_t hash;
     bstep_quality q;
 } fuzz_run;
+
+/* The heart-rate readings so far (bstep_reader_heart_rate): in time order, in range. */
+static void fuzz_check_hr(const bstep_reader *r, fuzz_run *out)
+{
+    const bstep_hr_point *p = NULL;
+    size_t n = bstep_reader_heart_rate(r, &p), i;
+    for (i = 0; i < n; i++) {
+        const unsigned char *b = (const unsigned char *)&p[i];
+        size_t k;
+        if (!(p[i].hr_bpm >= 20.0f && p[i].hr_bpm <= 250.0f))
+            abort();
+        if (i > 0 && p[i].t_us <= p[i - 1].t_us)
+            abort();
+        for (k = 0; k < sizeof p[i]; k++)
+            out->hash = (out->hash ^ b[k]) * 16777619u;
+    }
+    out->n_hr = n;
+}
 
 static void fuzz_read(fuzz_open_fn open_fn, const uint8_t *data, size_t size, void *ctx, size_t cap,
                       fuzz_run *out)
@@ -72,6 +91,8 @@ static void fuzz_read(fuzz_open_fn open_fn, const uint8_t *data, size_t size, vo
     bstep_reader_quality(r, &out->q);
     if (out->rc == BSTEP_OK && out->q.samples != out->n)
         abort();
+    if (out->rc == BSTEP_OK)
+        fuzz_check_hr(r, out);
     bstep_reader_close(r);
 }
 
@@ -82,7 +103,8 @@ static void fuzz_check(fuzz_open_fn open_fn, const uint8_t *data, size_t size, v
     fuzz_read(open_fn, data, size, ctx, 61, &b);
     if (a.rc != b.rc)
         abort();
-    if (a.rc == BSTEP_OK && (a.n != b.n || a.hash != b.hash || memcmp(&a.q, &b.q, sizeof a.q) != 0))
+    if (a.rc == BSTEP_OK &&
+        (a.n != b.n || a.n_hr != b.n_hr || a.hash != b.hash || memcmp(&a.q, &b.q, sizeof a.q) != 0))
         abort();
 }
 
