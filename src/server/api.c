@@ -16,10 +16,12 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "backstep/coach.h"
 #include "backstep/status.h"
 #include "server/convert.h"
 #include "server/pages.h"
 #include "server/server_internal.h"
+#include "store/store_internal.h"
 
 static void add_num(cJSON *o, const char *k, double v)
 {
@@ -542,7 +544,8 @@ static int valid_date(const char *s)
     for (i = 0; i < 10; i++)
         if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
             return 0;
-    return (s[5] == '0' || (s[5] == '1' && s[6] <= '2')) && (s[8] <= '3');
+    /* a day of the calendar: 2026-02-30 is refused here (400), not by the store (500) */
+    return bstep__store_date_valid(s);
 }
 
 static void h_plans(bstep__req *r, const char *rest)
@@ -553,14 +556,18 @@ static void h_plans(bstep__req *r, const char *rest)
     int64_t uid;
     if (strcmp(r->method, "POST") == 0 && *rest == '\0') {
         cJSON *j = parse_body(r), *v;
+        bstep_plan_id pid;
         if (j == NULL)
             return;
         memset(&p, 0, sizeof(p));
         p.user_id = r->user.id;
         p.active = 1;
         v = cJSON_GetObjectItemCaseSensitive(j, "kind");
-        if (!cJSON_IsString(v) || !bstep__ingest_id_valid(v->valuestring, strlen(v->valuestring),
-                                                          BSTEP_STORE_PLAN_KIND_MAX - 1)) {
+        /* a plan the coach knows (otherwise `backstep plan` and the plan page cannot follow it) */
+        if (!cJSON_IsString(v) ||
+            !bstep__ingest_id_valid(v->valuestring, strlen(v->valuestring),
+                                    BSTEP_STORE_PLAN_KIND_MAX - 1) ||
+            bstep_plan_parse(v->valuestring, &pid) != BSTEP_OK) {
             cJSON_Delete(j);
             bstep__req_error(r, 400, "kind: a plan kind such as \"general\" or \"knee-oa\"");
             return;
