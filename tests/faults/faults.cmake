@@ -8,3 +8,10 @@ if(BSTEP_BUILD_CLI)
             $<TARGET_FILE:json_check> ${CMAKE_CURRENT_BINARY_DIR}/faults-tmp ${PROJECT_SOURCE_DIR})
   set_tests_properties(cli_faults PROPERTIES TIMEOUT 1200)
 endif()
+# Bad requests to the real `backstep serve` and the exact status and message of each.
+if(BSTEP_BUILD_CLI)
+  add_test(NAME serve_bad_requests
+    COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/test_bad_requests.py ${BSTEP_CLI_UNDER_TEST}
+            ${CMAKE_CURRENT_BINARY_DIR}/bad-requests-tmp)
+  set_tests_properties(serve_bad_requests PROPERTIES TIMEOUT 900)
+endif()
