@@ -15,3 +15,9 @@ if(BSTEP_BUILD_CLI)
             ${CMAKE_CURRENT_BINARY_DIR}/bad-requests-tmp)
   set_tests_properties(serve_bad_requests PROPERTIES TIMEOUT 900)
 endif()
+# Bad command-line options: the exit status and the message of each.
+if(BSTEP_BUILD_CLI)
+  add_test(NAME cli_bad_options
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/test_bad_options.sh ${BSTEP_CLI_UNDER_TEST}
+            ${CMAKE_CURRENT_BINARY_DIR}/bad-options-tmp)
+endif()
