@@ -84,5 +84,17 @@ token revoke abc|2|backstep token: token id 'abc' is not a positive number
 validate|2|backstep validate: no folder given
 validate --min-f1 2 .|2|backstep validate: --min-f1: 2 is outside 0..1
 TABLE
+# standard input: a zip archive cannot be read from a pipe; nothing at all is an empty file
+python3 -c "import zipfile; z = zipfile.ZipFile('x.zip', 'w'); z.writestr('TotalAcceleration.csv', 'time,seconds_elapsed,z,y,x\n'); z.close()"
+for input in x.zip /dev/null; do
+  "$BIN" analyze --no-store - <"$input" >out 2>err
+  rc=$?
+  case $input in x.zip) want="<stdin>: a zip archive cannot be read from standard input" ;; *) want="<stdin>: empty file" ;; esac
+  if [ "$rc" -eq 3 ] && grep -qF -- "$want" err; then
+    pass=$((pass + 1)); echo "ok   backstep analyze - <$input: $(head -n 1 err)"
+  else
+    fail=$((fail + 1)); echo "FAIL backstep analyze - <$input: exit $rc, '$(head -n 1 err)' (want 3, '$want')"
+  fi
+done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
