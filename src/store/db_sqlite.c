@@ -143,16 +143,22 @@ static int unmoved(const sq_db *d)
     return stat(d->base.location, &sb) == 0 && sb.st_dev == d->dev && sb.st_ino == d->ino;
 }
 
+static int moved_error(sq_db *d)
+{
+    return bstep__db_fail(&d->base, BSTEP__DBERR_CONN,
+                          "%s: the database file was moved or deleted while in use: nothing more "
+                          "can be stored in it",
+                          d->base.location);
+}
+
+/* Checked once a write transaction holds the lock, and before every write outside one. */
 static int sq_begin(bstep__db *db)
 {
     sq_db *d = (sq_db *)db;
     int rc = sq_exec(db, "BEGIN IMMEDIATE");
     if (rc == BSTEP_OK && !unmoved(d)) {
         sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
-        return bstep__db_fail(db, BSTEP__DBERR_CONN,
-                              "%s: the database file was moved or deleted while in use: nothing "
-                              "more can be stored in it",
-                              d->base.location);
+        return moved_error(d);
     }
     return rc;
 }
@@ -210,6 +216,9 @@ static int st_step(bstep__stmt *s)
     if (s->bind_error)
         return bstep__db_fail(s->db, BSTEP__DBERR_OTHER, "internal error: parameter %d not bound",
                               s->bind_error);
+    if (!s->db->in_txn && !sqlite3_stmt_readonly(q->st) && !sqlite3_stmt_busy(q->st) &&
+        !unmoved((sq_db *)s->db))
+        return moved_error((sq_db *)s->db);
     rc = sqlite3_step(q->st);
     if (rc == SQLITE_ROW)
         return 1;

@@ -84,6 +84,16 @@ token revoke abc|2|backstep token: token id 'abc' is not a positive number
 validate|2|backstep validate: no folder given
 validate --min-f1 2 .|2|backstep validate: --min-f1: 2 is outside 0..1
 TABLE
+# a recording at 1 Hz: read, but too slow to analyse
+printf 'time (s),acc_x (g),acc_y (g),acc_z (g)\n0,0,0,1\n1,0,0,1\n2,0,0,1\n' >slow.csv
+"$BIN" analyze --no-store slow.csv >out 2>err
+rc=$?
+want="slow.csv: sample rate 1.0 Hz cannot be analysed (needs 5 to 2000 Hz and at least two samples)"
+if [ "$rc" -eq 3 ] && grep -qF -- "$want" err; then
+  pass=$((pass + 1)); echo "ok   backstep analyze slow.csv: $(head -n 1 err)"
+else
+  fail=$((fail + 1)); echo "FAIL backstep analyze slow.csv: exit $rc, '$(head -n 1 err)'"
+fi
 # standard input: a zip archive cannot be read from a pipe; nothing at all is an empty file
 python3 -c "import zipfile; z = zipfile.ZipFile('x.zip', 'w'); z.writestr('TotalAcceleration.csv', 'time,seconds_elapsed,z,y,x\n'); z.close()"
 for input in x.zip /dev/null; do

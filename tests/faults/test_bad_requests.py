@@ -194,6 +194,17 @@ try:
     st, data = req("POST", "/api/sessions?placement=foot-right&toe-axis=%2Bx&name=walk.csv",
                    body=open(os.path.join(TMP, "walk.csv"), "rb").read())
     ok("a good upload is stored") if st == 201 else bad("good upload: %d %s" % (st, data[:200]))
+    # the database deleted under the running server: a write is refused with the store's reason
+    # (never "stored" into the deleted file); reads of what the server holds and /healthz go on
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(DB + suffix):
+            os.remove(DB + suffix)
+    expect("a check-in after the database was deleted", "POST", "/api/checkins", 500,
+           "the database file was moved or deleted while in use", body='{"pain_0_10": 2}')
+    st, data = req("GET", "/healthz", tok=None)
+    ok("still serving without its database") if st == 200 else bad("healthz after delete %d" % st)
+    ok("no new database made behind the user's back") if not os.path.exists(DB) else bad(
+        "a new database file appeared")
 finally:
     srv.terminate()
     try:

@@ -170,7 +170,7 @@ equals "read-only folder: nothing changed" "$(stored "$TMP/rodir/h.db")" 3
 
 # ---- the database file deleted while a batch runs -------------------------------------------------------
 mkdir -p "$TMP/many"
-if [ "${BSTEP_TEST_UNDER_VALGRIND:-0}" = 1 ]; then nmany=6; dmany=30; else nmany=16; dmany=120; fi
+if [ "${BSTEP_TEST_UNDER_VALGRIND:-0}" = 1 ]; then nmany=6; dmany=30; else nmany=16; dmany=300; fi
 for i in $(seq 1 $nmany); do sim "$TMP/many/m$(printf %02d "$i").csv" $dmany $((20 + i)); done
 DB=$TMP/deleted.db
 "$BIN" batch --db "$DB" --jobs 1 --no-progress "$TMP/many" >"$TMP/del.out" 2>&1 &
