@@ -10,7 +10,7 @@
 
 static void help(void)
 {
-    printf("Usage: backstep checkin --pain N [--wellbeing N] [OPTIONS]\n"
+    printf("Usage: backstep checkin [--pain N] [--wellbeing N] [--stumbled yes|no] [OPTIONS]\n"
            "       backstep checkin --list [--from DATE] [--to DATE]\n\n"
            "Record a self-reported check-in: pain and wellbeing on a 0-10 scale (0 no pain / very\n"
            "poor, 10 worst pain / very good), for a date or a stored session. `backstep report`\n"
@@ -19,9 +19,11 @@ static void help(void)
            "Options:\n"
            "  --pain N           pain 0..10\n"
            "  --wellbeing N      wellbeing 0..10\n"
-           "  --stumbled yes|no  did you stumble or lose your balance? (the plan's stumble gate\n"
-           "                     needs it when the sensor cannot detect stumbles, e.g. a shoe\n"
-           "                     sensor; a \"yes\" moves the plan back a level)\n"
+           "  --stumbled yes|no  did you stumble or lose your balance? A sensor at the lower\n"
+           "                     back or in a pocket detects stumbles itself; a shoe sensor\n"
+           "                     cannot, so after a shoe-sensor session the plan's stumble gate\n"
+           "                     needs this answer. A \"yes\" moves the plan back a level, with\n"
+           "                     or without --session (e.g. a walk without the sensor)\n"
            "  --session ID       the stored session it is about (backstep history shows ids);\n"
            "                     its date is used\n"
            "  --date DATE        the day it is about, YYYY-MM-DD (default today)\n"
@@ -149,6 +151,8 @@ int bstep_cmd_checkin(int argc, char **argv)
                 printf("%2d", l[i].wellbeing_0_10);
             else
                 printf(" -");
+            if (l[i].stumbled != BSTEP_STORE_STUMBLED_UNKNOWN)
+                printf("  stumbled %s", l[i].stumbled == BSTEP_STORE_STUMBLED_YES ? "yes" : "no ");
             if (l[i].session_id > 0)
                 printf("  session %lld", (long long)l[i].session_id);
             printf("%s%s\n", l[i].note[0] ? "  " : "", l[i].note);

@@ -76,8 +76,9 @@ static void help(void)
         "  --db URL           history database (default: see backstep analyze --help)\n"
         "  --help             this text\n\n"
         "Check-ins with sessions: backstep analyze --pain N --wellbeing N --stumbled yes|no, or\n"
-        "backstep checkin. A shoe sensor cannot detect stumbles: answer --stumbled after each\n"
-        "session, or the stumble gate stays unknown.\n\n"
+        "backstep checkin. A shoe sensor cannot detect stumbles (a lower-back or pocket sensor\n"
+        "can): answer --stumbled after each shoe-sensor session, or the stumble gate stays\n"
+        "unknown. A stumble told in a check-in moves the plan back a level.\n\n"
         "Exit status: 0 done, 1 not allowed now (e.g. --resume after a fall), 2 usage error,\n"
         "3 no plan, 4 database error.\n");
 }

@@ -323,8 +323,11 @@ int bstep__plan_replay(bstep_store *st, int64_t user_id, int32_t today, bstep__p
             bstep__day_parse(c->date, &day);
             if (day > today || day < ps->coach.last_day)
                 continue;
-            if (bstep_coach_checkin(&ps->coach, day, c->pain_0_10, c->wellbeing_0_10, &d) !=
-                BSTEP_OK)
+            if (bstep_coach_checkin(&ps->coach, day, c->pain_0_10, c->wellbeing_0_10,
+                                    c->stumbled == BSTEP_STORE_STUMBLED_YES  ? 1
+                                    : c->stumbled == BSTEP_STORE_STUMBLED_NO ? 0
+                                                                             : -1,
+                                    &d) != BSTEP_OK)
                 continue;
             rc = push_step(ps, &steps_cap, 0, ev[i].at_us, day, "checkin", &d);
         } else {

@@ -325,9 +325,15 @@ BSTEP_API int bstep_coach_init(bstep_coach *c, bstep_plan_id plan, const bstep_s
  */
 BSTEP_API int bstep_coach_add_session(bstep_coach *c, const bstep_coach_session *s,
                                       bstep_coach_decision *out);
-/** A check-in without a session (pain, wellbeing, 0..10 or -1). Pain can pause the plan. */
+/**
+ * @brief A check-in without a session: pain and wellbeing (0..10 or -1) and the answer to "did you
+ * stumble or lose your balance?" (1 yes, 0 no, -1 not answered). Pain of 7 or more pauses the plan;
+ * a stumble moves back one level and the count at the level starts again, as a session's stumble
+ * does (at level 1 the walker stays; while paused nothing changes).
+ * @return BSTEP_OK, or BSTEP_EINVAL (NULL, a day before the previous one, values out of range).
+ */
 BSTEP_API int bstep_coach_checkin(bstep_coach *c, int32_t day, int pain_0_10, int wellbeing_0_10,
-                                  bstep_coach_decision *out);
+                                  int stumbled, bstep_coach_decision *out);
 
 /** Adjustments by hand. */
 typedef enum {

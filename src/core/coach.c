@@ -658,11 +658,12 @@ int bstep_coach_add_session(bstep_coach *c, const bstep_coach_session *s, bstep_
 }
 
 int bstep_coach_checkin(bstep_coach *c, int32_t day, int pain_0_10, int wellbeing_0_10,
-                        bstep_coach_decision *out)
+                        int stumbled, bstep_coach_decision *out)
 {
     bstep_coach_decision d;
+    int pain_high = 0;
     if (c == NULL || day < c->last_day || pain_0_10 < -1 || pain_0_10 > 10 || wellbeing_0_10 < -1 ||
-        wellbeing_0_10 > 10)
+        wellbeing_0_10 > 10 || stumbled < -1 || stumbled > 1)
         return BSTEP_EINVAL;
     c->last_day = day;
     decision_init(c, &d, BSTEP_COACH_HOLD, BSTEP_COACH_REASON_CHECKIN);
@@ -670,17 +671,33 @@ int bstep_coach_checkin(bstep_coach *c, int32_t day, int pain_0_10, int wellbein
         if (c->pain_start < 0)
             c->pain_start = pain_0_10;
         c->pain_last = pain_0_10;
-        if (pain_0_10 >= c->cfg.pain_pause) {
-            d.action = BSTEP_COACH_PAUSE;
-            d.reason = BSTEP_COACH_REASON_PAIN_HIGH;
-            if (!c->paused) {
-                c->paused = 1;
-                c->pause_reason = BSTEP_COACH_REASON_PAIN_HIGH;
-            }
-        } else if (pain_0_10 >= c->pain_start + c->cfg.pain_rise) {
-            d.reason = BSTEP_COACH_REASON_PAIN_UP;
-        }
+        pain_high = pain_0_10 >= c->cfg.pain_pause;
     }
+    if (stumbled == 1 && !c->paused) {
+        /* A stumble told without a session (safety first): the same as a session's stumble,
+         * back one level and the count at the level starts again (at level 1: stay, count
+         * again). While paused nothing changes: no sessions are done until the pause ends. */
+        d.action = c->level > 1 ? BSTEP_COACH_BACK : BSTEP_COACH_HOLD;
+        d.reason = BSTEP_COACH_REASON_STUMBLE;
+        if (c->level > 1)
+            c->level--;
+        reset_level_window(c, day);
+        if (pain_high) {
+            c->paused = 1;
+            c->pause_reason = BSTEP_COACH_REASON_PAIN_HIGH;
+            d.also = BSTEP_COACH_REASON_PAIN_HIGH;
+        }
+    } else if (pain_high) {
+        d.action = BSTEP_COACH_PAUSE;
+        d.reason = BSTEP_COACH_REASON_PAIN_HIGH;
+        if (!c->paused) {
+            c->paused = 1;
+            c->pause_reason = BSTEP_COACH_REASON_PAIN_HIGH;
+        }
+    } else if (pain_0_10 >= 0 && pain_0_10 >= c->pain_start + c->cfg.pain_rise) {
+        d.reason = BSTEP_COACH_REASON_PAIN_UP;
+    }
+    d.level_to = c->level;
     d.paused = c->paused;
     if (out != NULL)
         *out = d;

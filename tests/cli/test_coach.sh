@@ -196,6 +196,25 @@ check "calendar: 2 weeks" "$BIN" plan calendar --from 2026-01-12 --weeks 2 --out
 check "two weeks: 6 events" python3 "$SRC/tests/cli/ics_check.py" "$TMP/two.ics" 6
 expect_exit "calendar bad --time" 2 "$BIN" plan calendar --time 25:00
 
+# A stumble told in a check-in that names no session (a walk without the sensor) moves back too.
+export BACKSTEP_USER=tripped
+# shellcheck disable=SC2086
+check "plan start (tripped)" "$BIN" plan start --plan general --start 2026-01-05 $NO --pain 1 --age 40 --no-ask
+for d in mon:2026-01-05 wed:2026-01-07 fri:2026-01-09; do
+  check "analyze ${d%%:*} (tripped)" "$BIN" analyze --placement foot-right --start "${d#*:}T10:00" --stumbled no "$TMP/${d%%:*}.csv"
+done
+[ "$(level_on 2026-01-09)" = "2" ] && ok "tripped: level 2 after three passing sessions" || bad "tripped: level $(level_on 2026-01-09)"
+check "check-in without a session: no stumble" "$BIN" checkin --date 2026-01-10 --stumbled no
+contains "told no: the level stays" "$TMP/out" "plan: level 2"
+lacks "told no: not moved" "$TMP/out" "moved back"
+check "check-in without a session: a stumble" "$BIN" checkin --date 2026-01-10 --stumbled yes
+contains "told stumble without --session: moved back" "$TMP/out" "plan: level 1 (moved back)"
+[ "$(level_on 2026-01-10)" = "1" ] && ok "tripped: level 1 after the told stumble" || bad "tripped: level $(level_on 2026-01-10)"
+check "tripped: plan show" "$BIN" plan show --date 2026-01-10
+contains "tripped: the stated reason" "$TMP/out" "a stumble: move back one level"
+level=$("$BIN" plan list | grep -o "level [0-9]")
+[ "$level" = "level 1" ] && ok "tripped: stored plan level follows ($level)" || bad "tripped: stored level: $level"
+
 # Screening that asks for a professional first: the plan starts paused; sessions do not count.
 export BACKSTEP_USER=careful
 # shellcheck disable=SC2086

@@ -365,13 +365,13 @@ BSTEP_TEST(checkin_pain_pauses_and_needs_clearance)
     bstep_coach c;
     bstep_coach_decision d;
     start(&c, BSTEP_PLAN_KNEE_OA);
-    BSTEP_ASSERT_OK(bstep_coach_checkin(&c, START + 1, 8, 3, &d));
+    BSTEP_ASSERT_OK(bstep_coach_checkin(&c, START + 1, 8, 3, -1, &d));
     BSTEP_ASSERT_EQ(d.action, BSTEP_COACH_PAUSE);
     BSTEP_ASSERT_EQ(bstep_coach_adjust(&c, START + 2, BSTEP_ADJUST_RESUME, 0, &d), BSTEP_ERANGE);
     BSTEP_ASSERT_OK(bstep_coach_adjust(&c, START + 2, BSTEP_ADJUST_CLEARED, 0, &d));
     BSTEP_ASSERT(!d.paused);
-    BSTEP_ASSERT_EQ(bstep_coach_checkin(&c, START + 3, 11, 3, &d), BSTEP_EINVAL);
-    BSTEP_ASSERT_EQ(bstep_coach_checkin(&c, START, 1, 3, &d), BSTEP_EINVAL); /* earlier day */
+    BSTEP_ASSERT_EQ(bstep_coach_checkin(&c, START + 3, 11, 3, -1, &d), BSTEP_EINVAL);
+    BSTEP_ASSERT_EQ(bstep_coach_checkin(&c, START, 1, 3, -1, &d), BSTEP_EINVAL); /* earlier day */
 }
 
 BSTEP_TEST(stumble_moves_back_one_level)
@@ -410,6 +410,59 @@ BSTEP_TEST(stumble_moves_back_one_level)
         BSTEP_ASSERT_EQ(st.sessions_at_level, 0);
         BSTEP_ASSERT_EQ(st.level, 1);
     }
+}
+
+/* A stumble told in a check-in that names no session moves back too (safety first). */
+BSTEP_TEST(checkin_stumble_without_session_moves_back)
+{
+    bstep_coach c;
+    bstep_coach_decision d;
+    bstep_coach_status st;
+    bstep_coach_session s;
+    int32_t day = START;
+    start(&c, BSTEP_PLAN_GENERAL);
+    pass_level(&c, &day, 3); /* level 2 */
+    pass_level(&c, &day, 3); /* level 3 */
+    s = good(day);
+    BSTEP_ASSERT_OK(bstep_coach_add_session(&c, &s, &d)); /* one session counted at level 3 */
+    bstep_coach_get_status(&c, &st);
+    BSTEP_ASSERT_EQ(st.sessions_at_level, 1);
+    /* "no" changes nothing */
+    BSTEP_ASSERT_OK(bstep_coach_checkin(&c, day + 1, -1, -1, 0, &d));
+    BSTEP_ASSERT_EQ(d.action, BSTEP_COACH_HOLD);
+    BSTEP_ASSERT_EQ(d.reason, BSTEP_COACH_REASON_CHECKIN);
+    BSTEP_ASSERT_EQ(d.level_to, 3);
+    /* "yes": back one level, the count at the level starts again */
+    BSTEP_ASSERT_OK(bstep_coach_checkin(&c, day + 1, -1, -1, 1, &d));
+    BSTEP_ASSERT_EQ(d.action, BSTEP_COACH_BACK);
+    BSTEP_ASSERT_EQ(d.reason, BSTEP_COACH_REASON_STUMBLE);
+    BSTEP_ASSERT_EQ(d.level_from, 3);
+    BSTEP_ASSERT_EQ(d.level_to, 2);
+    BSTEP_ASSERT(!d.paused);
+    bstep_coach_get_status(&c, &st);
+    BSTEP_ASSERT_EQ(st.level, 2);
+    BSTEP_ASSERT_EQ(st.sessions_at_level, 0);
+    /* with high pain as well: back and paused */
+    BSTEP_ASSERT_OK(bstep_coach_checkin(&c, day + 2, 8, -1, 1, &d));
+    BSTEP_ASSERT_EQ(d.action, BSTEP_COACH_BACK);
+    BSTEP_ASSERT_EQ(d.also, BSTEP_COACH_REASON_PAIN_HIGH);
+    BSTEP_ASSERT_EQ(d.level_to, 1);
+    BSTEP_ASSERT(d.paused);
+    /* while paused a told stumble changes nothing (no sessions are done) */
+    BSTEP_ASSERT_OK(bstep_coach_checkin(&c, day + 3, -1, -1, 1, &d));
+    BSTEP_ASSERT_EQ(d.level_to, 1);
+    BSTEP_ASSERT(d.paused);
+    /* at level 1 (after clearance): stays and counts again */
+    BSTEP_ASSERT_OK(bstep_coach_adjust(&c, day + 4, BSTEP_ADJUST_CLEARED, 0, &d));
+    s = good(day + 4);
+    BSTEP_ASSERT_OK(bstep_coach_add_session(&c, &s, &d));
+    BSTEP_ASSERT_OK(bstep_coach_checkin(&c, day + 5, -1, -1, 1, &d));
+    BSTEP_ASSERT_EQ(d.action, BSTEP_COACH_HOLD);
+    BSTEP_ASSERT_EQ(d.reason, BSTEP_COACH_REASON_STUMBLE);
+    bstep_coach_get_status(&c, &st);
+    BSTEP_ASSERT_EQ(st.level, 1);
+    BSTEP_ASSERT_EQ(st.sessions_at_level, 0);
+    BSTEP_ASSERT_EQ(bstep_coach_checkin(&c, day + 6, -1, -1, 2, &d), BSTEP_EINVAL);
 }
 
 BSTEP_TEST(fall_goes_to_level_1_and_pauses)
@@ -664,6 +717,7 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(plans_cite_sources_and_doses),
                 BSTEP_TEST_ENTRY(gate_pain_rise_holds_and_high_pain_pauses),
                 BSTEP_TEST_ENTRY(checkin_pain_pauses_and_needs_clearance),
                 BSTEP_TEST_ENTRY(stumble_moves_back_one_level),
+                BSTEP_TEST_ENTRY(checkin_stumble_without_session_moves_back),
                 BSTEP_TEST_ENTRY(fall_goes_to_level_1_and_pauses),
                 BSTEP_TEST_ENTRY(nobody_moves_up_by_the_calendar),
                 BSTEP_TEST_ENTRY(gate_level_cap_and_set_level),
