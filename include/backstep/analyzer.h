@@ -228,6 +228,8 @@ typedef struct {
     /* stance window: sums over the newest win_n bins */
     float win_g, win_ad;
     uint32_t win_n;
+    float fwin_g, fwin_ad; /* the same over the newest 50 ms (fast confirmation) */
+    uint32_t fwin_n;
     float last_gyro_dps;
     float still_thr_dps, still_thr_mps2;
     int in_stance;

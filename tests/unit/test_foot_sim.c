@@ -22,8 +22,8 @@
 #define MAX_T  512
 
 typedef struct {
-    unsigned steps, dir_ok, strike_n, strike_ok, len_n;
-    double len_rel_sum;
+    unsigned steps, dir_ok, strike_n, strike_ok, len_n, lat_n;
+    double len_rel_sum, lat_max_s;
 } score_t;
 
 static const bstep_axis axes[6] = {BSTEP_AXIS_POS_X, BSTEP_AXIS_NEG_X, BSTEP_AXIS_POS_Y,
@@ -99,6 +99,21 @@ static void run_one(const char *scenario, bstep_axis front, bstep_axis up, doubl
         ne += bstep_analyzer_update(a, &s[i], ev + ne, MAX_EV - ne);
     ne += bstep_analyzer_finish(a, ev + ne, MAX_EV - ne);
     free(a);
+    /* Contact-to-event latency of contacts in an established bout (those held for the bout start
+     * come out with it). */
+    for (i = 0; i < ne; i++) {
+        bstep_time_us held_at = -1;
+        if (ev[i].type == BSTEP_EVENT_BOUT_START)
+            held_at = ev[i].emitted_t_us;
+        for (; i + 1 < ne && held_at >= 0 && ev[i + 1].emitted_t_us == held_at; i++)
+            ;
+        if (ev[i].type == BSTEP_EVENT_INITIAL_CONTACT && held_at < 0) {
+            const double lat = (double)(ev[i].emitted_t_us - ev[i].t_us) * 1e-6;
+            sc->lat_n++;
+            if (lat > sc->lat_max_s)
+                sc->lat_max_s = lat;
+        }
+    }
     for (k = 0; k < nt; k++) {
         const bstep_event *best = NULL;
         double bd = 0.1;
@@ -143,7 +158,7 @@ BSTEP_TEST(directions_strikes_speeds_all_24_mountings)
 {
     static const char *const strikes[3] = {"toe", "heel", "flat"};
     static const double speeds[5] = {0.3, 0.6, 1.0, 1.4, 1.8};
-    score_t sc = {0, 0, 0, 0, 0, 0.0};
+    score_t sc = {0, 0, 0, 0, 0, 0, 0.0, 0.0};
     int m, d, run = 0;
     for (m = 0; m < 24; m++)
         for (d = 0; d < 2; d++, run++) {
@@ -158,19 +173,23 @@ BSTEP_TEST(directions_strikes_speeds_all_24_mountings)
             run_one(text, front, up, (run % 4 == 3) ? 12.0 : 0.0, run % 3, run % 2, 100.0, &sc);
         }
     printf("foot vs simulator, %d runs, %u steps: direction %.1f %%, strike class %.1f %% (%u), "
-           "stride length error %.2f %% (%u)\n",
+           "stride length error %.2f %% (%u), latency max %.0f ms (%u contacts)\n",
            run, sc.steps, 100.0 * sc.dir_ok / sc.steps, 100.0 * sc.strike_ok / sc.strike_n,
-           sc.strike_n, 100.0 * sc.len_rel_sum / sc.len_n, sc.len_n);
+           sc.strike_n, 100.0 * sc.len_rel_sum / sc.len_n, sc.len_n, 1000.0 * sc.lat_max_s,
+           sc.lat_n);
     BSTEP_ASSERT_GE(sc.steps, 24u * 2u * 16u);
     BSTEP_ASSERT_GE((double)sc.dir_ok / sc.steps, 0.99);
     BSTEP_ASSERT_GE((double)sc.strike_ok / sc.strike_n, 0.97);
     BSTEP_ASSERT_LE(sc.len_rel_sum / sc.len_n, 0.03);
+    /* Issue 9: step events within 300 ms of the contact. */
+    BSTEP_ASSERT_GE(sc.lat_n, 24u * 2u * 12u);
+    BSTEP_ASSERT_LE(sc.lat_max_s, 0.3);
 }
 
 /* Side-steps (the foot rolls about its edges) and slow backward walking at 200 Hz. */
 BSTEP_TEST(side_steps_and_slow_backward)
 {
-    score_t sc = {0, 0, 0, 0, 0, 0.0};
+    score_t sc = {0, 0, 0, 0, 0, 0, 0.0, 0.0};
     int m;
     for (m = 0; m < 24; m += 5) {
         bstep_axis front, up;
@@ -180,10 +199,12 @@ BSTEP_TEST(side_steps_and_slow_backward)
                 front, up, 0.0, 1, m % 2, 200.0, &sc);
     }
     printf("side-steps and slow backward, %u steps: direction %.1f %%, stride length error "
-           "%.2f %%\n",
-           sc.steps, 100.0 * sc.dir_ok / sc.steps, 100.0 * sc.len_rel_sum / sc.len_n);
+           "%.2f %%, latency max %.0f ms\n",
+           sc.steps, 100.0 * sc.dir_ok / sc.steps, 100.0 * sc.len_rel_sum / sc.len_n,
+           1000.0 * sc.lat_max_s);
     BSTEP_ASSERT_GE((double)sc.dir_ok / sc.steps, 0.97);
     BSTEP_ASSERT_LE(sc.len_rel_sum / sc.len_n, 0.05);
+    BSTEP_ASSERT_LE(sc.lat_max_s, 0.3);
 }
 
 /* Placement "foot": the side comes from the eversion after forward heel strikes (the simulated
