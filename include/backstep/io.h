@@ -112,6 +112,25 @@ typedef struct {
  */
 BSTEP_API size_t bstep_reader_heart_rate(const bstep_reader *r, const bstep_hr_point **points);
 
+/** One second of a treadmill's readings carried by a recording. */
+typedef struct {
+    bstep_time_us t_us; /**< time of the first row of that second, as stored in the file */
+    float speed_mps;    /**< belt speed, 0..50 m/s; NAN when no row of the second had one */
+    float incline_pct;  /**< incline (grade), -100..100 %; NAN when no row had one */
+} bstep_treadmill_point;
+
+/**
+ * @brief The treadmill readings read so far (canonical CSV columns `speed (m/s)` or
+ * `speed (km/h)`, and `incline (%)`), at most one point per second (the first reading of each
+ * column within the second). An empty field or NaN is no reading; a speed outside 0..50 m/s or an
+ * incline outside -100..100 % is an error naming the file, line and column.
+ * @param[out] points the points in time order; owned by the reader, valid until the next read
+ *                    or close.
+ * @return the number of points (0 when the recording has no treadmill columns).
+ */
+BSTEP_API size_t bstep_reader_treadmill(const bstep_reader *r,
+                                        const bstep_treadmill_point **points);
+
 /**
  * @brief Detect a format from the first bytes of a file (and, for folders/zips, entry names).
  * @return BSTEP_OK and the format, BSTEP_EFORMAT if nothing matches, BSTEP_EIO.

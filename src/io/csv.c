@@ -5,8 +5,10 @@
  * "gyr_y (V)", "gyr_z (V)", in any order; U is m/s^2 or g, V is deg/s or rad/s, the time unit is
  * s, ms, us or ns. "hr (bpm)" (heart rate; also "1/min") is read into the reader's heart-rate
  * series (bstep_reader_heart_rate): an empty field, NaN or 0 is no reading, other values must be
- * 20..250. Other columns (mag_*, speed (m/s), incline (%), anything else) are accepted and
- * ignored. The separator is ','; '.' is the decimal mark; exponents are accepted.
+ * 20..250. "speed (m/s)" (also km/h) and "incline (%)", a treadmill's belt speed and incline, are
+ * read into its treadmill series (bstep_reader_treadmill): an empty field or NaN is no reading,
+ * a speed must be 0..50 m/s and an incline -100..100 %. Other columns (mag_*, anything else) are
+ * accepted and ignored. The separator is ','; '.' is the decimal mark; exponents are accepted.
  * Time text is converted to microseconds exactly (integer arithmetic on the digits), so Unix
  * times like 1607605064.733 s keep every digit. Accelerations are converted to m/s^2 with
  * g = 9.80665, angular rates to deg/s. Every row must have as many fields as the header; blank
@@ -25,6 +27,8 @@
 #define RAD_TO_DEG (180.0 / 3.14159265358979323846)
 
 enum { C_T, C_AX, C_AY, C_AZ, C_GX, C_GY, C_GZ, C_N };
+/* Optional series columns: read per row, kept at most once a second by reader.c. */
+enum { S_HR, S_SPEED, S_INCLINE, S_N };
 
 typedef struct {
     bstep__linereader lr;
@@ -32,8 +36,10 @@ typedef struct {
     size_t ncols;
     size_t col[C_N];    /* 0-based column, or SIZE_MAX */
     int kind[MAX_COLS]; /* per column: C_T .. C_GZ, or -1 (ignored) */
-    size_t hr_col;      /* "hr (bpm)", SIZE_MAX if none */
-    char hr_name[64];
+    size_t scol[S_N];   /* "hr (bpm)", "speed (m/s)", "incline (%)": column or SIZE_MAX */
+    char sname[S_N][64];
+    double sscale[S_N]; /* to bpm, m/s, % */
+    int any_series;
     char colname[C_N][64];
     int time_exp10;
     double acc_scale, gyr_scale;
@@ -77,13 +83,14 @@ static void name_unit(const bstep__field *f, bstep__field *name, bstep__field *u
  * (quotes, spaces, exponents, NaN, a wrong field count, a bad value) returns 0 and the general
  * path reads the line and, where it must, reports the error. */
 static int fast_row(const csv_state *st, const char *line, size_t len, bstep_imu_sample *s,
-                    double *hr)
+                    double sv[S_N])
 {
     const char *p = line, *const end = line + len;
     size_t i;
     int64_t t = 0;
     double v[C_N];
-    *hr = (double)NAN;
+    for (i = 0; i < S_N; i++)
+        sv[i] = (double)NAN;
     for (i = 0; i < st->ncols; i++) {
         const int k = st->kind[i];
         size_t n;
@@ -92,8 +99,9 @@ static int fast_row(const csv_state *st, const char *line, size_t len, bstep_imu
                 return 0;
             p++;
         }
-        if (i == st->hr_col) { /* an empty field is no reading; anything unusual: slow path */
-            n = p < end && *p != ',' ? bstep__num_double_plain(p, end, hr) : 0;
+        if (k <= -2) { /* a series column: empty is no reading; anything unusual: slow path */
+            double *x = &sv[-2 - k];
+            n = p < end && *p != ',' ? bstep__num_double_plain(p, end, x) : 0;
             if (n == 0 && p < end && *p != ',')
                 return 0;
         } else if (k == C_T) {
@@ -124,18 +132,40 @@ static int fast_row(const csv_state *st, const char *line, size_t len, bstep_imu
     return 1;
 }
 
-/* A heart-rate reading of a row: none for NaN or 0, an error outside 20..250 bpm. */
-static int take_hr(bstep_reader *r, const csv_state *st, const bstep_imu_sample *s, double hr,
-                   unsigned long long ln)
+/* The series readings of a row. Heart rate: none for NaN or 0, an error outside 20..250 bpm.
+ * Treadmill speed (0 is a stopped belt, a reading) and incline: none for NaN, an error outside
+ * what a walking or running person on a treadmill can produce (the activity readers' limits:
+ * 50 m/s, |100| %). @return 1, or the error status. */
+static int take_series(bstep_reader *r, const csv_state *st, const bstep_imu_sample *s,
+                       double sv[S_N], unsigned long long ln)
 {
-    if (!isfinite(hr) || hr == 0.0)
+    double hr = sv[S_HR], speed = sv[S_SPEED] * st->sscale[S_SPEED], inc = sv[S_INCLINE];
+    if (!st->any_series)
         return 1;
-    if (hr < 20.0 || hr > 250.0)
+    if (isfinite(hr) && hr != 0.0) {
+        if (hr < 20.0 || hr > 250.0)
+            return bstep__reader_fail(r, BSTEP_EFORMAT,
+                                      "%s:%llu:%zu: field '%s': %.1f bpm is not a heart rate "
+                                      "(20..250; leave it empty or 0 when there is no reading)",
+                                      st->name, ln, st->scol[S_HR] + 1, st->sname[S_HR], hr);
+        if (bstep__reader_add_hr(r, s->t_us, (float)hr) != BSTEP_OK)
+            return BSTEP_ENOMEM;
+    }
+    if (isfinite(speed) && (speed < 0.0 || speed > 50.0))
         return bstep__reader_fail(r, BSTEP_EFORMAT,
-                                  "%s:%llu:%zu: field '%s': %.1f bpm is not a heart rate (20..250; "
-                                  "leave it empty or 0 when there is no reading)",
-                                  st->name, ln, st->hr_col + 1, st->hr_name, hr);
-    return bstep__reader_add_hr(r, s->t_us, (float)hr) == BSTEP_OK ? 1 : BSTEP_ENOMEM;
+                                  "%s:%llu:%zu: field '%s': %.2f m/s is not a treadmill speed "
+                                  "(0..50 m/s; leave it empty when there is no reading)",
+                                  st->name, ln, st->scol[S_SPEED] + 1, st->sname[S_SPEED], speed);
+    if (isfinite(inc) && (inc < -100.0 || inc > 100.0))
+        return bstep__reader_fail(r, BSTEP_EFORMAT,
+                                  "%s:%llu:%zu: field '%s': %.1f %% is not an incline (-100..100 "
+                                  "%%; leave it empty when there is no reading)",
+                                  st->name, ln, st->scol[S_INCLINE] + 1, st->sname[S_INCLINE], inc);
+    if ((isfinite(speed) || isfinite(inc)) &&
+        bstep__reader_add_treadmill(r, s->t_us, isfinite(speed) ? (float)speed : NAN,
+                                    isfinite(inc) ? (float)inc : NAN) != BSTEP_OK)
+        return BSTEP_ENOMEM;
+    return 1;
 }
 
 static int next_row(bstep_reader *r, void *impl, bstep_imu_sample *s)
@@ -144,7 +174,7 @@ static int next_row(bstep_reader *r, void *impl, bstep_imu_sample *s)
     for (;;) {
         char *line;
         size_t len, n, k;
-        double hr;
+        double sv[S_N];
         int rc = bstep__lr_next(&st->lr, &line, &len);
         unsigned long long ln;
         if (rc == 0)
@@ -154,8 +184,8 @@ static int next_row(bstep_reader *r, void *impl, bstep_imu_sample *s)
         ln = (unsigned long long)st->lr.line_no;
         if (len == 0)
             continue;
-        if (fast_row(st, line, len, s, &hr))
-            return st->hr_col == SIZE_MAX ? 1 : take_hr(r, st, s, hr, ln);
+        if (fast_row(st, line, len, s, sv))
+            return take_series(r, st, s, sv, ln);
         n = bstep__split(line, len, ',', st->f, MAX_COLS);
         if (n != st->ncols)
             return bstep__reader_fail(r, BSTEP_EFORMAT, "%s:%llu: %s%zu fields, the header has %zu",
@@ -186,15 +216,17 @@ static int next_row(bstep_reader *r, void *impl, bstep_imu_sample *s)
                 s->gyro_dps[k - C_GX] = (float)(v * st->gyr_scale);
         }
         s->flags = st->has_gyro ? BSTEP_SAMPLE_HAS_GYRO : 0u;
-        hr = (double)NAN;
-        if (st->hr_col != SIZE_MAX && st->f[st->hr_col].len > 0) {
-            const size_t c = st->hr_col;
-            const int nrc = bstep__num_double(st->f[c].p, st->f[c].len, 0, &hr);
-            if (nrc != BSTEP__NUM_OK && nrc != BSTEP__NUM_EMPTY) /* "nan" is OK: no reading */
-                return bstep__reader_field_fail(r, st->name, ln, c + 1, st->hr_name, &st->f[c],
-                                                nrc);
+        for (k = 0; k < S_N; k++) {
+            const size_t c = st->scol[k];
+            sv[k] = (double)NAN;
+            if (c != SIZE_MAX && st->f[c].len > 0) {
+                const int nrc = bstep__num_double(st->f[c].p, st->f[c].len, 0, &sv[k]);
+                if (nrc != BSTEP__NUM_OK && nrc != BSTEP__NUM_EMPTY) /* "nan": no reading */
+                    return bstep__reader_field_fail(r, st->name, ln, c + 1, st->sname[k], &st->f[c],
+                                                    nrc);
+            }
         }
-        return st->hr_col == SIZE_MAX ? 1 : take_hr(r, st, s, hr, ln);
+        return take_series(r, st, s, sv, ln);
     }
 }
 
@@ -222,7 +254,10 @@ int bstep__csv_open(bstep_reader *r, bstep__linereader *lr, const char *name)
     snprintf(st->name, sizeof st->name, "%s", name);
     for (k = 0; k < C_N; k++)
         st->col[k] = SIZE_MAX;
-    st->hr_col = SIZE_MAX;
+    for (k = 0; k < S_N; k++) {
+        st->scol[k] = SIZE_MAX;
+        st->sscale[k] = 1.0;
+    }
     st->acc_scale = st->gyr_scale = 1.0;
 
     do {
@@ -246,24 +281,43 @@ int bstep__csv_open(bstep_reader *r, bstep__linereader *lr, const char *name)
     for (i = 0; i < n; i++) {
         bstep__field nm, un;
         name_unit(&st->f[i], &nm, &un);
-        if (bstep__field_is(&nm, "hr")) {
-            bstep__field_quote(st->f[i].p, st->f[i].len, st->hr_name, sizeof st->hr_name);
-            if (st->hr_col != SIZE_MAX) {
-                rc = bstep__reader_fail(r, BSTEP_EFORMAT, "%s:%llu:%zu: column 'hr' appears twice",
-                                        name, (unsigned long long)st->lr.line_no, i + 1);
-                goto fail;
+        {
+            static const char *const snames[S_N] = {"hr", "speed", "incline"};
+            static const char *const sunits[S_N] = {"bpm", "m/s or km/h", "%"};
+            int sk = -1, found = 0;
+            for (k = 0; k < S_N; k++)
+                if (bstep__field_is(&nm, snames[k]))
+                    sk = (int)k;
+            if (sk >= 0) {
+                bstep__field_quote(st->f[i].p, st->f[i].len, st->sname[sk], sizeof st->sname[sk]);
+                if (st->scol[sk] != SIZE_MAX) {
+                    rc = bstep__reader_fail(r, BSTEP_EFORMAT,
+                                            "%s:%llu:%zu: column '%s' appears twice", name,
+                                            (unsigned long long)st->lr.line_no, i + 1, snames[sk]);
+                    goto fail;
+                }
+                if (sk == S_HR)
+                    found = unit_is(&un, "bpm") || unit_is(&un, "1/min");
+                else if (sk == S_SPEED && (unit_is(&un, "m/s") || unit_is(&un, "mps")))
+                    found = 1;
+                else if (sk == S_SPEED && (unit_is(&un, "km/h") || unit_is(&un, "kmh"))) {
+                    found = 1;
+                    st->sscale[sk] = 1.0 / 3.6;
+                } else if (sk == S_INCLINE)
+                    found = unit_is(&un, "%");
+                if (!found) {
+                    bstep__field_quote(un.p, un.len, text, sizeof text);
+                    rc = bstep__reader_fail(r, BSTEP_EFORMAT,
+                                            "%s:%llu:%zu: column '%s': unknown unit '%s' "
+                                            "(expected %s)",
+                                            name, (unsigned long long)st->lr.line_no, i + 1,
+                                            st->sname[sk], text, sunits[sk]);
+                    goto fail;
+                }
+                st->scol[sk] = i;
+                st->any_series = 1;
+                continue;
             }
-            if (!unit_is(&un, "bpm") && !unit_is(&un, "1/min")) {
-                bstep__field_quote(un.p, un.len, text, sizeof text);
-                rc = bstep__reader_fail(r, BSTEP_EFORMAT,
-                                        "%s:%llu:%zu: column '%s': unknown unit '%s' (expected "
-                                        "bpm)",
-                                        name, (unsigned long long)st->lr.line_no, i + 1,
-                                        st->hr_name, text);
-                goto fail;
-            }
-            st->hr_col = i;
-            continue;
         }
         for (k = 0; k < C_N; k++) {
             if (!bstep__field_is(&nm, base_names[k]))
@@ -360,6 +414,9 @@ int bstep__csv_open(bstep_reader *r, bstep__linereader *lr, const char *name)
     for (k = 0; k < C_N; k++)
         if (st->col[k] != SIZE_MAX && (k <= C_AZ || st->has_gyro))
             st->kind[st->col[k]] = (int)k;
+    for (k = 0; k < S_N; k++) /* series columns: -2 - S_* */
+        if (st->scol[k] != SIZE_MAX)
+            st->kind[st->scol[k]] = -2 - (int)k;
     bstep__reader_quality(r)->has_gyro = st->has_gyro;
     bstep__reader_set_impl(r, &csv_ops, st);
     return BSTEP_OK;

@@ -36,6 +36,10 @@ bstep_quality *bstep__reader_quality(bstep_reader *r);
 /** A heart-rate reading of the row at t_us (bstep_reader_heart_rate); keeps one per second.
  * @return BSTEP_OK or BSTEP_ENOMEM (message set). */
 int bstep__reader_add_hr(bstep_reader *r, bstep_time_us t_us, float hr_bpm);
+/** A treadmill reading of the row at t_us (bstep_reader_treadmill; NAN: not in this row); keeps
+ * one point per second, the first reading of each field in it. @return BSTEP_OK or BSTEP_ENOMEM. */
+int bstep__reader_add_treadmill(bstep_reader *r, bstep_time_us t_us, float speed_mps,
+                                float incline_pct);
 
 /** Install the format implementation (the reader then owns impl). */
 void bstep__reader_set_impl(bstep_reader *r, const bstep__reader_ops *ops, void *impl);

@@ -85,6 +85,9 @@ struct bstep_reader {
     /* heart rate carried by the recording, one reading per second at most */
     bstep_hr_point *hr;
     size_t hr_n, hr_cap;
+    /* a treadmill's speed and incline carried by the recording, one point per second at most */
+    bstep_treadmill_point *tm;
+    size_t tm_n, tm_cap;
 };
 
 /* A week of one-per-second readings: the longest recording analysed (energy.h duration limit). */
@@ -121,6 +124,45 @@ size_t bstep_reader_heart_rate(const bstep_reader *r, const bstep_hr_point **poi
     if (points != NULL)
         *points = r != NULL ? r->hr : NULL;
     return r != NULL ? r->hr_n : 0;
+}
+
+int bstep__reader_add_treadmill(bstep_reader *r, bstep_time_us t_us, float speed_mps,
+                                float incline_pct)
+{
+    bstep_treadmill_point *last = r->tm_n > 0 ? &r->tm[r->tm_n - 1] : NULL;
+    if (last != NULL && t_us < last->t_us + 1000000) {
+        /* the same second: the first reading of each field in it */
+        if (isnan(last->speed_mps))
+            last->speed_mps = speed_mps;
+        if (isnan(last->incline_pct))
+            last->incline_pct = incline_pct;
+        return BSTEP_OK;
+    }
+    if (r->tm_n >= HR_MAX_POINTS)
+        return BSTEP_OK; /* longer than any analysable session */
+    if (r->tm_n == r->tm_cap) {
+        size_t nc = r->tm_cap ? r->tm_cap * 2 : 1024;
+        bstep_treadmill_point *p;
+        if (nc > HR_MAX_POINTS)
+            nc = HR_MAX_POINTS;
+        p = realloc(r->tm, nc * sizeof(*p));
+        if (p == NULL)
+            return bstep__reader_fail(r, BSTEP_ENOMEM, "out of memory (treadmill series)");
+        r->tm = p;
+        r->tm_cap = nc;
+    }
+    r->tm[r->tm_n].t_us = t_us;
+    r->tm[r->tm_n].speed_mps = speed_mps;
+    r->tm[r->tm_n].incline_pct = incline_pct;
+    r->tm_n++;
+    return BSTEP_OK;
+}
+
+size_t bstep_reader_treadmill(const bstep_reader *r, const bstep_treadmill_point **points)
+{
+    if (points != NULL)
+        *points = r != NULL ? r->tm : NULL;
+    return r != NULL ? r->tm_n : 0;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -933,5 +975,6 @@ void bstep_reader_close(bstep_reader *r)
         r->ops->close(r->impl);
     container_close(r->cont);
     free(r->hr);
+    free(r->tm);
     free(r);
 }

@@ -352,20 +352,41 @@ int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bste
     return BSTEP_OK;
 }
 
-/* Session energy from the bouts (the one model, bstep_energy_session): each bout's measured speed
- * (distance / duration), its direction and gait; level ground (a treadmill's incline arrives with
- * the treadmill import). Bouts without a measured speed are left out and their time reported. */
-#define ASSUMED_MASS_KG 70.0
-/* Mean heart rate of the readings inside a bout (NAN without readings). */
-static double bout_hr(const bstep__analysis *a, const bstep__bout_row *b)
+/* Session energy from the bouts (the one model, bstep_energy_session): each bout's direction and
+ * gait with its measured speed (distance / duration) on level ground. When the recording carries
+ * a treadmill's speed and incline (CSV `speed`, `incline` columns), a bout with readings is cut
+ * into pieces of at most 60 s, each with the treadmill's mean speed and incline during it (a
+ * motion sensor on a treadmill measures the foot against the moving belt, not the walking speed:
+ * the belt's speed is the walking speed), the same rule as `backstep import` and the activity
+ * files. Bouts without a speed are left out and their time reported. */
+#define ASSUMED_MASS_KG   70.0
+#define TREADMILL_PIECE_S 60.0
+/* Mean heart rate of the readings inside [t0_s, t1_s] (NAN without readings). */
+static double hr_between(const bstep__analysis *a, double t0_s, double t1_s)
 {
     const double t0 = (double)a->t0_us * 1e-6;
     double sum = 0.0;
     size_t i, n = 0;
     for (i = 0; i < a->n_hr; i++) {
         const double t = (double)a->hr[i].t_us * 1e-6 - t0;
-        if (t >= b->start_s && t <= b->end_s) {
+        if (t >= t0_s && t <= t1_s) {
             sum += (double)a->hr[i].hr_bpm;
+            n++;
+        }
+    }
+    return n > 0 ? sum / (double)n : (double)NAN;
+}
+
+/* Mean treadmill speed (field 0) or incline (1) of the points in [t0_s, t1_s) (NAN: none). */
+static double tm_between(const bstep__analysis *a, double t0_s, double t1_s, int field)
+{
+    double sum = 0.0;
+    size_t i, n = 0;
+    for (i = 0; i < a->n_tm; i++) {
+        const double t = (double)(a->tm[i].t_us - a->t0_us) * 1e-6;
+        const double v = field == 0 ? (double)a->tm[i].speed_mps : (double)a->tm[i].incline_pct;
+        if (t >= t0_s && t < t1_s && isfinite(v)) {
+            sum += v;
             n++;
         }
     }
@@ -374,32 +395,66 @@ static double bout_hr(const bstep__analysis *a, const bstep__bout_row *b)
 
 void bstep__analysis_energy(bstep__analysis *a, double mass_kg)
 {
-    bstep_energy_segment *seg = calloc(a->n_bouts + 1, sizeof(*seg));
+    bstep_energy_segment *seg;
     bstep_energy_walker w;
     bstep_energy_session_result r;
-    size_t i, n = 0;
+    size_t i, n = 0, cap = a->n_bouts + 1;
     a->energy_kcal = a->energy_low_kcal = a->energy_high_kcal = a->met_mean = (double)NAN;
     a->energy_unknown_s = 0.0;
     a->energy_mass_assumed = !isfinite(mass_kg);
     a->energy_mass_kg = a->energy_mass_assumed ? ASSUMED_MASS_KG : mass_kg;
+    if (a->n_tm > 0) /* room for the pieces of at most 60 s */
+        for (i = 0; i < a->n_bouts; i++) {
+            const double dur = a->bouts[i].end_s - a->bouts[i].start_s;
+            if (dur > 0.0 && dur < 1e7)
+                cap += (size_t)ceil(dur / TREADMILL_PIECE_S);
+        }
+    seg = calloc(cap, sizeof(*seg));
     if (seg == NULL)
         return;
     for (i = 0; i < a->n_bouts; i++) {
         const bstep__bout_row *b = &a->bouts[i];
         const double dur = b->end_s - b->start_s;
+        const bstep_direction dir =
+            strstr(b->activity, "backward") ? BSTEP_DIRECTION_BACKWARD : BSTEP_DIRECTION_FORWARD;
+        const bstep_gait gait =
+            strncmp(b->activity, "run", 3) == 0 ? BSTEP_GAIT_RUN : BSTEP_GAIT_WALK;
         double v = dur > 0.0 && isfinite(b->distance_m) ? b->distance_m / dur : (double)NAN;
-        if (!(dur > 0.0))
+        size_t k, pieces = 1;
+        if (!(dur > 0.0 && dur < 1e7))
             continue;
         if (isfinite(v) && v > 10.0)
             v = (double)NAN; /* not a walk or a run: leave it out rather than guess */
-        seg[n].duration_s = dur;
-        seg[n].speed_mps = v;
-        seg[n].grade_pct = (double)NAN;
-        seg[n].direction =
-            strstr(b->activity, "backward") ? BSTEP_DIRECTION_BACKWARD : BSTEP_DIRECTION_FORWARD;
-        seg[n].gait = strncmp(b->activity, "run", 3) == 0 ? BSTEP_GAIT_RUN : BSTEP_GAIT_WALK;
-        seg[n].hr_bpm = bout_hr(a, b);
-        n++;
+        if (a->n_tm > 0 && (isfinite(tm_between(a, b->start_s, b->end_s, 0)) ||
+                            isfinite(tm_between(a, b->start_s, b->end_s, 1))))
+            pieces = (size_t)ceil(dur / TREADMILL_PIECE_S);
+        for (k = 0; k < pieces && n < cap; k++) {
+            const double t0 = b->start_s + dur * (double)k / (double)pieces;
+            const double t1 =
+                k + 1 == pieces ? b->end_s : b->start_s + dur * (double)(k + 1) / (double)pieces;
+            double sp = v, gr = (double)NAN;
+            if (a->n_tm > 0) {
+                const double ts = tm_between(a, t0, t1, 0), tg = tm_between(a, t0, t1, 1);
+                /* a piece without readings of its own takes the bout's */
+                sp = isfinite(ts) ? ts : tm_between(a, b->start_s, b->end_s, 0);
+                gr = isfinite(tg) ? tg : tm_between(a, b->start_s, b->end_s, 1);
+                if (!isfinite(sp))
+                    sp = v;
+                if (isfinite(sp) && sp > 10.0)
+                    sp = (double)NAN;
+                if (isfinite(gr))
+                    gr = fmax(-20.0, fmin(40.0, gr)); /* the energy model's range */
+            }
+            seg[n].duration_s = t1 - t0;
+            seg[n].speed_mps = sp;
+            seg[n].grade_pct = gr;
+            seg[n].direction = dir;
+            seg[n].gait = gait;
+            seg[n].hr_bpm = hr_between(a, t0, t1);
+            if (pieces > 1 && !isfinite(seg[n].hr_bpm))
+                seg[n].hr_bpm = hr_between(a, b->start_s, b->end_s);
+            n++;
+        }
     }
     memset(&w, 0, sizeof(w));
     w.mass_kg = a->energy_mass_kg;
@@ -588,6 +643,33 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
             a->hr_max_bpm = mx;
         }
     }
+    {
+        const bstep_treadmill_point *tp;
+        size_t nt = bstep_reader_treadmill(r, &tp), k, ns = 0, ni = 0;
+        double ssum = 0.0, isum = 0.0;
+        a->treadmill_speed_mps = a->treadmill_incline_pct = (double)NAN;
+        if (nt > 0) {
+            a->tm = malloc(nt * sizeof(*a->tm));
+            if (a->tm == NULL)
+                goto oom;
+            memcpy(a->tm, tp, nt * sizeof(*a->tm));
+            a->n_tm = nt;
+            for (k = 0; k < nt; k++) {
+                if (isfinite(tp[k].speed_mps)) {
+                    ssum += (double)tp[k].speed_mps;
+                    ns++;
+                }
+                if (isfinite(tp[k].incline_pct)) {
+                    isum += (double)tp[k].incline_pct;
+                    ni++;
+                }
+            }
+            if (ns > 0)
+                a->treadmill_speed_mps = ssum / (double)ns;
+            if (ni > 0)
+                a->treadmill_incline_pct = isum / (double)ni;
+        }
+    }
     a->age_y = opt->age_y > 0.0 ? opt->age_y : (double)NAN;
     a->sex = opt->sex;
     bstep_summary_set_measured(&sum, bstep_analyzer_measures(an)); /* what the data allowed */
@@ -622,6 +704,9 @@ void bstep__analysis_free(bstep__analysis *a)
     free(a->hr);
     a->hr = NULL;
     a->n_hr = 0;
+    free(a->tm);
+    a->tm = NULL;
+    a->n_tm = 0;
     a->steps = NULL;
     a->bouts = NULL;
     a->events = NULL;

@@ -245,6 +245,8 @@ void bstep__report_json(FILE *f, const bstep__analysis *a)
     bstep__jsonw_key(&w, "hr_readings");
     bstep__jsonw_int(&w, (int64_t)a->n_hr);
     num(&w, "energy_kcal_hr", a->energy_kcal_hr, 1);
+    num(&w, "treadmill_speed_mps", a->n_tm > 0 ? a->treadmill_speed_mps : DNAN, 3);
+    num(&w, "treadmill_incline_pct", a->n_tm > 0 ? a->treadmill_incline_pct : DNAN, 2);
     bstep__jsonw_key(&w, "energy_hr_flags");
     bstep__jsonw_array_begin(&w);
     {
@@ -608,6 +610,16 @@ void bstep__report_text(FILE *f, const bstep__analysis *a)
     if (isfinite(s->step_regularity))
         fprintf(f, "  Regularity  step %.2f, stride %.2f (1 = every step alike)\n",
                 s->step_regularity, s->stride_regularity);
+    if (a->n_tm > 0 && (isfinite(a->treadmill_speed_mps) || isfinite(a->treadmill_incline_pct))) {
+        fprintf(f, "  Treadmill   ");
+        if (isfinite(a->treadmill_speed_mps))
+            fprintf(f, "belt %.2f m/s (%.1f km/h)", a->treadmill_speed_mps,
+                    3.6 * a->treadmill_speed_mps);
+        if (isfinite(a->treadmill_incline_pct))
+            fprintf(f, "%sincline %.1f %%", isfinite(a->treadmill_speed_mps) ? ", " : "",
+                    a->treadmill_incline_pct);
+        fprintf(f, " on average: the energy uses them\n");
+    }
     if (isfinite(a->energy_kcal))
         fprintf(f, "  Energy      %.0f kcal (%.0f-%.0f), %.1f METs on average%s%s\n",
                 a->energy_kcal, a->energy_low_kcal, a->energy_high_kcal, a->met_mean,

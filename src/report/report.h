@@ -97,6 +97,11 @@ typedef struct {
     bstep_sex sex;
     double energy_kcal_hr;    /* Keytel over the bouts with readings (never blended), NAN */
     unsigned energy_hr_flags; /* BSTEP_ENERGY_HR_* of that estimate */
+    /* A treadmill's belt speed and incline carried by the recording (bstep_reader_treadmill),
+     * times as in the file, and their means over the recording (NAN without readings). */
+    bstep_treadmill_point *tm;
+    size_t n_tm;
+    double treadmill_speed_mps, treadmill_incline_pct;
     /* Session assessment (src/core/assess.c) and the real-time cues given during the session
      * (src/core/cues.c), as a console would have spoken them. */
     bstep_assessment assessment;

@@ -29,7 +29,9 @@ void bstep__store_session_from_analysis(const bstep__analysis *a, bstep_store_se
     s->sample_rate_hz = a->quality.sample_rate_hz;
     s->samples = (int64_t)a->quality.samples;
     s->gaps = (int64_t)a->quality.gaps;
-    s->treadmill_speed_mps = s->treadmill_incline_pct = (double)NAN;
+    /* a treadmill's belt speed and incline carried by the recording (CSV columns), their means */
+    s->treadmill_speed_mps = a->n_tm > 0 ? a->treadmill_speed_mps : (double)NAN;
+    s->treadmill_incline_pct = a->n_tm > 0 ? a->treadmill_incline_pct : (double)NAN;
     s->steps = (int64_t)v->steps;
     s->steps_forward = dir ? (int64_t)v->steps_forward : -1;
     s->steps_backward = dir ? (int64_t)v->steps_backward : -1;

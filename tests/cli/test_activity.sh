@@ -189,6 +189,52 @@ else
   bad "Garmin FIT SDK not installed (scripts/install-deps installs it into tests/xcheck)"
 fi
 
+# A treadmill's belt speed and incline in the canonical CSV (docs/formats.md): a shoe sensor walking
+# backward at 0.5 m/s against the belt, the CSV carrying the belt's 2.88 km/h (0.8 m/s) and 5 %.
+# The session's energy is the model's for the belt speed and grade (docs/energy.md: one model for
+# every kcal), exactly what `backstep energy` gives for the same speed, grade and walking time;
+# the stored session keeps the treadmill speed and incline.
+"$BIN" simulate --placement foot-right --seed 3 --out "$TMP/bwt.csv" \
+  --scenario-text "stand 3s;walk backward 60s speed=0.5 strike=toe;stand 3s" >/dev/null 2>&1
+awk -F, 'NR == 1 { print $0 ",speed (km/h),incline (%)"; next } { print $0 ",2.88,5" }' \
+  "$TMP/bwt.csv" >"$TMP/tm.csv"
+expect_exit "analyze a CSV with treadmill columns" 0 analyze --db "$TMP/tm.db" --placement \
+  foot-right --toe-axis +x --mass-kg 70 --format json "$TMP/tm.csv"
+cp "$TMP/out" "$TMP/tm.json"
+near "treadmill speed read (km/h -> m/s)" "$TMP/tm.json" summary.treadmill_speed_mps 0.8 1e-6
+near "treadmill incline read" "$TMP/tm.json" summary.treadmill_incline_pct 5 1e-9
+act=$("$JQ" "$TMP/tm.json" get bouts.0.activity)
+nb=$("$JQ" "$TMP/tm.json" len bouts)
+if [ "$act" = '"walk-backward"' ] && [ "$nb" = 1 ]; then ok "one backward bout"; else bad "bouts: $nb, $act"; fi
+b0=$("$JQ" "$TMP/tm.json" get bouts.0.start_s)
+b1=$("$JQ" "$TMP/tm.json" get bouts.0.end_s)
+mins=$(awk -v a="$b0" -v b="$b1" 'BEGIN { printf "%.6f", (b - a) / 60 }')
+expect_exit "energy for the belt speed and grade" 0 energy --speed 0.8 --grade 5 \
+  --direction backward --mass 70 --minutes "$mins" --format json
+want=$("$JQ" "$TMP/out" get energy_kcal)
+near "session energy = backstep energy at the belt speed and grade" "$TMP/tm.json" \
+  summary.energy_kcal "$want" 0.051
+expect_exit "analyze the same walk without the columns" 0 analyze --no-store --placement \
+  foot-right --toe-axis +x --mass-kg 70 --format json "$TMP/bwt.csv"
+plain=$("$JQ" "$TMP/out" get summary.energy_kcal)
+if awk -v a="$plain" -v b="$want" 'BEGIN { exit !(a + 0.5 < b) }'; then
+  ok "without the columns: less energy (measured 0.5 m/s, level: $plain < $want kcal)"
+else
+  bad "energy without the treadmill columns $plain, with $want"
+fi
+is_null "no treadmill columns: speed null" "$TMP/out" summary.treadmill_speed_mps
+expect_exit "history of the treadmill session" 0 history --db "$TMP/tm.db" --format json
+near "stored treadmill speed" "$TMP/out" sessions.0.treadmill_speed_mps 0.8 1e-6
+near "stored treadmill incline" "$TMP/out" sessions.0.treadmill_incline_pct 5 1e-9
+near "stored energy" "$TMP/out" sessions.0.energy_kcal "$want" 0.051
+expect_exit "analyze the treadmill CSV, text" 0 analyze --no-store --placement foot-right \
+  --toe-axis +x "$TMP/tm.csv"
+contains "text: the treadmill line" "$TMP/out" "Treadmill   belt 0.80 m/s (2.9 km/h), incline 5.0 %"
+awk -F, 'NR == 1 { print $0 ",speed (m/s)"; next } { print $0 (NR == 300 ? ",-1" : ",0.8") }' \
+  "$TMP/bwt.csv" >"$TMP/badtm.csv"
+expect_exit "a negative belt speed: exit 3" 3 analyze --no-store "$TMP/badtm.csv"
+contains "a negative belt speed: named" "$TMP/err" "badtm.csv:300:8: field 'speed (m/s)'"
+
 # bad input and usage
 expect_exit "truncated FIT: exit 3" 3 analyze --no-store "$TMP/cut.fit"
 contains "truncated FIT: message" "$TMP/err" "cut.fit: truncated: the file ends at byte 300"

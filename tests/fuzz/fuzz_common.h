@@ -45,6 +45,30 @@ static void fuzz_check_hr(const bstep_reader *r, fuzz_run *out)
     out->n_hr = n;
 }
 
+/* The treadmill points so far (bstep_reader_treadmill): in time order, at least one reading
+ * each, in range. */
+static void fuzz_check_treadmill(const bstep_reader *r, fuzz_run *out)
+{
+    const bstep_treadmill_point *p = NULL;
+    size_t n = bstep_reader_treadmill(r, &p), i;
+    for (i = 0; i < n; i++) {
+        const unsigned char *b = (const unsigned char *)&p[i];
+        size_t k;
+        if (isnan(p[i].speed_mps) && isnan(p[i].incline_pct))
+            abort();
+        if (!isnan(p[i].speed_mps) && !(p[i].speed_mps >= 0.0f && p[i].speed_mps <= 50.0f))
+            abort();
+        if (!isnan(p[i].incline_pct) &&
+            !(p[i].incline_pct >= -100.0f && p[i].incline_pct <= 100.0f))
+            abort();
+        if (i > 0 && p[i].t_us < p[i - 1].t_us + 1000000)
+            abort();
+        for (k = 0; k < sizeof p[i]; k++)
+            out->hash = (out->hash ^ b[k]) * 16777619u;
+    }
+    out->n_hr += n;
+}
+
 static void fuzz_read(fuzz_open_fn open_fn, const uint8_t *data, size_t size, void *ctx, size_t cap,
                       fuzz_run *out)
 {
@@ -91,8 +115,10 @@ static void fuzz_read(fuzz_open_fn open_fn, const uint8_t *data, size_t size, vo
     bstep_reader_quality(r, &out->q);
     if (out->rc == BSTEP_OK && out->q.samples != out->n)
         abort();
-    if (out->rc == BSTEP_OK)
+    if (out->rc == BSTEP_OK) {
         fuzz_check_hr(r, out);
+        fuzz_check_treadmill(r, out);
+    }
     bstep_reader_close(r);
 }
 
