@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "activity_cli.h"
 #include "backstep/io.h"
 #include "cli.h"
 #include "internal/sha256.h"
@@ -31,9 +32,11 @@ static void help(void)
 {
     printf("Usage: backstep batch DIR... [OPTIONS]\n\n"
            "Analyse every recording under the folders (recursively) and store each session in\n"
-           "the history, using all processor cores. Recordings are files ending in .csv, .txt or\n"
-           ".zip and Sensor Logger export folders; *.truth.json, hidden files and other files\n"
-           "are left alone. A recording already stored (same SHA-256 checksum) is skipped, so a\n"
+           "the history, using all processor cores, exactly as backstep analyze stores them.\n"
+           "Recordings are files ending in .csv, .txt or .zip, Sensor Logger export folders, and\n"
+           "activity files from watches and treadmills (.fit, .tcx, .ftms; a .txt holding an\n"
+           "FTMS log is one too); *.truth.json, hidden files and other files are left alone.\n"
+           "A recording already stored (same SHA-256 checksum) is skipped, so a\n"
            "batch that was interrupted continues where it stopped when run again. A file that\n"
            "cannot be read is reported and skipped; the batch goes on. When the database\n"
            "cannot be used (a full disk, a read-only or deleted file, a PostgreSQL server\n"
@@ -79,6 +82,7 @@ typedef struct {
     const char *db_url;
     int64_t user_id;
     bstep__analysis_options opt;
+    bstep__activity_options aopt; /* activity files (FIT, TCX, FTMS), as analyze reads them */
 } batch;
 
 static volatile sig_atomic_t interrupted;
@@ -108,7 +112,8 @@ static int is_recording_name(const char *name)
 {
     if (name[0] == '.' || has_suffix(name, ".truth.json"))
         return 0;
-    return has_suffix(name, ".csv") || has_suffix(name, ".txt") || has_suffix(name, ".zip");
+    return has_suffix(name, ".csv") || has_suffix(name, ".txt") || has_suffix(name, ".zip") ||
+           has_suffix(name, ".fit") || has_suffix(name, ".tcx") || has_suffix(name, ".ftms");
 }
 
 /* A Sensor Logger export folder holds its sensors as separate CSV files. */
@@ -256,15 +261,29 @@ static result_kind run_job(batch *b, bstep_store *st, job *j, int *db_rc)
         *db_rc = rc;
         return R_DBFAIL;
     }
-    rc = bstep__analyze_file(j->path, &b->opt, &a, err, sizeof(err));
-    if (rc != BSTEP_OK) {
-        set_message(j, err[0] ? err : bstep_strerror(rc));
+    if (bstep__is_activity_file(j->path, b->opt.format)) {
+        /* a watch's or treadmill's file: the session analyze gives from its records */
+        bstep__activity_analysis aa;
+        rc = bstep__analyze_activity(j->path, &b->aopt, &aa, err, sizeof(err));
+        if (rc != BSTEP_OK) {
+            set_message(j, err[0] ? err : bstep_strerror(rc));
+            bstep__activity_analysis_free(&aa);
+            return R_FAILED;
+        }
+        rc = bstep__cli_store_activity(st, b->user_id, &aa, j->path, BSTEP_START_RECORDING, &s,
+                                       &existed, err, sizeof(err));
+        bstep__activity_analysis_free(&aa);
+    } else {
+        rc = bstep__analyze_file(j->path, &b->opt, &a, err, sizeof(err));
+        if (rc != BSTEP_OK) {
+            set_message(j, err[0] ? err : bstep_strerror(rc));
+            bstep__analysis_free(&a);
+            return R_FAILED;
+        }
+        rc = bstep__cli_store_analysis(st, b->user_id, &a, j->path, sha, INT64_MIN, &s, &existed,
+                                       err, sizeof(err));
         bstep__analysis_free(&a);
-        return R_FAILED;
     }
-    rc = bstep__cli_store_analysis(st, b->user_id, &a, j->path, sha, INT64_MIN, &s, &existed, err,
-                                   sizeof(err));
-    bstep__analysis_free(&a);
     if (rc != BSTEP_OK) {
         set_message(j, err);
         *db_rc = rc;
@@ -276,8 +295,12 @@ static result_kind run_job(batch *b, bstep_store *st, job *j, int *db_rc)
         snprintf(j->message, sizeof(j->message), "already stored as session %lld", (long long)s.id);
         return R_SKIPPED;
     }
-    snprintf(j->message, sizeof(j->message), "session %lld, %lld steps", (long long)s.id,
-             (long long)s.steps);
+    if (s.steps >= 0)
+        snprintf(j->message, sizeof(j->message), "session %lld, %lld steps", (long long)s.id,
+                 (long long)s.steps);
+    else /* an activity file without the device's step count */
+        snprintf(j->message, sizeof(j->message), "session %lld (%s), steps not counted",
+                 (long long)s.id, bstep_format_name(s.format));
     return R_STORED;
 }
 
@@ -432,6 +455,13 @@ int bstep_cmd_batch(int argc, char **argv)
     b.opt.placement = BSTEP_PLACEMENT_AUTO;
     b.opt.format = BSTEP_FORMAT_AUTO;
     b.opt.mass_kg = (double)NAN;
+    b.opt.age_y = (double)NAN;
+    b.opt.sex = BSTEP_SEX_UNKNOWN;
+    b.opt.speed_max_mps = b.opt.planned_backward_s = (double)NAN;
+    b.opt.sensor_height_m = b.opt.step_scale = (double)NAN;
+    b.aopt.age_y = (double)NAN;
+    b.aopt.sex = BSTEP_SEX_UNKNOWN;
+    b.aopt.direction = BSTEP_DIRECTION_UNKNOWN;
     bstep__opts_init(&o, argc, argv);
     while (bstep__opts_next(&o)) {
         const char *v;
@@ -521,6 +551,14 @@ int bstep_cmd_batch(int argc, char **argv)
     b.user_id = user.id;
     if (!mass_given && isfinite(user.mass_kg))
         b.opt.mass_kg = user.mass_kg;
+    /* as analyze: the walker's stored age and sex (heart-rate energy), the same options for
+     * activity files */
+    b.opt.age_y = isfinite(user.age_y) ? user.age_y : (double)NAN;
+    b.opt.sex = user.sex;
+    b.aopt.mass_kg = b.opt.mass_kg;
+    b.aopt.format = b.opt.format;
+    b.aopt.age_y = b.opt.age_y;
+    b.aopt.sex = b.opt.sex;
     b.jobs = calloc(files.n + 1, sizeof(*b.jobs));
     if (b.jobs == NULL) {
         fprintf(stderr, "backstep batch: out of memory\n");

@@ -48,6 +48,70 @@ equals "a second run stores nothing new" "$(grep -c '] stored' "$TMP/out2")" 0
 equals "a second run skips them all" "$(grep -c '] skip' "$TMP/out2")" "$n"
 equals "nothing duplicated" "$(stored "$DB")" "$n"
 
+# Every input analyze takes, the same way: a folder mixing a simulated CSV, a treadmill's FTMS log,
+# the FIT and TCX files exported from it, a copy of the FIT under another name (the same
+# recording: skipped by checksum) and a truncated FIT (reported and skipped). Each stored session
+# equals the one `backstep analyze` stores for that file (by format: the four differ; which name
+# of the copied FIT is stored depends on which worker gets there first).
+mkdir -p "$TMP/mixed"
+"$BIN" simulate --placement foot-right --direction backward --duration 30 --seed 21 \
+  --out "$TMP/mixed/walk.csv" >/dev/null
+python3 - "$TMP/mixed/tread.ftms" <<'PY'
+import struct, sys
+out = ["# backstep ftms log 1"]
+dist = 0.0
+for i in range(180):
+    t = 1700000000 + i
+    kmh = 2.5 if i >= 10 else 0.0
+    dist += kmh / 3.6
+    flags = 0x0004 | 0x0008 | 0x0400
+    b = (struct.pack("<HH", flags, int(round(kmh * 100))) + struct.pack("<I", int(dist))[:3] +
+         struct.pack("<hh", 30, 0) + struct.pack("<H", i))
+    out.append("%d.000 2acd %s" % (t, " ".join("%02x" % x for x in b)))
+    out.append("%d.500 2a37 00 %02x" % (t, 90 + i // 20))
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+"$BIN" export --from "$TMP/mixed/tread.ftms" --direction backward --out "$TMP/mixed/watch.fit" >/dev/null 2>&1
+"$BIN" export --from "$TMP/mixed/tread.ftms" --out "$TMP/mixed/watch.tcx" >/dev/null 2>&1
+cp "$TMP/mixed/watch.fit" "$TMP/mixed/copy-of-watch.FIT"
+head -c 200 "$TMP/mixed/watch.fit" >"$TMP/mixed/cut.fit"
+DBM="$TMP/mixed.db"
+"$BIN" batch --db "$DBM" --jobs 2 --no-progress "$TMP/mixed" >"$TMP/mixed.out" 2>&1
+equals "mixed folder: the bad file makes the exit status 3" "$?" 3
+contains "mixed folder: six files found" "$TMP/mixed.out" "6 recordings: 4 stored, 1 already stored, 1 failed"
+contains "the truncated FIT is reported" "$TMP/mixed.out" "FAILED $TMP/mixed/cut.fit: truncated"
+for f in walk.csv tread.ftms watch.tcx; do
+  contains "batch stores $f" "$TMP/mixed.out" "stored $TMP/mixed/$f: session"
+done
+equals "the FIT and its copy: one stored, one recognised" \
+  "$(grep -cE "(stored|skip  ) $TMP/mixed/(watch.fit|copy-of-watch.FIT): " "$TMP/mixed.out")" 2
+equals "the copy is one recording" "$(grep -c 'already stored as session' "$TMP/mixed.out")" 1
+equals "mixed folder: four sessions" "$(stored "$DBM")" 4
+DBA="$TMP/mixed-analyze.db"
+for f in walk.csv tread.ftms watch.fit watch.tcx; do
+  "$BIN" analyze --db "$DBA" "$TMP/mixed/$f" >/dev/null 2>&1 || bad "analyze $f"
+done
+rows() { # the stored sessions of a database, by file: what analyze and batch must agree on
+  "$BIN" history --db "$1" --format json >"$TMP/rows.json"
+  k=$("$JQ" "$TMP/rows.json" len sessions)
+  for i in $(seq 0 $((k - 1))); do
+    for key in format start_us duration_s steps walking_time_s backward_time_s \
+      distance_m speed_mps cadence_spm energy_kcal hr_mean_bpm treadmill_incline_pct; do
+      printf '%s ' "$("$JQ" "$TMP/rows.json" get sessions.$i.$key)"
+    done
+    echo
+  done | sort
+}
+rows "$DBM" >"$TMP/rows.batch"
+rows "$DBA" >"$TMP/rows.analyze"
+if [ "$(wc -l <"$TMP/rows.batch")" -eq 4 ] && cmp -s "$TMP/rows.batch" "$TMP/rows.analyze"; then
+  ok "batch stores each file as analyze does (CSV, FTMS, FIT, TCX)"
+else
+  bad "batch and analyze differ"; diff "$TMP/rows.batch" "$TMP/rows.analyze" | head
+fi
+"$BIN" batch --db "$DBM" --no-progress "$TMP/mixed" >"$TMP/mixed2.out" 2>&1
+contains "mixed folder again: everything skipped" "$TMP/mixed2.out" "6 recordings: 0 stored, 5 already stored, 1 failed"
+
 # One worker and four workers: the same sessions (steps per file).
 DB1="$TMP/j1.db"
 "$BIN" batch --db "$DB1" --jobs 1 --no-progress "$TMP/rec/a" >/dev/null 2>&1
