@@ -275,7 +275,7 @@ typedef struct {
 } bstep__foot_state;
 
 /* Trunk / pocket engine state (src/core/trunk.c, trunk_safety.c); internal. */
-#define BSTEP__TRUNK_VRING 64  /* grid samples of horizontal velocity kept (0.64 s) */
+#define BSTEP__TRUNK_VRING 128 /* grid samples of horizontal velocity kept (1.28 s) */
 #define BSTEP__TRUNK_LAGS  64  /* autocorrelation lags at 20 Hz: 0..3.15 s (a multiple of 8) */
 #define BSTEP__TRUNK_UPS   32  /* up-vector history at 10 Hz: 3.2 s */
 #define BSTEP__TRUNK_STEPS 6   /* recent steps kept for rhythm and jerk statistics */
@@ -313,6 +313,8 @@ typedef struct {
     float tval[BSTEP__TIMING_RING];
     int64_t tslope_k0; /* grid index of the newest entry */
     uint32_t tslope_count;
+    float ap_axis[3]; /* braking axis, sensor frame: the front axis, or -sum(a_h v_z) so far */
+    int ap_have;
     uint32_t grid_count;
     float y_prev;
     float y_last;

@@ -16,7 +16,9 @@
  * copy (two 0.05 s averages): within -0.1..+0.2 s of the coarse rise, the first local peak that
  * reaches half of the largest one (a later push-off hump or rebound can be larger; contact starts
  * with the first collision, the same half-maximum rule as the foot engine), and the steepest rise
- * of that peak (from the preceding local minimum, at most 80 ms; parabola-refined).
+ * of that peak (from the preceding local minimum, at most 80 ms; parabola-refined). Walking
+ * forward at the lower back, the contact is the mean of that and the forward-braking peak of the
+ * horizontal acceleration (Zijlstra & Hof 2003; see ap_refine), a second marker of the collision.
  *
  * Per step, between two step confirmations (a window of one step, shifted by the constant
  * detection delay, which does not matter for the quantities below because each covers a whole
@@ -224,6 +226,25 @@ static void eb_clear(bstep__trunk_state *t)
     t->foot_evidence = 0.0f;
 }
 
+/* The horizontal axis whose braking times the contacts (see ap_refine): the front axis, or
+ * before it is known the bout's -sum(a_h v_z) so far, the same estimate that calibrates it
+ * (lower back only: a thigh's horizontal acceleration is the leg's swing). */
+static void ap_axis_update(bstep__trunk_state *t)
+{
+    int i;
+    t->ap_have = 0;
+    if (t->pocket)
+        return;
+    if (t->front_known) {
+        memcpy(t->ap_axis, t->front_s, sizeof(t->ap_axis));
+        t->ap_have = 1;
+        return;
+    }
+    for (i = 0; i < 3; i++)
+        t->ap_axis[i] = -t->eb_m[i];
+    t->ap_have = bstep__norm3(t->ap_axis) > 0.0f;
+}
+
 void bstep__trunk_restart(bstep_analyzer *a)
 {
     bstep__trunk_state *t = &a->eng.trunk;
@@ -257,6 +278,7 @@ void bstep__trunk_restart(bstep_analyzer *a)
     t->have_vh_ic = 0;
     t->prev_step_len_m = NAN;
     eb_clear(t);
+    ap_axis_update(t);
     bstep__trunk_safety_reset(a);
 }
 
@@ -424,6 +446,139 @@ static double timing_refine(const bstep__trunk_state *t, double t_s)
             tc += (double)off * period;
         }
         return tc;
+    }
+}
+
+/* The median of the recent step times (s), 0.55 s (a typical step) before there are any. */
+static float recent_step_s(const bstep__trunk_state *t)
+{
+    float v[BSTEP__TRUNK_STEPS];
+    int i, j, n = t->nsteps_hist;
+    if (n <= 0)
+        return 0.55f;
+    for (i = 0; i < n; i++) { /* insertion sort of at most 6 values */
+        const float x = t->step_s[i];
+        for (j = i; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+    return v[n / 2];
+}
+
+/* Whether the contact may be timed by the forward braking (ap_refine): walking forward by the
+ * recent strides' scores, or in the bout that teaches the front axis (assumed forward). Walking
+ * backward the collision should brake along +front, but no real backward trunk recording exists
+ * to confirm the transient and the simulator has none, so backward contacts keep the vertical
+ * timing alone. */
+static int ap_forward(const bstep__trunk_state *t)
+{
+    float sum = 0.0f;
+    int n;
+    if (!t->front_known)
+        return 1;
+    if (t->dir_recent_n <= 0)
+        return 0;
+    for (n = 0; n < t->dir_recent_n; n++)
+        sum += t->dir_recent[n];
+    return sum > 0.0f;
+}
+
+/* The same contact from the horizontal acceleration along the walking direction: the leading
+ * leg's collision brakes the body, so the forward acceleration peaks and then drops steeply
+ * (Zijlstra & Hof, Gait Posture 2003, time the initial contact at this forward-acceleration
+ * peak). Within -0.1..+0.2 s of the vertical estimate t_v, on the same light smoothing, the
+ * steepest drop of a_front and the local maximum it falls from (at most 0.2 s back),
+ * parabola-refined. Walking forward only (see ap_forward).
+ * Returns NAN if the ring does not cover the window or the drop is no braking transient. */
+/* Horizontal acceleration along the braking axis at grid index k, recovered exactly from the
+ * leaky velocity integral: vh(k) = vh(k - 1) (1 - dt / tau) + a(k) dt. */
+static float ap_at(const bstep__trunk_state *t, int64_t k)
+{
+    const float *v1 = t->vring[(uint64_t)k % BSTEP__TRUNK_VRING],
+                *v0 = t->vring[(uint64_t)(k - 1) % BSTEP__TRUNK_VRING];
+    const float keep = 1.0f - BSTEP__TRUNK_DT_S / VH_TAU_S;
+    float d[3];
+    int i;
+    for (i = 0; i < 3; i++)
+        d[i] = v1[i] - keep * v0[i];
+    return bstep__dot3(d, t->ap_axis) / BSTEP__TRUNK_DT_S;
+}
+
+static double ap_refine(const bstep__trunk_state *t, double t_v, float step_s)
+{
+    const double period = GRID_PERIOD_S;
+    const int n = t->timing.n, h = n - 1;
+    const int64_t oldest = t->tslope_k0 - (int64_t)t->tslope_count + 1;
+    const int64_t jlo = (int64_t)ceil((t_v - 0.1) / period);
+    int64_t a0 = jlo - 21, a1 = (int64_t)floor((t_v + 0.2) / period), j, jd = -1, jm, je;
+    float b[BSTEP__TIMING_RING], c1[BSTEP__TIMING_RING], best = 0.0f;
+    if (a0 < oldest + h + 1) /* ap_at reads one sample further back */
+        a0 = oldest + h + 1;
+    if (a1 > t->tslope_k0 - h)
+        a1 = t->tslope_k0 - h;
+    if (a1 - a0 < 4 || a1 - a0 >= BSTEP__TIMING_RING)
+        return NAN;
+    /* two cascaded centred moving averages of n (odd) samples, as running sums */
+    {
+        const int hb = h / 2;
+        const int64_t lo1 = a0 - hb, hi1 = a1 + hb;
+        const float inv = 1.0f / ((float)n * (float)n);
+        float run = 0.0f;
+        if (hi1 - lo1 >= BSTEP__TIMING_RING)
+            return NAN;
+        for (j = lo1 - hb; j <= lo1 + hb; j++)
+            run += ap_at(t, j);
+        c1[0] = run;
+        for (j = lo1 + 1; j <= hi1; j++) {
+            run += ap_at(t, j + hb) - ap_at(t, j - hb - 1);
+            c1[j - lo1] = run;
+        }
+        run = 0.0f;
+        for (j = 0; j <= 2 * hb; j++)
+            run += c1[j];
+        b[0] = run * inv;
+        for (j = a0 + 1; j <= a1; j++) {
+            run += c1[j + hb - lo1] - c1[j - hb - 1 - lo1];
+            b[j - a0] = run * inv;
+        }
+    }
+    for (j = (jlo > a0 + 1 ? jlo : a0 + 1); j <= a1; j++) {
+        const float d = b[j - a0] - b[j - 1 - a0];
+        if (jd < 0 || d < best) {
+            best = d;
+            jd = j;
+        }
+    }
+    if (jd < 0 || !(best < 0.0f))
+        return NAN;
+    jm = jd - 1;
+    while (jm - 1 >= a0 && b[jm - 1 - a0] > b[jm - a0] && jd - jm < 20)
+        jm--;
+    je = jd;
+    while (je + 1 <= a1 && b[je + 1 - a0] < b[je - a0] && je - jd < 30)
+        je++;
+    {
+        /* A braking transient, not the pendulum's own fore-aft swing: a sinusoid at the step
+         * frequency 1/T with the drop's size D falls at most pi D / T; the collision is at
+         * least twice as steep (real lower-back data: 3x median, the pendulum-only simulator
+         * 0.6x), and D >= 0.5 m/s^2 (real drops 1.3-7 m/s^2, above the smoothed noise). */
+        const float drop = b[jm - a0] - b[je - a0];
+        const float steep_mps3 = -best / (float)period;
+        if (!(drop >= 0.5f) || !(steep_mps3 * step_s >= 2.0f * 3.14159265f * drop))
+            return NAN;
+    }
+    {
+        double tm = (double)jm * period;
+        if (jm - 1 >= a0 && jm + 1 <= a1) {
+            const float y0 = b[jm - 1 - a0], y1 = b[jm - a0], y2 = b[jm + 1 - a0];
+            const float den = y0 - 2.0f * y1 + y2;
+            if (den < 0.0f) {
+                float off = 0.5f * (y0 - y2) / den;
+                off = off > 0.5f ? 0.5f : (off < -0.5f ? -0.5f : off);
+                tm += (double)off * period;
+            }
+        }
+        return tm;
     }
 }
 
@@ -771,6 +926,7 @@ static void on_contact(bstep_analyzer *a, double tc, int64_t k_now, bstep_time_u
     }
     t->last_step_t_s = tc;
     t->have_step = 1;
+    ap_axis_update(t);
     bstep__trunk_safety_contact(a, tc, st, prev_st, jerk, now_us);
     bstep__bout_event(a, &e);
 }
@@ -824,7 +980,14 @@ static void trunk_detect(bstep_analyzer *a, float y, double t_s, int64_t k_now,
         /* Past the peak: one step. */
         if (!t->have_step ||
             t->best_slope_t_s - t->last_coarse_t_s >= (double)a->cfg.min_step_interval_s) {
-            const double tc = timing_refine(t, t->best_slope_t_s);
+            double tc = timing_refine(t, t->best_slope_t_s);
+            if (t->ap_have && ap_forward(t)) {
+                const double tap = ap_refine(t, tc, recent_step_s(t));
+                /* two markers of one collision whose errors differ (a push-off hump before
+                 * the vertical rise; a soft braking): their mean */
+                if (isfinite(tap))
+                    tc = 0.5 * (tc + tap);
+            }
             t->last_coarse_t_s = t->best_slope_t_s;
             on_contact(a, tc, k_now, now_us);
         }

@@ -484,6 +484,63 @@ BSTEP_TEST(regularity_of_identical_steps)
     BSTEP_ASSERT_EQ(found, 1);
 }
 
+/* Contact timing from the forward braking (trunk.c ap_refine): collision pulses whose vertical
+ * rise marks the contacts at 0.25 + 0.5 k s; a fore-aft acceleration that rises through each
+ * step and drops by 3 m/s^2 in 40 ms starting 60 ms before that contact (a braking transient)
+ * moves the contacts towards it by about half (the mean of the two markers); a smooth sinusoid
+ * of the same size and phase at the step frequency (the pendulum alone, no transient) changes
+ * nothing. */
+static double mean_contact_offset(int kind)
+{
+    static bstep_imu_sample s[3000];
+    static bstep_event ev[512];
+    bstep_analyzer_settings ac = bstep_analyzer_default_settings;
+    size_t n, i, ne, m = 0;
+    double sum = 0.0;
+    for (n = 0; n < 3000; n++) { /* 30 s: 2 steps/s */
+        const double t = (double)n / 100.0, sd = 0.03;
+        double v = -3.0 * sd * sqrt(2.0 * 3.141592653589793) / 0.5, ph, ax = 0.0;
+        int k;
+        for (k = (int)floor((t - 0.25) / 0.5) - 1; k <= (int)floor((t - 0.25) / 0.5) + 1; k++) {
+            const double x = (t - (0.25 + 0.5 * k + sd)) / sd;
+            v += 3.0 * exp(-0.5 * x * x);
+        }
+        ph = fmod(t - 0.25 + 0.06 + 10.0, 0.5); /* time since the braking began */
+        if (kind == 1) /* 40 ms drop of 3 m/s^2, then a linear rise back over the step */
+            ax = ph < 0.04 ? 1.5 - 3.0 * ph / 0.04 : -1.5 + 3.0 * (ph - 0.04) / 0.46;
+        else if (kind == 2) /* the pendulum's smooth swing: the same size and phase */
+            ax = 1.5 * sin(2.0 * 3.141592653589793 * (ph - 0.27) / 0.5);
+        memset(&s[n], 0, sizeof(s[n]));
+        s[n].t_us = (bstep_time_us)llround(t * 1e6);
+        s[n].accel_mps2[2] = 9.80665f + (float)(t > 2.0 ? v : 0.0);
+        s[n].accel_mps2[0] = (float)(t > 2.0 ? ax : 0.0);
+    }
+    ac.front_axis = BSTEP_AXIS_POS_X;
+    if (bstep_analyzer_init(&g_an, &ac) != BSTEP_OK)
+        return NAN;
+    ne = bstep_analyzer_update_block(&g_an, s, n, ev, 512);
+    ne += bstep_analyzer_finish(&g_an, ev + ne, 512 - ne);
+    for (i = 0; i < ne; i++)
+        if (ev[i].type == BSTEP_EVENT_INITIAL_CONTACT && ev[i].t_us > 5000000) {
+            const double t = (double)ev[i].t_us * 1e-6;
+            sum += t - (0.25 + 0.5 * floor((t - 0.25 + 0.25) / 0.5));
+            m++;
+        }
+    return m >= 40 ? sum / (double)m : (double)NAN;
+}
+
+BSTEP_TEST(contact_timing_from_braking)
+{
+    const double none = mean_contact_offset(0), brake = mean_contact_offset(1),
+                 swing = mean_contact_offset(2);
+    fprintf(stderr,
+            "  mean contact offset: vertical only %+.4f s, braking %+.4f s, swing %+.4f s\n", none,
+            brake, swing);
+    BSTEP_ASSERT_NEAR(none, 0.0, 0.01);
+    BSTEP_ASSERT_NEAR(brake - none, -0.03, 0.015);
+    BSTEP_ASSERT_NEAR(swing, none, 0.005);
+}
+
 BSTEP_TEST(invalid_trunk_settings)
 {
     bstep_analyzer_settings c = bstep_analyzer_default_settings;
@@ -509,4 +566,5 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(direction_lower_back_24_mountings),
                 BSTEP_TEST_ENTRY(step_length_and_cadence),
                 BSTEP_TEST_ENTRY(split_input_identical_trunk), BSTEP_TEST_ENTRY(gap_splits_bout),
                 BSTEP_TEST_ENTRY(regularity_of_identical_steps),
+                BSTEP_TEST_ENTRY(contact_timing_from_braking),
                 BSTEP_TEST_ENTRY(invalid_trunk_settings))
