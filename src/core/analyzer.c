@@ -189,6 +189,40 @@ static void end_bout(bstep_analyzer *a, bstep_time_us now_us)
     a->pending_contacts = 0;
 }
 
+/* Gait initiation (trunk engines): from standing, the stance leg's push-off and the swing
+ * foot's toe-off raise the trunk like a contact one swing time before the first heel strike.
+ * A swing is shorter than a step (about 40 % of a stride against 50 %: 0.8 of a step), while
+ * the first step of gait initiation is not shorter than the steps that follow (it is the slowest
+ * one). So a bout's first contact whose interval to the next is under 0.9 x the mean of the next
+ * two is the initiation push-off, not a contact (voisard-2023: such first detections sit within
+ * 0.15 s of the first toe-off; real first contacts have ratios >= 0.99). */
+static int initiation_push_off(const bstep_analyzer *a)
+{
+    double t[4];
+    int i, n = 0;
+    if (is_foot(a) || a->pending_contacts < 4)
+        return 0;
+    for (i = 0; i < a->pending_n && n < 4; i++)
+        if (a->pending[i].type == BSTEP_EVENT_INITIAL_CONTACT)
+            t[n++] = (double)a->pending[i].t_us;
+    if (n < 4 || !bstep__trunk_from_standing(a, (bstep_time_us)t[0]))
+        return 0;
+    return t[1] - t[0] < 0.9 * 0.5 * (t[3] - t[1]);
+}
+
+static void drop_first_contact(bstep_analyzer *a)
+{
+    int i;
+    for (i = 0; i < a->pending_n; i++)
+        if (a->pending[i].type == BSTEP_EVENT_INITIAL_CONTACT) {
+            memmove(a->pending + i, a->pending + i + 1,
+                    sizeof(a->pending[0]) * (size_t)(a->pending_n - i - 1));
+            a->pending_n--;
+            a->pending_contacts--;
+            return;
+        }
+}
+
 /* A contact or final contact from a detector enters the bout logic here. */
 void bstep__bout_event(bstep_analyzer *a, bstep_event *e)
 {
@@ -214,6 +248,11 @@ void bstep__bout_event(bstep_analyzer *a, bstep_event *e)
         return;
     a->pending_contacts++;
     a->bout_last_contact_us = e->t_us;
+    if (a->pending_contacts * a->steps_per_contact >= a->cfg.min_bout_steps &&
+        initiation_push_off(a)) {
+        drop_first_contact(a);
+        return;
+    }
     if (a->pending_contacts * a->steps_per_contact >= a->cfg.min_bout_steps) {
         int i;
         bstep_event s =

@@ -32,6 +32,8 @@ void bstep__trunk_restart(bstep_analyzer *a);
 void bstep__trunk_update(bstep_analyzer *a, const bstep_imu_sample *s);
 /** The driver opens a bout: the engine may complete the held contacts (a->pending). */
 void bstep__trunk_bout_open(bstep_analyzer *a);
+/* Whether a quiet stance of at least 2 s ended at most 1 s before t_us (gait initiation). */
+int bstep__trunk_from_standing(const bstep_analyzer *a, bstep_time_us t_us);
 /** The driver closes a bout: the engine fills the BOUT_END event (direction, regularity...)
  * and may queue its own events first (posture). */
 void bstep__trunk_bout_end(bstep_analyzer *a, bstep_event *e);

@@ -1280,6 +1280,14 @@ void bstep__trunk_bout_open(bstep_analyzer *a)
     }
 }
 
+int bstep__trunk_from_standing(const bstep_analyzer *a, bstep_time_us t_us)
+{
+    const bstep__trunk_state *t = &a->eng.trunk;
+    const double dt = (double)t_us * 1e-6 - t->last_still_end_s;
+    /* the anticipatory postural adjustment before the first toe-off takes about 0.5 s */
+    return t->have_last_still && dt >= -0.5 && dt <= 1.0;
+}
+
 /* Median of a histogram of n counts (10 ms bins from 0.25 s), in bins. */
 static int hist_median16(const uint16_t *h, int bins, uint32_t n)
 {

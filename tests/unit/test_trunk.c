@@ -541,6 +541,65 @@ BSTEP_TEST(contact_timing_from_braking)
     BSTEP_ASSERT_NEAR(swing, none, 0.005);
 }
 
+/* Gait initiation (analyzer.c initiation_push_off): after 4 s of quiet standing, collision
+ * pulses at the given contact times (s); returns the contacts reported and the first one's time.
+ * fidget: before the walk the trunk vibrates (0.8 m/s^2 at 8 Hz, no steps) instead of standing
+ * still. */
+static size_t contacts_after_standing(const double *ct, size_t nct, int fidget, double *first_s)
+{
+    static bstep_imu_sample s[2000];
+    static bstep_event ev[256];
+    bstep_analyzer_settings ac = bstep_analyzer_default_settings;
+    size_t n, i, ne, m = 0;
+    for (n = 0; n < 2000; n++) { /* 20 s */
+        const double t = (double)n / 100.0, sd = 0.03;
+        double v = fidget && t < 4.5 ? 0.8 * sin(2.0 * 3.141592653589793 * 8.0 * t) : 0.0;
+        for (i = 0; i < nct; i++) {
+            const double x = (t - (ct[i] + sd)) / sd;
+            v += 3.0 * exp(-0.5 * x * x);
+            /* each pulse's own dip (the single-support fall) keeps the mean at zero */
+            v -= 0.5 * exp(-0.5 * ((t - ct[i] - 0.28) / 0.09) * ((t - ct[i] - 0.28) / 0.09));
+        }
+        memset(&s[n], 0, sizeof(s[n]));
+        s[n].t_us = (bstep_time_us)llround(t * 1e6);
+        s[n].accel_mps2[2] = 9.80665f + (float)v;
+    }
+    if (bstep_analyzer_init(&g_an, &ac) != BSTEP_OK)
+        return 0;
+    ne = bstep_analyzer_update_block(&g_an, s, n, ev, 256);
+    ne += bstep_analyzer_finish(&g_an, ev + ne, 256 - ne);
+    *first_s = NAN;
+    for (i = 0; i < ne; i++)
+        if (ev[i].type == BSTEP_EVENT_INITIAL_CONTACT) {
+            if (m == 0)
+                *first_s = (double)ev[i].t_us * 1e-6;
+            m++;
+        }
+    return m;
+}
+
+BSTEP_TEST(gait_initiation_push_off_dropped)
+{
+    /* 10 steps of 0.55 s from 5.0 s; before them a push-off 0.38 s (a swing) or 0.60 s (a
+     * slow first step) earlier */
+    double ct[11], first;
+    size_t i, n;
+    for (i = 0; i < 10; i++)
+        ct[i + 1] = 5.0 + 0.55 * (double)i;
+    ct[0] = 5.0 - 0.38;
+    n = contacts_after_standing(ct, 11, 0, &first);
+    fprintf(stderr, "  push-off 0.38 s before: %zu contacts, first %.2f s\n", n, first);
+    BSTEP_ASSERT_EQ(n, 10);
+    BSTEP_ASSERT_NEAR(first, 5.0, 0.05);
+    ct[0] = 5.0 - 0.60; /* a first step longer than the next: a contact */
+    n = contacts_after_standing(ct, 11, 0, &first);
+    BSTEP_ASSERT_EQ(n, 11);
+    BSTEP_ASSERT_NEAR(first, 4.4, 0.05);
+    ct[0] = 5.0 - 0.38; /* not from quiet standing: nothing is dropped */
+    n = contacts_after_standing(ct, 11, 1, &first);
+    BSTEP_ASSERT_EQ(n, 11);
+}
+
 BSTEP_TEST(invalid_trunk_settings)
 {
     bstep_analyzer_settings c = bstep_analyzer_default_settings;
@@ -567,4 +626,5 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(direction_lower_back_24_mountings),
                 BSTEP_TEST_ENTRY(split_input_identical_trunk), BSTEP_TEST_ENTRY(gap_splits_bout),
                 BSTEP_TEST_ENTRY(regularity_of_identical_steps),
                 BSTEP_TEST_ENTRY(contact_timing_from_braking),
+                BSTEP_TEST_ENTRY(gait_initiation_push_off_dropped),
                 BSTEP_TEST_ENTRY(invalid_trunk_settings))
