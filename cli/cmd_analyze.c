@@ -9,10 +9,11 @@
 #include "backstep/io.h"
 #include "backstep/status.h"
 #include "cli.h"
-#include "coach_cli.h"
 #include "report/activity_report.h"
 #include "report/plan_report.h"
 #include "report/report.h"
+#include "store/coach_store.h"
+#include "store/session_save.h"
 #include "store_cli.h"
 
 static void help(void)
@@ -84,65 +85,63 @@ static void help(void)
         "4 a session could not be stored (database error, or busy: retry).\n");
 }
 
-/* The active plan's level and minutes as the analysis context (cues, advice). @return 1 if there
- * is an active plan. */
-static int plan_context(bstep_store *st, int64_t user_id, bstep__analysis_options *opt,
-                        int speed_given, int minutes_given)
+/* The active plan's level and minutes as the analysis context (cues, advice), unless given. */
+static void plan_context(bstep_store *st, int64_t user_id, bstep__analysis_options *opt,
+                         int speed_given, int minutes_given)
 {
-    bstep__plan_state ps;
-    bstep_coach_today t;
-    char err[256];
-    if (bstep__plan_replay(st, user_id, INT32_MAX / 2, &ps, err, sizeof(err)) != BSTEP_OK)
-        return 0;
-    bstep_coach_get_today(&ps.coach, bstep__today(), ps.sessions_this_week, &t);
+    double v, planned_s;
+    if (bstep__plan_context(st, user_id, &v, &planned_s) != BSTEP_OK)
+        return;
     if (!speed_given)
-        opt->speed_max_mps = t.speed_max_mps;
+        opt->speed_max_mps = v;
     if (!minutes_given)
-        opt->planned_backward_s = 60.0 * t.minutes;
-    bstep__plan_state_free(&ps);
-    return 1;
+        opt->planned_backward_s = planned_s;
 }
 
-/* The check-in given with the session. @return 0, or -1 (message printed). */
-static int session_checkin(bstep_store *st, int64_t user_id, int64_t session_id, int pain, int well,
-                           int stumbled)
+/* Store the session (src/store/session_save.h: the one conversion analyze, batch and serve
+ * share: the session, its check-in, the plan decided again) and say what happened in note. */
+static void store_session(bstep_store *st, const bstep_store_user *user, const bstep__analysis *a,
+                          const bstep__activity_analysis *aa, const bstep__session_in *in,
+                          bstep__session_out *out, char *note, size_t cap, int *db_failed)
 {
-    bstep_store_checkin c;
-    if (pain < 0 && well < 0 && stumbled == BSTEP_STORE_STUMBLED_UNKNOWN)
-        return 0;
-    memset(&c, 0, sizeof(c));
-    c.user_id = user_id;
-    c.session_id = session_id;
-    c.pain_0_10 = pain;
-    c.wellbeing_0_10 = well;
-    c.stumbled = stumbled;
-    if (bstep_store_checkin_add(st, &c) != BSTEP_OK) {
-        fprintf(stderr, "backstep analyze: check-in not stored: %s\n", bstep_store_errmsg(st));
-        return -1;
-    }
-    return 0;
-}
-
-/* Replay the plan with the new session, store the decision, and return it. */
-static void plan_decide(bstep_store *st, int64_t user_id, int64_t session_id,
-                        bstep_coach_decision *d, int *decided)
-{
-    bstep__plan_state ps;
-    const bstep__plan_step *step;
-    char err[512];
-    *decided = 0;
-    if (bstep__plan_replay(st, user_id, INT32_MAX / 2, &ps, err, sizeof(err)) != BSTEP_OK) {
-        fprintf(stderr, "backstep analyze: plan: %s\n", err);
+    char err[1100] = "", day[17];
+    int rc = a != NULL ? bstep__session_save(st, a, in, out, err, sizeof(err))
+                       : bstep__session_save_activity(st, aa, in, out, err, sizeof(err));
+    if (rc != BSTEP_OK) {
+        fprintf(stderr, "backstep analyze: %s\n", err);
+        ++*db_failed;
         return;
     }
-    if (bstep__plan_sync(st, &ps, err, sizeof(err)) != BSTEP_OK)
-        fprintf(stderr, "backstep analyze: plan: %s\n", err);
-    step = bstep__plan_step_of(&ps, session_id);
-    if (step != NULL) {
-        *d = step->d;
-        *decided = 1;
+    bstep__cli_local_time(out->s.start_us, day);
+    if (out->existed)
+        snprintf(note, cap,
+                 "already stored as session %lld (%s, same SHA-256 %.12s...); not "
+                 "stored again",
+                 (long long)out->s.id, day, out->s.sha256_hex);
+    else
+        snprintf(note, cap, "stored as session %lld of %s (%s) in %s", (long long)out->s.id,
+                 user->name, day, bstep_store_location(st));
+    if (out->checkin_failed) {
+        fprintf(stderr, "backstep analyze: %s\n", err);
+        ++*db_failed;
     }
-    bstep__plan_state_free(&ps);
+    if (out->plan_status != BSTEP_OK && out->plan_status != BSTEP_ENOTFOUND)
+        fprintf(stderr, "backstep analyze: plan: %s\n", out->plan_err);
+}
+
+/* The plan's decision of the session, after its report. */
+static void print_decision(const bstep__session_out *out, int json, const char *file)
+{
+    if (!out->plan_decided)
+        return;
+    if (json) {
+        char sum[256];
+        bstep__decision_summary(&out->decision, sum, sizeof(sum));
+        fprintf(stderr, "backstep analyze: %s: plan: %s\n", file, sum);
+    } else {
+        printf("\n  Plan (backstep plan show has the details)\n");
+        bstep__decision_text(stdout, &out->decision, "    ");
+    }
 }
 
 int bstep_cmd_analyze(int argc, char **argv)
@@ -154,7 +153,7 @@ int bstep_cmd_analyze(int argc, char **argv)
     const char *files[1024];
     size_t nfiles = 0, i, failed = 0, printed = 0;
     int json = 0, progress = isatty(2), store = 1, mass_given = 0, db_failed = 0, speed_given = 0;
-    int minutes_given = 0, has_plan = 0;
+    int minutes_given = 0;
     int ck_pain = -1, ck_well = -1, ck_stumbled = BSTEP_STORE_STUMBLED_UNKNOWN;
     const char *db_url = NULL, *user_arg = NULL;
     char user_buf[128];
@@ -162,8 +161,7 @@ int bstep_cmd_analyze(int argc, char **argv)
     double walked_m = (double)NAN;
     bstep_store *st = NULL;
     bstep_store_user user;
-    bstep_coach_decision plan_d;
-    int plan_decided = 0;
+    bstep__session_in in;
 
     memset(&opt, 0, sizeof(opt));
     opt.placement = BSTEP_PLACEMENT_AUTO;
@@ -315,7 +313,7 @@ int bstep_cmd_analyze(int argc, char **argv)
         }
         if (!mass_given && isfinite(user.mass_kg))
             opt.mass_kg = user.mass_kg;
-        has_plan = plan_context(st, user.id, &opt, speed_given, minutes_given);
+        plan_context(st, user.id, &opt, speed_given, minutes_given);
     } else if (ck_pain >= 0 || ck_well >= 0 || ck_stumbled != BSTEP_STORE_STUMBLED_UNKNOWN) {
         return bstep__usage_error(cmd, "--pain, --wellbeing and --stumbled are stored with the "
                                        "session: not with --no-store");
@@ -330,6 +328,13 @@ int bstep_cmd_analyze(int argc, char **argv)
         aopt.sex = user.sex;
     opt.age_y = aopt.age_y;
     opt.sex = aopt.sex;
+    /* how every session of this call is stored: the user's, with the check-in told, the plan
+     * decided after each one */
+    bstep__session_in_init(&in, st != NULL ? user.id : 0);
+    in.start_us = start_us;
+    in.pain_0_10 = ck_pain;
+    in.wellbeing_0_10 = ck_well;
+    in.stumbled = ck_stumbled;
     for (i = 0; i < nfiles; i++) {
         bstep__analysis a;
         char err[1024] = "";
@@ -342,27 +347,11 @@ int bstep_cmd_analyze(int argc, char **argv)
                 failed++;
             } else {
                 char note[1400] = "";
+                bstep__session_out out;
+                memset(&out, 0, sizeof(out));
                 if (st != NULL && strcmp(files[i], "-") != 0) {
-                    bstep_store_session s;
-                    int existed = 0;
-                    char day[17];
-                    rc =
-                        bstep__cli_store_activity(st, user.id, &aa, files[i], BSTEP_START_RECORDING,
-                                                  &s, &existed, err, sizeof(err));
-                    if (rc != BSTEP_OK) {
-                        fprintf(stderr, "backstep analyze: %s\n", err);
-                        db_failed++;
-                    } else {
-                        bstep__cli_local_time(s.start_us, day);
-                        if (existed)
-                            snprintf(note, sizeof(note),
-                                     "already stored as session %lld (%s, same SHA-256 %.12s...); "
-                                     "not stored again",
-                                     (long long)s.id, day, s.sha256_hex);
-                        else
-                            snprintf(note, sizeof(note), "stored as session %lld of %s (%s) in %s",
-                                     (long long)s.id, user.name, day, bstep_store_location(st));
-                    }
+                    in.path = files[i];
+                    store_session(st, &user, NULL, &aa, &in, &out, note, sizeof(note), &db_failed);
                 }
                 if (printed++ > 0)
                     printf(json ? ",\n" : "\n");
@@ -374,45 +363,27 @@ int bstep_cmd_analyze(int argc, char **argv)
                     fprintf(stderr, "backstep analyze: %s: %s\n", files[i], note);
                 else if (note[0])
                     printf("\n  History     %s\n", note);
+                print_decision(&out, json, files[i]);
             }
             bstep__activity_analysis_free(&aa);
             continue;
         }
-        plan_decided = 0;
         rc = bstep__analyze_file(files[i], &opt, &a, err, sizeof(err));
         if (rc != BSTEP_OK) {
             fprintf(stderr, "backstep analyze: %s\n", err[0] ? err : bstep_strerror(rc));
             failed++;
         } else {
             char note[1400] = "";
+            bstep__session_out out;
+            memset(&out, 0, sizeof(out));
             if (st != NULL && strcmp(files[i], "-") == 0) {
                 snprintf(note, sizeof(note),
                          "standard input is not stored (no file to recognise it by)");
             } else if (st != NULL) {
-                bstep_store_session s;
-                int existed = 0;
-                char day[17];
-                rc = bstep__cli_store_analysis(st, user.id, &a, files[i], NULL, start_us, &s,
-                                               &existed, err, sizeof(err));
-                if (rc != BSTEP_OK) {
-                    fprintf(stderr, "backstep analyze: %s\n", err);
-                    db_failed++;
-                } else if (existed) {
-                    bstep__cli_local_time(s.start_us, day);
-                    snprintf(note, sizeof(note),
-                             "already stored as session %lld (%s, same SHA-256 %.12s...); not "
-                             "stored again",
-                             (long long)s.id, day, s.sha256_hex);
-                } else {
-                    bstep__cli_local_time(s.start_us, day);
-                    snprintf(note, sizeof(note), "stored as session %lld of %s (%s) in %s",
-                             (long long)s.id, user.name, day, bstep_store_location(st));
-                }
-                if (rc == BSTEP_OK &&
-                    session_checkin(st, user.id, s.id, ck_pain, ck_well, ck_stumbled) != 0)
-                    db_failed++;
-                if (rc == BSTEP_OK && has_plan)
-                    plan_decide(st, user.id, s.id, &plan_d, &plan_decided);
+                in.path = files[i];
+                in.toe_axis = opt.toe_axis;
+                in.front_axis = opt.front_axis;
+                store_session(st, &user, &a, NULL, &in, &out, note, sizeof(note), &db_failed);
             }
             if (json) {
                 if (printed++ > 0)
@@ -420,34 +391,26 @@ int bstep_cmd_analyze(int argc, char **argv)
                 bstep__report_json(stdout, &a);
                 if (note[0])
                     fprintf(stderr, "backstep analyze: %s: %s\n", files[i], note);
-                if (plan_decided) {
-                    char sum[256];
-                    bstep__decision_summary(&plan_d, sum, sizeof(sum));
-                    fprintf(stderr, "backstep analyze: %s: plan: %s\n", files[i], sum);
-                }
             } else {
                 if (printed++ > 0)
                     printf("\n");
                 bstep__report_text(stdout, &a);
                 if (note[0])
                     printf("\n  History     %s\n", note);
-                if (plan_decided) {
-                    printf("\n  Plan (backstep plan show has the details)\n");
-                    bstep__decision_text(stdout, &plan_d, "    ");
-                }
             }
+            print_decision(&out, json, files[i]);
             if (isfinite(walked_m)) {
                 /* per-user calibration: the factor that makes the measured distance right */
                 const double cur = isfinite(opt.step_scale) ? opt.step_scale : 1.0;
-                FILE *out = json ? stderr : stdout;
+                FILE *cal = json ? stderr : stdout;
                 if (isfinite(a.summary.distance_m) && a.summary.distance_m > 0.0)
-                    fprintf(out,
+                    fprintf(cal,
                             "%s  Calibration measured %.2f m for the %.2f m walked: use "
                             "--step-scale %.3f\n",
                             json ? "backstep analyze: " : "\n", a.summary.distance_m, walked_m,
                             cur * walked_m / a.summary.distance_m);
                 else
-                    fprintf(out, "%s  Calibration no distance was measured (too few steps)\n",
+                    fprintf(cal, "%s  Calibration no distance was measured (too few steps)\n",
                             json ? "backstep analyze: " : "\n");
             }
         }

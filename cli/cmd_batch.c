@@ -24,6 +24,8 @@
 #include "cli.h"
 #include "internal/sha256.h"
 #include "report/report.h"
+#include "store/coach_store.h"
+#include "store/session_save.h"
 #include "store_cli.h"
 
 #define MAX_JOBS 64
@@ -41,7 +43,9 @@ static void help(void)
            "cannot be read is reported and skipped; the batch goes on. When the database\n"
            "cannot be used (a full disk, a read-only or deleted file, a PostgreSQL server\n"
            "unreachable for 60 s, or $BACKSTEP_DB_RETRY_S) the batch stops after the files\n"
-           "being analysed; run it again to continue.\n\n"
+           "being analysed; run it again to continue. With an active plan (backstep plan)\n"
+           "the plan is decided again once the files are stored, with every session in the\n"
+           "order it was walked.\n\n"
            "Options:\n"
            "  --jobs N           worker threads (default: the number of processors)\n"
            "  --placement P      as for backstep analyze (default auto)\n"
@@ -235,6 +239,20 @@ static void set_message(job *j, const char *msg)
     snprintf(j->message, sizeof(j->message), "%s", msg);
 }
 
+/* How a file's session is stored: as analyze stores it (session_save.h), the plan decided once
+ * after the batch (bstep__plan_update in time order, not once per file). */
+static const bstep__session_in *session_in(const batch *b, const char *path, const char *sha,
+                                           bstep__session_in *in)
+{
+    bstep__session_in_init(in, b->user_id);
+    in->path = path;
+    in->sha256_hex = sha;
+    in->toe_axis = b->opt.toe_axis;
+    in->front_axis = b->opt.front_axis;
+    in->decide_plan = 0;
+    return in;
+}
+
 /* Analyse and store one file. Returns its result; *db_rc is the store's status when the result
  * is R_DBFAIL (BSTEP_EIO: the database cannot be used at all, e.g. the connection was lost or the
  * disk is full). The job's counters are updated by the caller (finish_job). */
@@ -243,6 +261,8 @@ static result_kind run_job(batch *b, bstep_store *st, job *j, int *db_rc)
     char sha[65], err[1024];
     bstep_store_session s;
     bstep__analysis a;
+    bstep__session_in in;
+    bstep__session_out out;
     int rc, existed = 0;
     *db_rc = BSTEP_OK;
     if (bstep__sha256_path(j->path, sha, err, sizeof(err)) != BSTEP_OK) {
@@ -270,8 +290,8 @@ static result_kind run_job(batch *b, bstep_store *st, job *j, int *db_rc)
             bstep__activity_analysis_free(&aa);
             return R_FAILED;
         }
-        rc = bstep__cli_store_activity(st, b->user_id, &aa, j->path, BSTEP_START_RECORDING, &s,
-                                       &existed, err, sizeof(err));
+        rc = bstep__session_save_activity(st, &aa, session_in(b, j->path, sha, &in), &out, err,
+                                          sizeof(err));
         bstep__activity_analysis_free(&aa);
     } else {
         rc = bstep__analyze_file(j->path, &b->opt, &a, err, sizeof(err));
@@ -280,10 +300,11 @@ static result_kind run_job(batch *b, bstep_store *st, job *j, int *db_rc)
             bstep__analysis_free(&a);
             return R_FAILED;
         }
-        rc = bstep__cli_store_analysis(st, b->user_id, &a, j->path, sha, INT64_MIN, &s, &existed,
-                                       err, sizeof(err));
+        rc = bstep__session_save(st, &a, session_in(b, j->path, sha, &in), &out, err, sizeof(err));
         bstep__analysis_free(&a);
     }
+    s = out.s;
+    existed = out.existed;
     if (rc != BSTEP_OK) {
         set_message(j, err);
         *db_rc = rc;
@@ -432,6 +453,29 @@ static void report_progress(batch *b, int bar, time_t t0, size_t *line_no)
     fflush(stderr);
 }
 
+/* The walker's plan decided again with what the batch stored: once, after the workers, so old
+ * recordings stored in any order are applied in the order they were walked (session_save.h). Also
+ * after a batch that stored nothing new: a batch killed before this point is completed by the
+ * next run. */
+static void decide_plan(const batch *b)
+{
+    bstep_store *st = NULL;
+    bstep_store_plan plan;
+    char err[1024];
+    int rc;
+    if (bstep_store_open(&st, b->db_url, err, sizeof(err)) != BSTEP_OK) {
+        fprintf(stderr, "backstep batch: plan: %s\n", err);
+        return;
+    }
+    rc = bstep__plan_update(st, b->user_id, 0, NULL, NULL, err, sizeof(err));
+    if (rc == BSTEP_OK && bstep_store_plan_active(st, b->user_id, &plan) == BSTEP_OK)
+        printf("plan: decided again with every stored session in the order walked: level %d\n",
+               plan.level);
+    else if (rc != BSTEP_OK && rc != BSTEP_ENOTFOUND)
+        fprintf(stderr, "backstep batch: plan: %s\n", err);
+    bstep_store_close(st);
+}
+
 int bstep_cmd_batch(int argc, char **argv)
 {
     const char *cmd = "batch";
@@ -547,7 +591,6 @@ int bstep_cmd_batch(int argc, char **argv)
         return BSTEP_EXIT_DB;
     }
     snprintf(location, sizeof(location), "%s", bstep_store_location(st));
-    bstep_store_close(st);
     b.user_id = user.id;
     if (!mass_given && isfinite(user.mass_kg))
         b.opt.mass_kg = user.mass_kg;
@@ -559,6 +602,10 @@ int bstep_cmd_batch(int argc, char **argv)
     b.aopt.format = b.opt.format;
     b.aopt.age_y = b.opt.age_y;
     b.aopt.sex = b.opt.sex;
+    /* and the plan's context (the level's top speed, today's minutes) for the cues and advice */
+    bstep__plan_context(st, user.id, &b.opt.speed_max_mps, &b.opt.planned_backward_s);
+    bstep_store_close(st);
+    st = NULL;
     b.jobs = calloc(files.n + 1, sizeof(*b.jobs));
     if (b.jobs == NULL) {
         fprintf(stderr, "backstep batch: out of memory\n");
@@ -605,6 +652,8 @@ int bstep_cmd_batch(int argc, char **argv)
     sigaction(SIGTERM, &old_term, NULL);
     if (bar)
         fputc('\n', stderr);
+    if (!b.stopped)
+        decide_plan(&b);
     printf("%zu recording%s: %zu stored, %zu already stored, %zu failed", b.n, b.n == 1 ? "" : "s",
            b.stored, b.skipped, b.failed + b.dbfailed);
     if (interrupted)

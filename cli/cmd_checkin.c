@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "coach_cli.h"
 #include "report/plan_report.h"
+#include "store/coach_store.h"
 #include "store/store_internal.h"
 #include "store_cli.h"
 

@@ -24,6 +24,8 @@
 #include "backstep/status.h"
 #include "cli.h"
 #include "internal/sha256.h"
+#include "store/session_save.h"
+#include "store/store_analysis.h"
 #include "store_cli.h"
 
 static void help(void)
@@ -48,114 +50,9 @@ static void help(void)
            "4 database error.\n");
 }
 
-bstep_store_series_point *bstep__cli_series_of(const bstep__activity_analysis *a)
-{
-    bstep_store_series_point *p = calloc(a->n_rec + 1, sizeof(*p));
-    size_t i;
-    if (p == NULL)
-        return NULL;
-    for (i = 0; i < a->n_rec; i++) {
-        const bstep_activity_record *r = &a->rec[i];
-        p[i].t_us = r->t_us;
-        p[i].hr_bpm = r->heart_rate_bpm;
-        p[i].speed_mps = r->speed_mps;
-        p[i].incline_pct = r->incline_pct;
-        p[i].cadence_spm = r->cadence_spm;
-        p[i].distance_m = r->distance_m;
-    }
-    return p;
-}
-
 static int is_activity_format(bstep_format f)
 {
     return bstep_format_is_activity(f);
-}
-
-int bstep__cli_store_activity(bstep_store *st, int64_t user_id, const bstep__activity_analysis *a,
-                              const char *path, bstep_start_source start_source,
-                              bstep_store_session *s, int *existed, char *err, size_t err_len)
-{
-    bstep_store_bout *bouts;
-    bstep_store_session_parts parts;
-    bstep_store_series_point *pts;
-    char *abs;
-    size_t i;
-    int rc;
-    const int bw = a->direction == BSTEP_DIRECTION_BACKWARD,
-              fw = a->direction == BSTEP_DIRECTION_FORWARD;
-    memset(s, 0, sizeof(*s));
-    *existed = 0;
-    s->user_id = user_id;
-    if ((rc = bstep__sha256_path(path, s->sha256_hex, err, err_len)) != BSTEP_OK)
-        return rc;
-    abs = realpath(path, NULL);
-    if ((size_t)snprintf(s->source_path, sizeof(s->source_path), "%s", abs ? abs : path) >=
-        sizeof(s->source_path)) {
-        free(abs);
-        snprintf(err, err_len, "%s: path too long to store", path);
-        return BSTEP_ERANGE;
-    }
-    free(abs);
-    s->state = BSTEP_SESSION_DONE;
-    s->format = a->format;
-    s->placement = BSTEP_PLACEMENT_AUTO;
-    s->start_us = a->n_rec ? a->rec[0].t_us : a->info.start_us;
-    s->start_source = start_source;
-    s->duration_s = a->duration_s;
-    s->sample_rate_hz =
-        a->quality.median_interval_s > 0.0 ? 1.0 / a->quality.median_interval_s : (double)NAN;
-    s->samples = (int64_t)a->quality.records;
-    s->gaps = (int64_t)a->quality.gaps;
-    s->treadmill_speed_mps = s->treadmill_incline_pct = (double)NAN;
-    s->steps = isfinite(a->steps) ? (int64_t)a->steps : -1;
-    s->steps_forward = s->steps_backward = s->steps_sideways = -1;
-    s->bouts = (int64_t)a->n_bouts;
-    s->walking_time_s = a->walking_time_s;
-    s->backward_time_s = bw ? a->walking_time_s : fw ? 0.0 : (double)NAN;
-    s->cadence_spm = a->cadence_spm;
-    s->distance_m = a->distance_m;
-    s->distance_backward_m = bw ? a->distance_m : fw ? 0.0 : (double)NAN;
-    s->distance_forward_m = fw ? a->distance_m : bw ? 0.0 : (double)NAN;
-    s->speed_mps = a->speed_mps;
-    s->energy_kcal = a->energy_kcal;
-    s->energy_low_kcal = a->energy_low_kcal;
-    s->energy_high_kcal = a->energy_high_kcal;
-    s->energy_met_mean = a->met_mean;
-    s->energy_mass_kg = a->energy_mass_kg;
-    s->energy_mass_assumed = a->energy_mass_assumed;
-    s->toe_first_ratio = s->heel_first_ratio = s->stride_time_cv_pct = (double)NAN;
-    s->step_time_asymmetry_pct = s->trunk_lean_deg = (double)NAN;
-    s->look_backs = s->stumbles = s->falls = -1;
-    s->hr_mean_bpm = a->hr_mean_bpm;
-    bouts = calloc(a->n_bouts + 1, sizeof(*bouts));
-    if (bouts == NULL) {
-        snprintf(err, err_len, "%s: out of memory", path);
-        return BSTEP_ENOMEM;
-    }
-    for (i = 0; i < a->n_bouts; i++) {
-        bouts[i].start_s = a->bouts[i].start_s;
-        bouts[i].end_s = a->bouts[i].end_s;
-        snprintf(bouts[i].activity, sizeof(bouts[i].activity), "%s", bw ? "walk-backward" : "walk");
-        bouts[i].steps = -1;
-        bouts[i].distance_m = a->bouts[i].distance_m;
-    }
-    memset(&parts, 0, sizeof(parts));
-    parts.bouts = bouts;
-    parts.n_bouts = a->n_bouts;
-    rc = bstep_store_session_add(st, s, &parts, existed);
-    free(bouts);
-    if (rc == BSTEP_OK && !*existed) {
-        pts = bstep__cli_series_of(a);
-        rc = pts == NULL
-                 ? BSTEP_ENOMEM
-                 : bstep_store_series_set(st, s->id, bstep_format_name(a->format), pts, a->n_rec);
-        free(pts);
-    }
-    if (rc == BSTEP_OK)
-        rc = bstep_store_session_get(st, s->id, s);
-    if (rc != BSTEP_OK)
-        snprintf(err, err_len, "%s: not stored: %s", path, bstep_store_errmsg(st));
-    return rc;
 }
 
 /* The stored motion-sensor session overlapping [from, to) the most; 0 if none. */
@@ -342,6 +239,7 @@ int bstep_cmd_import(int argc, char **argv)
         double overlap = 0.0;
         int match = 0, existed = 0;
         rc = bstep__analyze_activity(files[i], &aopt, &a, err, sizeof(err));
+        memset(&s, 0, sizeof(s));
         if (rc != BSTEP_OK) {
             fprintf(stderr, "backstep import: %s\n", err[0] ? err : bstep_strerror(rc));
             failed++;
@@ -360,7 +258,7 @@ int bstep_cmd_import(int argc, char **argv)
         }
         if (match == 1) {
             /* only the records inside the session's span are merged into it */
-            bstep_store_series_point *pts = bstep__cli_series_of(&a);
+            bstep_store_series_point *pts = bstep__store_series_of_activity(&a);
             const int64_t end = s.start_us + (int64_t)llround(s.duration_s * 1e6);
             size_t k = 0, j;
             for (j = 0; pts != NULL && j < a.n_rec; j++)
@@ -383,8 +281,18 @@ int bstep_cmd_import(int argc, char **argv)
                        bstep_format_name(s.format));
             }
         } else {
-            rc = bstep__cli_store_activity(st, user.id, &a, files[i], BSTEP_START_IMPORTED, &s,
-                                           &existed, err, sizeof(err));
+            /* a session of its own: the one conversion (session_save.h), the plan decided */
+            bstep__session_in in;
+            bstep__session_out out;
+            bstep__session_in_init(&in, user.id);
+            in.path = files[i];
+            in.start_us = a.n_rec ? a.rec[0].t_us : a.info.start_us;
+            in.start_source = BSTEP_START_IMPORTED;
+            rc = bstep__session_save_activity(st, &a, &in, &out, err, sizeof(err));
+            s = out.s;
+            existed = out.existed;
+            if (rc == BSTEP_OK && out.plan_status != BSTEP_OK && out.plan_status != BSTEP_ENOTFOUND)
+                fprintf(stderr, "backstep import: plan: %s\n", out.plan_err);
             if (rc != BSTEP_OK) {
                 fprintf(stderr, "backstep import: %s\n", err);
                 db_failed++;

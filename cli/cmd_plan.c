@@ -1,7 +1,8 @@
 /*
  * backstep plan: start a plan (with the safety screening), show where the walker stands (level,
  * gates, adherence, history), today's session, adjustments by hand and the calendar (.ics).
- * Everything is replayed from the store through the coach (coach_cli.h, src/core/coach.c).
+ * Everything is replayed from the store through the coach (src/store/coach_store.h,
+ * src/core/coach.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -13,9 +14,9 @@
 #include "backstep/coach.h"
 #include "backstep/status.h"
 #include "cli.h"
-#include "coach_cli.h"
 #include "internal/jsonw.h"
 #include "report/plan_report.h"
+#include "store/coach_store.h"
 #include "store/store_internal.h"
 #include "store_cli.h"
 

@@ -13,7 +13,6 @@ set(BSTEP_CLI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cmd_export.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_report.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_checkin.c
-  ${CMAKE_CURRENT_LIST_DIR}/coach_cli.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_plan.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_import.c
   ${CMAKE_CURRENT_LIST_DIR}/cmd_batch.c

@@ -13,43 +13,6 @@
 #include "store/store_analysis.h"
 #include "store/store_internal.h"
 
-int bstep__cli_store_analysis(bstep_store *st, int64_t user_id, const bstep__analysis *a,
-                              const char *path, const char *sha256_hex, int64_t given_us,
-                              bstep_store_session *out, int *existed, char *err, size_t err_len)
-{
-    bstep__stored_parts parts;
-    char *abs;
-    int rc;
-    memset(out, 0, sizeof(*out));
-    *existed = 0;
-    out->user_id = user_id;
-    if (sha256_hex != NULL && sha256_hex[0] != '\0')
-        snprintf(out->sha256_hex, sizeof(out->sha256_hex), "%s", sha256_hex);
-    else if ((rc = bstep__sha256_path(path, out->sha256_hex, err, err_len)) != BSTEP_OK)
-        return rc;
-    abs = realpath(path, NULL);
-    if ((size_t)snprintf(out->source_path, sizeof(out->source_path), "%s", abs ? abs : path) >=
-        sizeof(out->source_path)) {
-        free(abs);
-        snprintf(err, err_len, "%s: path too long to store", path);
-        return BSTEP_ERANGE;
-    }
-    free(abs);
-    bstep__store_session_from_analysis(a, out);
-    out->start_us = bstep__store_start_of(a, path, given_us, &out->start_source);
-    if ((rc = bstep__store_parts_from_analysis(a, &parts)) != BSTEP_OK) {
-        snprintf(err, err_len, "%s: out of memory", path);
-        return rc;
-    }
-    rc = bstep_store_session_add(st, out, &parts.parts, existed);
-    bstep__stored_parts_free(&parts);
-    if (rc == BSTEP_OK && *existed)
-        rc = bstep_store_session_get(st, out->id, out); /* what was stored then */
-    if (rc != BSTEP_OK)
-        snprintf(err, err_len, "%s: not stored: %s", path, bstep_store_errmsg(st));
-    return rc;
-}
-
 int bstep__cli_store_open(const char *cmd, const char *url, bstep_store **st)
 {
     char err[1024];

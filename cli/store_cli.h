@@ -19,16 +19,6 @@ int bstep_cmd_report(int argc, char **argv);
 int bstep_cmd_batch(int argc, char **argv);
 int bstep_cmd_checkin(int argc, char **argv);
 
-/**
- * Store one analysed recording for a user: checksum (sha256_hex, or computed from path when NULL
- * or ""), absolute path, start time (bstep__store_start_of with given_us), summary and parts.
- * *existed is 1 when the same file was stored before (nothing is stored again).
- * @return a bstep_status; err has the message on failure.
- */
-int bstep__cli_store_analysis(bstep_store *st, int64_t user_id, const bstep__analysis *a,
-                              const char *path, const char *sha256_hex, int64_t given_us,
-                              bstep_store_session *out, int *existed, char *err, size_t err_len);
-
 /** Open the store at url (NULL: the default); prints "backstep CMD: ..." on failure. */
 int bstep__cli_store_open(const char *cmd, const char *url, bstep_store **st);
 /** The user name to use: name if given, else $BACKSTEP_USER, else the login name, else "me". */

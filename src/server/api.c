@@ -18,9 +18,9 @@
 
 #include "backstep/coach.h"
 #include "backstep/status.h"
-#include "server/convert.h"
 #include "server/pages.h"
 #include "server/server_internal.h"
+#include "store/session_save.h"
 #include "store/store_internal.h"
 
 static void add_num(cJSON *o, const char *k, double v)
@@ -355,7 +355,9 @@ static void h_upload(bstep__req *r)
 {
     bstep__analysis_options opt;
     bstep__analysis a;
-    bstep__stored_analysis x;
+    bstep__session_in in;
+    bstep__session_out out;
+    char sha[65], source[300];
     char path[1200], err[512];
     unsigned char digest[32];
     const char *v, *dir = r->srv->opt.upload_dir;
@@ -423,40 +425,38 @@ static void h_upload(bstep__req *r)
         bstep__req_error(r, rc == BSTEP_ENOMEM ? 500 : 422, "%s", msg);
         return;
     }
-    if (bstep__analysis_to_store(&a, &x) != 0) {
-        bstep__analysis_free(&a);
-        bstep__req_error(r, 500, "out of memory");
-        return;
-    }
     crypto_hash_sha256(digest, (const unsigned char *)r->body, r->body_len);
-    sodium_bin2hex(x.s.sha256_hex, sizeof(x.s.sha256_hex), digest, sizeof(digest));
-    x.s.user_id = r->user.id;
-    x.s.state = BSTEP_SESSION_DONE;
-    x.s.toe_axis = opt.toe_axis;
-    x.s.front_axis = opt.front_axis;
+    sodium_bin2hex(sha, sizeof(sha), digest, sizeof(digest));
     {
         const char *name = bstep__req_arg(r, "name");
-        snprintf(x.s.source_path, sizeof(x.s.source_path), "upload:%s",
+        snprintf(source, sizeof(source), "upload:%s",
                  name != NULL && bstep__ingest_id_valid(name, strlen(name), 200) ? name
                                                                                  : "recording");
     }
+    /* the one conversion of every session (src/store/session_save.h): stored as analyze stores
+     * a file, and the walker's plan decided again with it */
+    bstep__session_in_init(&in, r->user.id);
+    in.path = "upload";
+    in.sha256_hex = sha;
+    in.source_path = source;
+    in.toe_axis = opt.toe_axis;
+    in.front_axis = opt.front_axis;
     if (a.t0_us > 946684800LL * 1000000) { /* absolute time (after 2000): the recording's */
-        x.s.start_us = a.t0_us;
-        x.s.start_source = BSTEP_START_RECORDING;
+        in.start_us = a.t0_us;
+        in.start_source = BSTEP_START_RECORDING;
     } else {
-        x.s.start_us = bstep__now_wall_us() - (int64_t)(a.duration_s * 1e6);
-        x.s.start_source = BSTEP_START_GIVEN;
+        in.start_us = bstep__now_wall_us() - (int64_t)(a.duration_s * 1e6);
+        in.start_source = BSTEP_START_GIVEN;
     }
-    rc = bstep_store_session_add(bstep__req_store(r), &x.s, &x.parts, &existed);
+    rc = bstep__session_save(bstep__req_store(r), &a, &in, &out, err, sizeof(err));
     bstep__analysis_free(&a);
     if (rc != BSTEP_OK) {
-        bstep__stored_analysis_free(&x);
         db_error(r);
         return;
     }
-    root = session_json(&x.s);
+    existed = out.existed;
+    root = session_json(&out.s);
     cJSON_AddBoolToObject(root, "existed", existed);
-    bstep__stored_analysis_free(&x);
     reply(r, existed ? 200 : 201, root);
 }
 

@@ -85,6 +85,10 @@ int bstep__live_open(bstep__live **out, const bstep__live_options *opt)
     bstep_summary_init(&l->sum, l->spc);
     l->ana.placement = l->ana.placement_requested = opt->placement;
     l->ana.format = BSTEP_FORMAT_SENSORLOGGER;
+    /* what a phone's push does not carry is unknown, as for a file without it (report.h) */
+    l->ana.hr_mean_bpm = l->ana.hr_max_bpm = l->ana.energy_kcal_hr = (double)NAN;
+    l->ana.treadmill_speed_mps = l->ana.treadmill_incline_pct = (double)NAN;
+    l->ana.age_y = (double)NAN;
     /* the coach's cue engine, with the plan's speed limit when the client gave one */
     bstep__analysis_set_context(&l->ana, opt->speed_max_mps, (double)NAN);
     *out = l;
@@ -262,6 +266,9 @@ static int start_analyzer(bstep__live *l)
         return 0;
     }
     l->started = 1;
+    /* what this sensor measures, as the file driver says it (src/report/analysis.c): a count of
+     * 0 is then told from "not measured" the same way */
+    bstep_summary_set_measured(&l->sum, bstep_analyzer_measures(l->an));
     l->ana.t0_us = l->start[0].t_us;
     l->ana.quality.nominal_rate_hz = 0.0;
     l->ana.quality.sample_rate_hz = (double)rate;
@@ -538,6 +545,8 @@ int bstep__live_finish(bstep__live *l, int64_t wall_ms)
         if (take(l, ev, n) != 0)
             return -1;
         bstep_summary_get(&l->sum, &l->ana.summary);
+        if (!l->ana.quality.has_gyro) /* trunk twists are seen by the gyroscope only */
+            l->ana.summary.measured &= ~BSTEP_MEASURE_LOOK_BACKS;
         l->ana.duration_s = rel_s(l, l->ana.quality.last_t_us);
         bstep__analysis_energy(&l->ana, l->opt.mass_kg);
     }

@@ -26,8 +26,8 @@
 
 #include "backstep/coach.h"
 #include "backstep/status.h"
-#include "server/convert.h"
 #include "server/server_internal.h"
+#include "store/session_save.h"
 
 #define STATUS_EVERY_MS 500
 #define KEEPALIVE_MS    15000
@@ -74,12 +74,15 @@ static int store_retry_busy(int rc)
     return 0;
 }
 
-/* End one session: analyse the rest, store the summary. Takes e->mu. */
+/* End one session: analyse the rest, store it through the one conversion of every session
+ * (src/store/session_save.h: the same record as `backstep analyze`, and the walker's plan decided
+ * again with it, so a session recorded live counts for the plan like a file). Takes e->mu. */
 static void end_entry(bstep_server *s, bstep__live_entry *e, bstep_store *st)
 {
-    bstep__stored_analysis x;
+    bstep__session_in in;
+    bstep__session_out out;
     const bstep__analysis *a;
-    char buf[512];
+    char buf[512], err[600];
     int rc = BSTEP_OK, tries;
     const int64_t wall_ms = bstep__now_wall_us() / 1000;
     (void)s;
@@ -92,47 +95,17 @@ static void end_entry(bstep_server *s, bstep__live_entry *e, bstep_store *st)
         rc = BSTEP_ENOMEM;
     a = bstep__live_analysis(e->live);
     if (rc == BSTEP_OK && e->store_id != 0) {
-        memset(&x, 0, sizeof(x));
-        if (a != NULL) {
-            if (bstep__analysis_to_store(a, &x) != 0)
-                rc = BSTEP_ENOMEM;
-        } else {
-            bstep_store_session *ss = &x.s;
-            ss->format = BSTEP_FORMAT_SENSORLOGGER;
-            ss->placement = e->opt.placement;
-            ss->duration_s = ss->sample_rate_hz = (double)NAN;
-            ss->steps = 0;
-            ss->steps_forward = ss->steps_backward = ss->steps_sideways = -1;
-            ss->look_backs = ss->stumbles = ss->falls = -1;
-            ss->walking_time_s = ss->backward_time_s = ss->cadence_spm = ss->distance_m =
-                ss->distance_backward_m = ss->speed_mps = ss->energy_kcal = ss->energy_low_kcal =
-                    ss->energy_high_kcal = ss->energy_met_mean = ss->energy_mass_kg =
-                        ss->toe_first_ratio = ss->stride_time_cv_pct = ss->step_time_asymmetry_pct =
-                            ss->trunk_lean_deg = ss->hr_mean_bpm = ss->treadmill_speed_mps =
-                                ss->treadmill_incline_pct = (double)NAN;
+        bstep__session_in_init(&in, e->user_id);
+        in.live_id = e->store_id;
+        in.toe_axis = e->opt.toe_axis;
+        in.front_axis = e->opt.front_axis;
+        if (bstep__live_error(e->live)[0])
+            in.note = bstep__live_error(e->live);
+        for (tries = 0; tries < STORE_RETRIES; tries++) {
+            rc = bstep__session_save(st, a, &in, &out, err, sizeof(err));
+            if (!store_retry_busy(rc))
+                break;
         }
-        if (rc == BSTEP_OK) {
-            bstep_store_session cur;
-            if (bstep_store_session_get(st, e->store_id, &cur) == BSTEP_OK) {
-                x.s.device_id = cur.device_id;
-                x.s.start_us = cur.start_us;
-                x.s.start_source = cur.start_source;
-                snprintf(x.s.source_path, sizeof(x.s.source_path), "%s", cur.source_path);
-            }
-            x.s.id = e->store_id;
-            x.s.user_id = e->user_id;
-            x.s.state = BSTEP_SESSION_DONE;
-            x.s.toe_axis = e->opt.toe_axis;
-            x.s.front_axis = e->opt.front_axis;
-            if (bstep__live_error(e->live)[0])
-                snprintf(x.s.note, sizeof(x.s.note), "%s", bstep__live_error(e->live));
-            for (tries = 0; tries < STORE_RETRIES; tries++) {
-                rc = bstep_store_live_finish(st, &x.s, &x.parts);
-                if (!store_retry_busy(rc))
-                    break;
-            }
-        }
-        bstep__stored_analysis_free(&x);
     }
     bstep__live_status(e->live, wall_ms, "ended");
     snprintf(buf, sizeof(buf),

@@ -7,4 +7,6 @@ set(BSTEP_STORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/store.c
   ${CMAKE_CURRENT_LIST_DIR}/store_raw.c
   ${CMAKE_CURRENT_LIST_DIR}/store_analysis.c
+  ${CMAKE_CURRENT_LIST_DIR}/coach_store.c
+  ${CMAKE_CURRENT_LIST_DIR}/session_save.c
 )

@@ -79,6 +79,104 @@ void bstep__store_session_from_analysis(const bstep__analysis *a, bstep_store_se
         (v->measured & BSTEP_MEASURE_STRIKE) ? (int64_t)v->backward_strikes_known : -1;
 }
 
+void bstep__store_session_unknown(bstep_store_session *s)
+{
+    const double u = (double)NAN;
+    s->state = BSTEP_SESSION_DONE;
+    s->duration_s = s->sample_rate_hz = s->treadmill_speed_mps = s->treadmill_incline_pct = u;
+    s->samples = s->gaps = 0;
+    s->steps = 0;
+    s->steps_forward = s->steps_backward = s->steps_sideways = -1;
+    s->bouts = 0;
+    s->walking_time_s = s->backward_time_s = s->cadence_spm = s->distance_m = u;
+    s->distance_backward_m = s->distance_forward_m = s->speed_mps = u;
+    s->energy_kcal = s->energy_low_kcal = s->energy_high_kcal = s->energy_met_mean = u;
+    s->energy_mass_kg = u;
+    s->energy_mass_assumed = 0;
+    s->toe_first_ratio = s->heel_first_ratio = s->stride_time_cv_pct = u;
+    s->step_time_asymmetry_pct = s->trunk_lean_deg = s->side_lean_deg = u;
+    s->step_regularity = s->stride_regularity = u;
+    s->look_backs = s->stumbles = s->falls = -1;
+    s->hr_mean_bpm = u;
+    s->time_backward_s = s->speed_backward_mps = u;
+    s->backward_stride_time_cv_pct = s->backward_stride_length_cv_pct = u;
+    s->backward_strides = -1;
+    s->backward_strikes = -1;
+}
+
+void bstep__store_session_from_activity(const bstep__activity_analysis *a, bstep_store_session *s)
+{
+    const int bw = a->direction == BSTEP_DIRECTION_BACKWARD,
+              fw = a->direction == BSTEP_DIRECTION_FORWARD;
+    bstep__store_session_unknown(s);
+    s->format = a->format;
+    s->placement = BSTEP_PLACEMENT_AUTO;
+    s->duration_s = a->duration_s;
+    s->sample_rate_hz =
+        a->quality.median_interval_s > 0.0 ? 1.0 / a->quality.median_interval_s : (double)NAN;
+    s->samples = (int64_t)a->quality.records;
+    s->gaps = (int64_t)a->quality.gaps;
+    s->steps = isfinite(a->steps) ? (int64_t)a->steps : -1;
+    s->bouts = (int64_t)a->n_bouts;
+    s->walking_time_s = a->walking_time_s;
+    s->backward_time_s = bw ? a->walking_time_s : fw ? 0.0 : (double)NAN;
+    s->cadence_spm = a->cadence_spm;
+    s->distance_m = a->distance_m;
+    s->distance_backward_m = bw ? a->distance_m : fw ? 0.0 : (double)NAN;
+    s->distance_forward_m = fw ? a->distance_m : bw ? 0.0 : (double)NAN;
+    s->speed_mps = a->speed_mps;
+    s->energy_kcal = a->energy_kcal;
+    s->energy_low_kcal = a->energy_low_kcal;
+    s->energy_high_kcal = a->energy_high_kcal;
+    s->energy_met_mean = a->met_mean;
+    s->energy_mass_kg = a->energy_mass_kg;
+    s->energy_mass_assumed = a->energy_mass_assumed;
+    s->hr_mean_bpm = a->hr_mean_bpm;
+    /* The coach's figures: the file's walking time and speed in its direction; no strides or
+     * strikes (a watch or treadmill sees neither), so no rhythm and no toe-first. */
+    s->time_backward_s = s->backward_time_s;
+    s->speed_backward_mps = bw ? a->speed_mps : (double)NAN;
+    s->backward_strides = -1;
+    s->backward_strikes = -1;
+}
+
+bstep_store_bout *bstep__store_bouts_of_activity(const bstep__activity_analysis *a)
+{
+    bstep_store_bout *bouts = calloc(a->n_bouts + 1, sizeof(*bouts));
+    const int bw = a->direction == BSTEP_DIRECTION_BACKWARD;
+    size_t i;
+    if (bouts == NULL)
+        return NULL;
+    for (i = 0; i < a->n_bouts; i++) {
+        bouts[i].start_s = a->bouts[i].start_s;
+        bouts[i].end_s = a->bouts[i].end_s;
+        snprintf(bouts[i].activity, sizeof(bouts[i].activity), "%s", bw ? "walk-backward" : "walk");
+        bouts[i].steps = -1;
+        bouts[i].distance_m = a->bouts[i].distance_m;
+        bouts[i].cadence_spm = bouts[i].direction_confidence = (double)NAN;
+        bouts[i].step_regularity = bouts[i].stride_regularity = (double)NAN;
+    }
+    return bouts;
+}
+
+bstep_store_series_point *bstep__store_series_of_activity(const bstep__activity_analysis *a)
+{
+    bstep_store_series_point *p = calloc(a->n_rec + 1, sizeof(*p));
+    size_t i;
+    if (p == NULL)
+        return NULL;
+    for (i = 0; i < a->n_rec; i++) {
+        const bstep_activity_record *r = &a->rec[i];
+        p[i].t_us = r->t_us;
+        p[i].hr_bpm = r->heart_rate_bpm;
+        p[i].speed_mps = r->speed_mps;
+        p[i].incline_pct = r->incline_pct;
+        p[i].cadence_spm = r->cadence_spm;
+        p[i].distance_m = r->distance_m;
+    }
+    return p;
+}
+
 int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_parts *p)
 {
     size_t i;

@@ -5,6 +5,7 @@
 #ifndef BSTEP_STORE_ANALYSIS_H
 #define BSTEP_STORE_ANALYSIS_H
 
+#include "report/activity_report.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -24,6 +25,22 @@ typedef struct {
  * start_source are the caller's; everything the analysis knows is copied).
  */
 void bstep__store_session_from_analysis(const bstep__analysis *a, bstep_store_session *s);
+/**
+ * Fill the session record of an activity analysis (a watch's or treadmill's FIT, TCX or FTMS
+ * file; user, path, checksum and start are the caller's): what the records measure, and the
+ * coach's figures from the walking time in the file's direction (backward time and speed when the
+ * walk was backward, none when forward, unknown when the direction is); what only a motion
+ * sensor measures is unknown (NAN / -1), never 0.
+ */
+void bstep__store_session_from_activity(const bstep__activity_analysis *a, bstep_store_session *s);
+/** The walking bouts of an activity analysis (malloc'd, n_bouts + 1; NULL when out of memory). */
+bstep_store_bout *bstep__store_bouts_of_activity(const bstep__activity_analysis *a);
+/** The records of an activity analysis as series points (malloc'd; NULL when out of memory). */
+bstep_store_series_point *bstep__store_series_of_activity(const bstep__activity_analysis *a);
+/** A session record with every figure unknown (NAN, counts -1): a live session that could not
+ * be analysed (too few samples) is stored as this, never as zeros. */
+void bstep__store_session_unknown(bstep_store_session *s);
+
 /** The bouts, steps, events and cues of an analysis. Returns BSTEP_OK or BSTEP_ENOMEM. */
 int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_parts *p);
 void bstep__stored_parts_free(bstep__stored_parts *p);

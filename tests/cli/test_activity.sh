@@ -235,6 +235,19 @@ awk -F, 'NR == 1 { print $0 ",speed (m/s)"; next } { print $0 (NR == 300 ? ",-1"
 expect_exit "a negative belt speed: exit 3" 3 analyze --no-store "$TMP/badtm.csv"
 contains "a negative belt speed: named" "$TMP/err" "badtm.csv:300:8: field 'speed (m/s)'"
 
+# A treadmill session counts for the plan with what it measured (src/store/session_save.h): the
+# FTMS log walked backward gives the dose gate its walking time (not 0), the rhythm and toe-first
+# gates say a treadmill does not measure them.
+NO="--fell no --unsteady no --worried no --heart no --chest-pain no --dizziness no --told-supervised no --surgery no --balance-condition no"
+# shellcheck disable=SC2086
+expect_exit "plan start (for the treadmill session)" 0 plan start --db "$TMP/plan.db" --plan general \
+  --start 2023-11-01 $NO --pain 1 --age 40 --no-ask
+expect_exit "analyze the FTMS log with a plan" 0 analyze --db "$TMP/plan.db" "$TMP/walk.ftms" \
+  --direction backward --mass-kg 65
+contains "the plan decides the treadmill session" "$TMP/out" "Plan (backstep plan show has the details)"
+expect_exit "plan show after the treadmill session" 0 plan show --db "$TMP/plan.db" --format json
+near "dose gate: the treadmill's backward walking time" "$TMP/out" last_decision.gates.1.value 569.5 0.01
+
 # bad input and usage
 expect_exit "truncated FIT: exit 3" 3 analyze --no-store "$TMP/cut.fit"
 contains "truncated FIT: message" "$TMP/err" "cut.fit: truncated: the file ends at byte 300"

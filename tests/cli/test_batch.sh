@@ -112,6 +112,41 @@ fi
 "$BIN" batch --db "$DBM" --no-progress "$TMP/mixed" >"$TMP/mixed2.out" 2>&1
 contains "mixed folder again: everything skipped" "$TMP/mixed2.out" "6 recordings: 0 stored, 5 already stored, 1 failed"
 
+# The plan: a walker with a plan batch-stores three old recordings whose names run against the
+# order they were walked (the start is the file's time). The plan is decided once after the
+# workers, with the sessions in the order walked: three decisions, stored in that order.
+mkdir -p "$TMP/plan"
+for i in 1 2 3; do
+  "$BIN" simulate --placement foot-right --direction backward --duration 20 --seed $((30 + i)) \
+    --out "$TMP/plan/r$i.csv" >/dev/null
+  touch -d "2026-01-0$((7 - 2 * i)) 10:00:20" "$TMP/plan/r$i.csv" # r1: the 5th, r2: 3rd, r3: 1st
+done
+DBP="$TMP/plan.db"
+NO="--fell no --unsteady no --worried no --heart no --chest-pain no --dizziness no --told-supervised no --surgery no --balance-condition no"
+# shellcheck disable=SC2086
+"$BIN" plan start --db "$DBP" --plan general --start 2026-01-01 $NO --pain 1 --age 40 --no-ask \
+  >/dev/null 2>&1 || bad "plan start"
+"$BIN" batch --db "$DBP" --jobs 2 --no-progress "$TMP/plan" >"$TMP/plan.out" 2>&1
+equals "batch with a plan: exit 0" "$?" 0
+contains "batch says the plan was decided again" "$TMP/plan.out" "plan: decided again with every stored session in the order walked: level 1"
+python3 - "$DBP" >"$TMP/progress.txt" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+rows = c.execute("SELECT p.kind, s.start_us FROM plan_progress p JOIN sessions s ON s.id = p.session_id "
+                 "ORDER BY p.id").fetchall()
+print(len(rows), "ordered" if [r[1] for r in rows] == sorted(r[1] for r in rows) else "unordered")
+print(c.execute("SELECT params_json FROM plans").fetchone()[0])
+PY
+contains "three decisions stored, in the order walked" "$TMP/progress.txt" "3 ordered"
+contains "the stored plan counts the three sessions" "$TMP/progress.txt" '"sessions":"3 sessions, 3 at this level"'
+"$BIN" batch --db "$DBP" --no-progress "$TMP/plan" >/dev/null 2>&1
+python3 - "$DBP" >"$TMP/progress2.txt" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+print(c.execute("SELECT count(*) FROM plan_progress WHERE session_id IS NOT NULL").fetchone()[0])
+PY
+equals "a second batch decides nothing twice" "$(cat "$TMP/progress2.txt")" 3
+
 # One worker and four workers: the same sessions (steps per file).
 DB1="$TMP/j1.db"
 "$BIN" batch --db "$DB1" --jobs 1 --no-progress "$TMP/rec/a" >/dev/null 2>&1

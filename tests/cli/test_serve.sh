@@ -89,5 +89,41 @@ steps=$("$JQ" "$TMP/one.json" get steps)
 [ "${steps:-0}" -ge 2 ] && ok "its steps were analysed ($steps)" || bad "steps '$steps'"
 kill -TERM $srv_pid; wait $srv_pid; srv_pid=
 
+# A session recorded live counts for the plan like one analysed from a file (src/store/
+# session_save.h): a walker with a plan streams a walk; when it ends the server has decided the plan
+# with it (the plan's stored progress and parameters, what the plan page shows), and the gate
+# inputs are the ones `backstep analyze` measures in the same recording.
+NO="--fell no --unsteady no --worried no --heart no --chest-pain no --dizziness no --told-supervised no --surgery no --balance-condition no"
+# shellcheck disable=SC2086
+"$BIN" plan start --db "$db" --user bob --plan general --start 2023-11-01 $NO --pain 1 --age 40 \
+  --no-ask >/dev/null 2>&1 || bad "plan start for bob"
+BOB=$("$BIN" token create --user bob --db "$db" 2>/dev/null)
+"$BIN" simulate --placement foot-right --seed 5 --format sensorlogger --out "$TMP/bob-walk" \
+  --scenario-text "stand 3s;walk forward 8 strides speed=1.1;turn 180;walk backward 40s speed=0.5 strike=toe;stand 3s" \
+  >/dev/null 2>&1
+start_server || exit 1
+"$PUSH" --url "$URL" --token "$BOB" --get /api/plans/active >"$TMP/plan0.json" 2>&1
+contains "before: no session in the plan" "$TMP/plan0.json" '"sessions":"0 sessions, 0 at this level"'
+"$PUSH" --url "$URL" --token "$BOB" --placement foot-right --toe-axis +x --batch-ms 200 --speed 0 \
+  --session bob-live --end "$TMP/bob-walk" >"$TMP/bob-push.out" 2>&1
+contains "the live session ended and was stored" "$TMP/bob-push.out" '"state":"ended"'
+"$PUSH" --url "$URL" --token "$BOB" --get /api/plans/active >"$TMP/plan1.json" 2>&1
+contains "after: the live session counts in the plan" "$TMP/plan1.json" '"sessions":"1 sessions, 1 at this level"'
+"$PUSH" --url "$URL" --token "$BOB" --get /plan >"$TMP/plan.html" 2>&1
+contains "the plan page lists the live session's decision" "$TMP/plan.html" "hold (level 1 to 1)"
+kill -TERM $srv_pid; wait $srv_pid; srv_pid=
+"$BIN" plan show --db "$db" --user bob --format json >"$TMP/show.json" 2>&1
+"$BIN" analyze --no-store --placement foot-right --toe-axis +x --format json "$TMP/bob-walk" \
+  >"$TMP/bob-file.json" 2>/dev/null
+want=$("$JQ" "$TMP/bob-file.json" get summary.time_backward_s)
+got=$("$JQ" "$TMP/show.json" get last_decision.gates.1.value)
+if awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 30 && d < 0.5) }'; then
+  ok "the dose gate sees the live session's backward time ($got s; from the file $want s)"
+else
+  bad "dose gate input $got s, the file's backward time $want s"
+fi
+equals_sessions=$("$JQ" "$TMP/show.json" get adherence.sessions_done)
+[ "$equals_sessions" = 1 ] && ok "plan show: one session done" || bad "plan show sessions_done $equals_sessions"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,5 +1,5 @@
-/* The coach over the store: replay and sync (coach_cli.h). */
-#include "coach_cli.h"
+/* The coach over the store: replay and sync (coach_store.h). */
+#include "store/coach_store.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -362,6 +362,23 @@ done:
     if (rc != BSTEP_OK)
         bstep__plan_state_free(ps);
     return rc;
+}
+
+int bstep__plan_context(bstep_store *st, int64_t user_id, double *speed_max_mps,
+                        double *planned_backward_s)
+{
+    bstep__plan_state ps;
+    bstep_coach_today t;
+    char err[256];
+    int rc = bstep__plan_replay(st, user_id, INT32_MAX / 2, &ps, err, sizeof(err));
+    *speed_max_mps = *planned_backward_s = (double)NAN;
+    if (rc != BSTEP_OK)
+        return rc;
+    bstep_coach_get_today(&ps.coach, bstep__today(), ps.sessions_this_week, &t);
+    *speed_max_mps = t.speed_max_mps;
+    *planned_backward_s = 60.0 * t.minutes;
+    bstep__plan_state_free(&ps);
+    return BSTEP_OK;
 }
 
 const bstep__plan_step *bstep__plan_step_of(const bstep__plan_state *ps, int64_t session_id)

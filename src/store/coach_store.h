@@ -9,8 +9,8 @@
  * Stored adjustments (plan_progress kinds): "cleared", "pause-by-hand", "resume-by-hand",
  * "set-level". Decision entries: "start", "level-up", "level-down", "hold", "pause", "resume".
  */
-#ifndef BSTEP_CLI_COACH_H
-#define BSTEP_CLI_COACH_H
+#ifndef BSTEP_STORE_COACH_H
+#define BSTEP_STORE_COACH_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -71,6 +71,14 @@ const bstep__plan_step *bstep__plan_step_of(const bstep__plan_state *ps, int64_t
  * dashboard shows: dose, source, level, status). @return a bstep_status (message in err).
  */
 int bstep__plan_sync(bstep_store *st, bstep__plan_state *ps, char *err, size_t err_len);
+
+/**
+ * Today's context of the user's active plan for an analysis (the cue "slow down", the advice to
+ * walk longer): the current level's top speed and today's planned backward time.
+ * @return BSTEP_OK, or BSTEP_ENOTFOUND (no plan; the outputs are NAN) or the store's error.
+ */
+int bstep__plan_context(bstep_store *st, int64_t user_id, double *speed_max_mps,
+                        double *planned_backward_s);
 
 /** The plan's parameters as JSON for the dashboard (<= cap bytes, valid JSON). */
 void bstep__plan_params_json(const bstep__plan_state *ps, char *out, size_t cap);
