@@ -64,8 +64,8 @@ typedef struct {
     uint64_t n_bw_dist;
     double sum_bw_dist_err, max_bw_dist_err;
     /* per reference bout (mobgap): cadence, stride length, speed */
-    uint64_t n_cad;
-    double sum_cad_err, max_cad_err, sum_cad_abs;
+    uint64_t n_cad, n_cad_ref;
+    double sum_cad_err, max_cad_err, sum_cad_abs, sum_cad_ref_err, max_cad_ref_err;
     uint64_t n_bsl, n_bspeed;
     double sum_bsl_abs, sum_bsl_rel, sum_bsl_bias, sum_bspeed_abs, sum_bspeed_rel;
     /* a second reference system (mobgap stereophotogrammetry) */
@@ -360,7 +360,7 @@ static int in_bouts(const bstep__truth_bout *b, size_t n, double x)
     return 0;
 }
 
-/* Per reference bout: cadence of the detected contacts inside it (hampel_cadence, the same rule
+/* Per reference bout: cadence of the detected contacts inside it (stride_cadence, the same rule
  * as the analyzer's per-bout cadence). Also the mean stride length (2 x the mean
  * detected step length) and speed (detected distance / the same time). Then the second
  * reference system's contacts. */
@@ -370,37 +370,41 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Cadence of the detected contacts in [lo, hi]: intervals between consecutive contacts, those
- * further than 3 scaled MADs from their median dropped (a Hampel rule, as mobgap's CadFromIc:
- * missed or extra contacts, pauses), cadence = 60 / mean of the rest. */
-static double hampel_cadence(const bstep__analysis *a, double lo, double hi)
+/* Cadence of the contacts x[0..n) (sorted) in [lo, hi], the analyzer's per-bout rule
+ * (src/core/trunk.c stride_cadence): the mean of the strides' 120 / (x[i + 2] - x[i]), the
+ * definition of the Mobilise-D reference, except strides shorter than half the median stride
+ * (they hold an extra contact). */
+static double stride_cadence_of(const double *x, size_t nx, double lo, double hi)
 {
-    double iv[512], srt[512], med, mad, sum = 0.0;
-    size_t k, n = 0, m = 0;
-    double prev = (double)NAN;
-    for (k = 0; k < a->n_steps && n < 512; k++) {
-        const double x = a->steps[k].ic_s;
-        if (x < lo || x > hi)
-            continue;
-        if (isfinite(prev))
-            iv[n++] = x - prev;
-        prev = x;
-    }
-    if (n < 2)
+    double in[1024], sd[1024], srt[1024], med, sum = 0.0;
+    size_t k, n = 0, ns = 0, m = 0;
+    for (k = 0; k < nx && n < 1024; k++)
+        if (x[k] >= lo && x[k] <= hi)
+            in[n++] = x[k];
+    for (k = 2; k < n; k++)
+        sd[ns++] = in[k] - in[k - 2];
+    if (ns < 1)
         return (double)NAN;
-    memcpy(srt, iv, n * sizeof(double));
-    qsort(srt, n, sizeof(double), cmp_double);
-    med = n % 2 ? srt[n / 2] : 0.5 * (srt[n / 2 - 1] + srt[n / 2]);
-    for (k = 0; k < n; k++)
-        srt[k] = fabs(iv[k] - med);
-    qsort(srt, n, sizeof(double), cmp_double);
-    mad = n % 2 ? srt[n / 2] : 0.5 * (srt[n / 2 - 1] + srt[n / 2]);
-    for (k = 0; k < n; k++)
-        if (fabs(iv[k] - med) <= 3.0 * 1.4826 * mad) {
-            sum += iv[k];
+    memcpy(srt, sd, ns * sizeof(double));
+    qsort(srt, ns, sizeof(double), cmp_double);
+    med = srt[(ns - 1) / 2]; /* the lower median, as the analyzer's histogram */
+    for (k = 0; k < ns; k++)
+        if (sd[k] >= 0.5 * med && sd[k] > 0.0) {
+            sum += 120.0 / sd[k];
             m++;
         }
-    return m > 0 && sum > 0.0 ? 60.0 * (double)m / sum : 60.0 / med;
+    return m > 0 ? sum / (double)m : (double)NAN;
+}
+
+/* The same for the detected contacts of an analysis. */
+static double stride_cadence(const bstep__analysis *a, double lo, double hi)
+{
+    double x[1024];
+    size_t k, n = 0;
+    for (k = 0; k < a->n_steps && n < 1024; k++)
+        if (a->steps[k].ic_s >= lo && a->steps[k].ic_s <= hi)
+            x[n++] = a->steps[k].ic_s;
+    return stride_cadence_of(x, n, lo, hi);
 }
 
 static void score_bouts(group_score *g, const bstep__truth *t, const bstep__analysis *a)
@@ -424,14 +428,25 @@ static void score_bouts(group_score *g, const bstep__truth *t, const bstep__anal
             }
         }
         if (isfinite(b->cadence_spm) && b->cadence_spm > 0.0 && n >= 3 && last > first) {
-            const double cad = hampel_cadence(a, b->start_s - 0.05, b->end_s + 0.05);
+            const double cad = stride_cadence(a, b->start_s - 0.05, b->end_s + 0.05);
             const double rel = fabs(cad - b->cadence_spm) / b->cadence_spm;
+            /* the reference's own contacts by the same rule: the part of the error that is not
+             * the detection (the reference's strides are per foot, over its own stride list) */
+            const double cref =
+                stride_cadence_of(t->ic_s, t->n_ic, b->start_s - 0.05, b->end_s + 0.05);
             if (isfinite(cad)) {
                 g->n_cad++;
                 g->sum_cad_err += rel;
                 g->sum_cad_abs += fabs(cad - b->cadence_spm);
                 if (rel > g->max_cad_err)
                     g->max_cad_err = rel;
+                if (isfinite(cref)) {
+                    const double rr = fabs(cref - b->cadence_spm) / b->cadence_spm;
+                    g->n_cad_ref++;
+                    g->sum_cad_ref_err += rr;
+                    if (rr > g->max_cad_ref_err)
+                        g->max_cad_ref_err = rr;
+                }
             }
         }
         if (n_len >= 2 && isfinite(b->stride_length_m) && b->stride_length_m > 0.0) {
@@ -740,8 +755,9 @@ static void help(void)
         "where the truth allows: stride-length error, direction inside and outside backward\n"
         "segments, agreement with segment labels and per-step truth, strike pattern,\n"
         "distance per segment; cadence, stride length and speed per reference bout (mobgap\n"
-        "bouts: cadence of the detected contacts inside the bout, step times beyond 3 scaled\n"
-        "MADs of their median dropped); the contacts against a second reference system\n"
+        "bouts: cadence of the detected contacts inside the bout, the mean of 120 / stride\n"
+        "time without strides under half the median, and the same of the reference's own\n"
+        "contacts); the contacts against a second reference system\n"
         "(alt_reference); left/right of matched contacts; falls against file labels (a fall\n"
         "event within -2..+3 s of impact_s; any fall event elsewhere is a false alarm); the\n"
         "simulator's stumble, fall and look-back events (false alarms per hour of walking).\n\n"
@@ -1051,6 +1067,11 @@ int bstep_cmd_validate(int argc, char **argv)
                    "worst %.2f %%\n",
                    (unsigned long long)g->n_cad, 100.0 * g->sum_cad_err / (double)g->n_cad,
                    g->sum_cad_abs / (double)g->n_cad, 100.0 * g->max_cad_err);
+        if (g->n_cad_ref > 0)
+            printf("  cadence of the reference's own contacts by the same rule: %llu bouts, mean "
+                   "error %.2f %%, worst %.2f %%\n",
+                   (unsigned long long)g->n_cad_ref,
+                   100.0 * g->sum_cad_ref_err / (double)g->n_cad_ref, 100.0 * g->max_cad_ref_err);
         if (g->n_bsl > 0)
             printf("  stride length per reference bout: MAE %.1f cm (%.1f %%), bias %+.1f cm\n",
                    100.0 * g->sum_bsl_abs / (double)g->n_bsl,

@@ -279,7 +279,7 @@ typedef struct {
 #define BSTEP__TRUNK_LAGS  64  /* autocorrelation lags at 20 Hz: 0..3.15 s (a multiple of 8) */
 #define BSTEP__TRUNK_UPS   32  /* up-vector history at 10 Hz: 3.2 s */
 #define BSTEP__TRUNK_STEPS 6   /* recent steps kept for rhythm and jerk statistics */
-#define BSTEP__TRUNK_HIST  226 /* step-time histogram bins (0.25..2.5 s, 10 ms) */
+#define BSTEP__TRUNK_HIST  226 /* stride-time histogram bins (0.5..2.75 s, 10 ms) */
 
 /* Accumulators over one step window (between two step confirmations). */
 typedef struct {
@@ -367,7 +367,9 @@ typedef struct {
     int eb_fw, eb_bw;
     double eb_step_sum;
     int eb_step_n;
-    uint16_t eb_hist[BSTEP__TRUNK_HIST]; /* the bout's step times, 10 ms bins from 0.25 s */
+    uint16_t eb_hist[BSTEP__TRUNK_HIST]; /* the bout's stride times, 10 ms bins from 0.5 s */
+    double eb_cad_sum;                   /* sum of the strides' 120 / stride time, steps/min */
+    uint32_t eb_cad_n;
     /* autocorrelation at 20 Hz (3-axis world linear acceleration) */
     float ac_bin[3];
     int ac_bin_n;

@@ -5,10 +5,10 @@
  * Definitions (documented in docs/json-schema.md):
  * - steps: steps of both feet. A foot sensor sees one foot, so each of its strides counts 2.
  * - walking_time_s: sum of bout durations (first to last contact of each bout).
- * - cadence_spm: trunk: the bouts' cadences (BOUT_END value: step times beyond 3 scaled MADs
- *   of the median dropped, Hampel rule) weighted by their steps; otherwise (or without bout
- *   cadences) 60 / mean step time over the step intervals inside bouts (foot: 120 / mean
- *   stride time).
+ * - cadence_spm: trunk: the bouts' cadences (BOUT_END value: the mean of the strides'
+ *   120 / stride time, strides under half the median dropped) weighted by their steps; otherwise
+ * (or without bout cadences) 60 / mean step time over the step intervals inside bouts (foot: 120 /
+ * mean stride time).
  * - stride_time_cv_pct: 100 * SD / mean of stride times inside bouts (trunk: a stride is two
  *   consecutive step intervals).
  * - step_time_asymmetry_pct: trunk only: 100 * |mean(odd steps) - mean(even steps)| / mean of

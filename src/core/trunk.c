@@ -212,6 +212,8 @@ static void eb_clear(bstep__trunk_state *t)
     t->eb_step_sum = 0.0;
     t->eb_step_n = 0;
     memset(t->eb_hist, 0, sizeof(t->eb_hist));
+    t->eb_cad_sum = 0.0;
+    t->eb_cad_n = 0;
     t->ac_count = 0;
     t->ac_bin_n = 0;
     memset(t->ac_bin, 0, sizeof(t->ac_bin));
@@ -782,16 +784,22 @@ static void on_contact(bstep_analyzer *a, double tc, int64_t k_now, bstep_time_u
     }
     t->eb_steps++;
     if (consecutive) {
-        int bin = (int)lroundf((st - 0.25f) * 100.0f);
         /* the integration's high-pass follows the step frequency (see HP_VEL_HZ) */
         float fc = 0.6f / st;
         fc = fc > HP_VEL_HZ ? HP_VEL_HZ : (fc < HP_MIN_HZ ? HP_MIN_HZ : fc);
         t->hp_fc += 0.3f * (fc - t->hp_fc);
         hp_design(t->hp_c[1], t->hp_fc);
         hp_design(t->hp_c[2], t->hp_fc);
-        bin = bin < 0 ? 0 : (bin >= BSTEP__TRUNK_HIST ? BSTEP__TRUNK_HIST - 1 : bin);
-        if (t->eb_hist[bin] < 65535u)
-            t->eb_hist[bin]++;
+        if (isfinite(prev_st) && t->eb_steps >= 3) { /* a stride: this step and the one before */
+            const float stride = st + prev_st;
+            int bin = (int)lroundf((stride - 0.5f) * 100.0f);
+            bin = bin < 0 ? 0 : (bin >= BSTEP__TRUNK_HIST ? BSTEP__TRUNK_HIST - 1 : bin);
+            if (t->eb_hist[bin] < 65535u) {
+                t->eb_hist[bin]++;
+                t->eb_cad_sum += 120.0 / (double)stride;
+                t->eb_cad_n++;
+            }
+        }
         t->eb_step_sum += (double)st;
         t->eb_step_n++;
         t->ac_commit_count = t->ac_count;
@@ -1288,7 +1296,7 @@ int bstep__trunk_from_standing(const bstep_analyzer *a, bstep_time_us t_us)
     return t->have_last_still && dt >= -0.5 && dt <= 1.0;
 }
 
-/* Median of a histogram of n counts (10 ms bins from 0.25 s), in bins. */
+/* Median of a histogram of n counts, in bins. */
 static int hist_median16(const uint16_t *h, int bins, uint32_t n)
 {
     uint32_t c = 0;
@@ -1301,46 +1309,30 @@ static int hist_median16(const uint16_t *h, int bins, uint32_t n)
     return bins - 1;
 }
 
-static int hist_median32(const uint32_t *h, int bins, uint32_t n)
+/* The bout's cadence: the mean of its strides' cadences, 120 / stride time (a stride = two
+ * consecutive steps), the definition of the Mobilise-D reference (pauses inside the bout
+ * count), except strides shorter than half the bout's median stride: walking strides are never
+ * that much shorter than their neighbours (slowing down and pauses make them longer), so such a
+ * stride holds an extra contact. The median from the stride-time histogram (10 ms), the sum
+ * exact; the dropped strides' share from their bins. */
+static float stride_cadence(const bstep__trunk_state *t)
 {
-    uint32_t c = 0;
-    int i;
-    for (i = 0; i < bins; i++) {
-        c += h[i];
-        if (2u * c >= n)
-            return i;
-    }
-    return bins - 1;
-}
-
-/* The bout's cadence: step times further than 3 scaled MADs from their median dropped (a
- * Hampel rule, as mobgap CadFromIc: missed or extra contacts, pauses), 60 / mean of the rest;
- * from the step-time histogram (10 ms resolution), so no step list is kept. */
-static float hampel_cadence(const bstep__trunk_state *t)
-{
-    uint32_t dev[BSTEP__TRUNK_HIST];
-    uint32_t n = 0, m = 0;
-    double sum = 0.0;
-    int i, med, mad;
-    float lim;
+    uint32_t n = 0, m;
+    double sum = t->eb_cad_sum;
+    int i, med;
+    float cut_s;
     for (i = 0; i < BSTEP__TRUNK_HIST; i++)
         n += t->eb_hist[i];
-    if (n < 2)
+    if (n < 1 || t->eb_cad_n < 1)
         return NAN;
     med = hist_median16(t->eb_hist, BSTEP__TRUNK_HIST, n);
-    memset(dev, 0, sizeof(dev));
-    for (i = 0; i < BSTEP__TRUNK_HIST; i++) {
-        const int d = i > med ? i - med : med - i;
-        dev[d] += t->eb_hist[i];
+    cut_s = 0.5f * (0.5f + 0.01f * (float)med);
+    m = t->eb_cad_n;
+    for (i = 0; i < BSTEP__TRUNK_HIST && 0.5f + 0.01f * (float)i < cut_s; i++) {
+        sum -= (double)t->eb_hist[i] * 120.0 / (0.5 + 0.01 * (double)i);
+        m -= t->eb_hist[i];
     }
-    mad = hist_median32(dev, BSTEP__TRUNK_HIST, n);
-    lim = 3.0f * 1.4826f * (float)mad + 0.5f; /* bins; half a bin of rounding */
-    for (i = 0; i < BSTEP__TRUNK_HIST; i++)
-        if (fabsf((float)(i - med)) <= lim) {
-            sum += (double)t->eb_hist[i] * (0.25 + 0.01 * (double)i);
-            m += t->eb_hist[i];
-        }
-    return m > 0 ? (float)(60.0 * (double)m / sum) : NAN;
+    return m > 0 ? (float)(sum / (double)m) : NAN;
 }
 
 void bstep__trunk_bout_end(bstep_analyzer *a, bstep_event *e)
@@ -1354,7 +1346,7 @@ void bstep__trunk_bout_end(bstep_analyzer *a, bstep_event *e)
         e->confidence = (fabsf((float)(t->eb_fw - t->eb_bw)) / (float)n) *
                         fminf(1.0f, fabsf(t->eb_score) / (float)n / 0.5f);
     }
-    e->value = hampel_cadence(t);
+    e->value = stride_cadence(t);
     /* regularity from the autocorrelation up to the last step */
     if (t->eb_step_n >= 4 && t->ac_commit_count > 20u && t->ac_commit[0] > 0.0) {
         const double step_s = t->eb_step_sum / (double)t->eb_step_n;

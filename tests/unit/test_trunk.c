@@ -542,10 +542,12 @@ BSTEP_TEST(contact_timing_from_braking)
 }
 
 /* Gait initiation (analyzer.c initiation_push_off): after 4 s of quiet standing, collision
- * pulses at the given contact times (s); returns the contacts reported and the first one's time.
+ * pulses at the given contact times (s); returns the contacts reported, the first one's time and
+ * the last bout's cadence.
  * fidget: before the walk the trunk vibrates (0.8 m/s^2 at 8 Hz, no steps) instead of standing
  * still. */
-static size_t contacts_after_standing(const double *ct, size_t nct, int fidget, double *first_s)
+static size_t contacts_after_standing(const double *ct, size_t nct, int fidget, double *first_s,
+                                      double *cadence_spm)
 {
     static bstep_imu_sample s[2000];
     static bstep_event ev[256];
@@ -569,12 +571,16 @@ static size_t contacts_after_standing(const double *ct, size_t nct, int fidget, 
     ne = bstep_analyzer_update_block(&g_an, s, n, ev, 256);
     ne += bstep_analyzer_finish(&g_an, ev + ne, 256 - ne);
     *first_s = NAN;
-    for (i = 0; i < ne; i++)
+    *cadence_spm = NAN;
+    for (i = 0; i < ne; i++) {
+        if (ev[i].type == BSTEP_EVENT_BOUT_END)
+            *cadence_spm = (double)ev[i].value;
         if (ev[i].type == BSTEP_EVENT_INITIAL_CONTACT) {
             if (m == 0)
                 *first_s = (double)ev[i].t_us * 1e-6;
             m++;
         }
+    }
     return m;
 }
 
@@ -582,22 +588,38 @@ BSTEP_TEST(gait_initiation_push_off_dropped)
 {
     /* 10 steps of 0.55 s from 5.0 s; before them a push-off 0.38 s (a swing) or 0.60 s (a
      * slow first step) earlier */
-    double ct[11], first;
+    double ct[11], first, cad;
     size_t i, n;
     for (i = 0; i < 10; i++)
         ct[i + 1] = 5.0 + 0.55 * (double)i;
     ct[0] = 5.0 - 0.38;
-    n = contacts_after_standing(ct, 11, 0, &first);
+    n = contacts_after_standing(ct, 11, 0, &first, &cad);
     fprintf(stderr, "  push-off 0.38 s before: %zu contacts, first %.2f s\n", n, first);
     BSTEP_ASSERT_EQ(n, 10);
     BSTEP_ASSERT_NEAR(first, 5.0, 0.05);
     ct[0] = 5.0 - 0.60; /* a first step longer than the next: a contact */
-    n = contacts_after_standing(ct, 11, 0, &first);
+    n = contacts_after_standing(ct, 11, 0, &first, &cad);
     BSTEP_ASSERT_EQ(n, 11);
     BSTEP_ASSERT_NEAR(first, 4.4, 0.05);
     ct[0] = 5.0 - 0.38; /* not from quiet standing: nothing is dropped */
-    n = contacts_after_standing(ct, 11, 1, &first);
+    n = contacts_after_standing(ct, 11, 1, &first, &cad);
     BSTEP_ASSERT_EQ(n, 11);
+}
+
+/* Cadence per bout (trunk.c stride_cadence): the mean of the strides' 120 / stride time, a
+ * pause inside the bout counted as the reference counts it: 22 contacts 0.6 s apart but one step
+ * of 1.2 s: 18 strides of 1.2 s (100 steps/min) and 2 of 1.8 s (66.7) -> 96.7 (dropping the slow
+ * step, as a Hampel rule on step times does, would give 100). */
+BSTEP_TEST(cadence_is_the_stride_mean)
+{
+    double ct[22], first, cad;
+    size_t i, n;
+    for (i = 0; i < 22; i++)
+        ct[i] = 5.0 + 0.6 * (double)i + (i >= 12 ? 0.6 : 0.0);
+    n = contacts_after_standing(ct, 22, 0, &first, &cad);
+    fprintf(stderr, "  %zu contacts, cadence %.2f\n", n, cad);
+    BSTEP_ASSERT_EQ(n, 22);
+    BSTEP_ASSERT_NEAR(cad, (18.0 * 100.0 + 2.0 * 120.0 / 1.8) / 20.0, 0.5);
 }
 
 BSTEP_TEST(invalid_trunk_settings)
@@ -627,4 +649,5 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(direction_lower_back_24_mountings),
                 BSTEP_TEST_ENTRY(regularity_of_identical_steps),
                 BSTEP_TEST_ENTRY(contact_timing_from_braking),
                 BSTEP_TEST_ENTRY(gait_initiation_push_off_dropped),
+                BSTEP_TEST_ENTRY(cadence_is_the_stride_mean),
                 BSTEP_TEST_ENTRY(invalid_trunk_settings))
