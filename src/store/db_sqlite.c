@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "store/db.h"
 
@@ -308,8 +309,48 @@ static int pragma_text(sq_db *d, const char *sql, char *out, size_t cap)
     return rc;
 }
 
+static int64_t mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The pragmas of a new connection. Switching a database that other processes are creating at
+ * the same moment to WAL needs the exclusive lock while they hold a shared one; SQLite then
+ * answers SQLITE_BUSY at once instead of calling the busy handler, because waiting could deadlock
+ * (https://sqlite.org/c3ref/busy_handler.html). Each attempt releases its locks when it ends, so
+ * the pragmas are tried again every 2 ms until the busy timeout has passed; *waited_ms is how long
+ * that took. */
+static int open_pragmas(sq_db *d, char *mode, size_t cap, int *waited_ms)
+{
+    const int64_t t0 = mono_ms();
+    const struct timespec pause = {0, 2000000L};
+    int rc;
+    for (;;) {
+        rc = pragma_text(d, "PRAGMA journal_mode=WAL", mode, cap);
+        if (rc == SQLITE_OK && strcmp(mode, "wal") != 0)
+            break; /* reported by the caller */
+        if (rc == SQLITE_OK)
+            rc = pragma_text(d, "PRAGMA synchronous=FULL", mode, cap);
+        if (rc == SQLITE_OK)
+            rc = pragma_text(d, "PRAGMA foreign_keys=ON", mode, cap);
+        if (rc == SQLITE_OK) {
+            snprintf(mode, cap, "wal");
+            break;
+        }
+        *waited_ms = (int)(mono_ms() - t0);
+        if (classify(rc) != BSTEP__DBERR_BUSY || *waited_ms >= d->busy_ms)
+            break;
+        nanosleep(&pause, NULL);
+    }
+    *waited_ms = (int)(mono_ms() - t0);
+    return rc;
+}
+
 int bstep__db_open_sqlite(bstep__db **out, const char *path, int busy_ms, char *err, size_t err_len)
 {
+    int waited_ms = 0;
     sq_db *d = calloc(1, sizeof(*d));
     char mode[32];
     int rc;
@@ -337,24 +378,20 @@ int bstep__db_open_sqlite(bstep__db **out, const char *path, int busy_ms, char *
     sqlite3_busy_timeout(d->h, busy_ms);
     /* journal_mode answers with the mode in force; anything but "wal" (e.g. a file on a file
      * system without shared memory) is reported rather than silently accepted. */
-    rc = pragma_text(d, "PRAGMA journal_mode=WAL", mode, sizeof(mode));
+    rc = open_pragmas(d, mode, sizeof(mode), &waited_ms);
     if (rc == SQLITE_OK && strcmp(mode, "wal") != 0) {
         snprintf(err, err_len, "%s: cannot use write-ahead logging (journal mode is '%s')", path,
                  mode);
         sq_close(&d->base);
         return BSTEP_EIO;
     }
-    if (rc == SQLITE_OK)
-        rc = pragma_text(d, "PRAGMA synchronous=FULL", mode, sizeof(mode));
-    if (rc == SQLITE_OK)
-        rc = pragma_text(d, "PRAGMA foreign_keys=ON", mode, sizeof(mode));
     if (rc != SQLITE_OK) {
         const int busy = classify(rc) == BSTEP__DBERR_BUSY;
         if (busy)
             snprintf(err, err_len,
                      "database busy, retry: %s is being written by another process (waited "
                      "%d ms)",
-                     path, busy_ms);
+                     path, waited_ms);
         else if ((rc & 0xff) == SQLITE_NOTADB)
             snprintf(err, err_len, "%s: not a database file", path);
         else {

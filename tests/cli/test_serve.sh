@@ -18,14 +18,22 @@ db=$TMP/serve.db
 srv_pid=
 
 start_server() { # extra args...
-  "$BIN" serve --db "$db" --listen 127.0.0.1:0 "$@" >"$TMP/serve.out" 2>"$TMP/serve.err" &
+  # A new output file for each server: the background shell truncates it only once it runs, so
+  # polling the old file could read the previous server's address (a server that is gone).
+  local out="$TMP/serve.$RANDOM.out"
+  SERR="$out.err"
+  "$BIN" serve --db "$db" --listen 127.0.0.1:0 "$@" >"$out" 2>"$SERR" &
   srv_pid=$!
   local n=0
-  until grep -q '^listening on ' "$TMP/serve.out" 2>/dev/null; do
-    n=$((n + 1)); if [ $n -gt 100 ]; then echo "server did not start"; cat "$TMP/serve.err"; return 1; fi
+  URL=
+  until [ -n "$URL" ]; do
+    URL=$(sed -n 's/^listening on \(http:[^ ]*[0-9]\)$/\1/p' "$out" 2>/dev/null)
+    [ -n "$URL" ] && break
+    kill -0 "$srv_pid" 2>/dev/null || { echo "server exited"; cat "$SERR"; return 1; }
+    n=$((n + 1)); if [ $n -gt 600 ]; then echo "server did not start"; cat "$SERR"; return 1; fi
     sleep 0.1
   done
-  URL=$(sed -n 's/^listening on //p' "$TMP/serve.out")
+  cp "$out" "$TMP/serve.out"
 }
 trap '[ -n "$srv_pid" ] && kill $srv_pid 2>/dev/null' EXIT
 
@@ -70,7 +78,7 @@ wait $srv_pid; rc=$?
 srv_pid=
 [ $rc -eq 0 ] && ok "SIGTERM: exit 0" || bad "SIGTERM: exit $rc"
 [ $(( $(date +%s) - t0 )) -le $stop_s ] && ok "SIGTERM: stopped within $stop_s s" || bad "SIGTERM: slow stop"
-contains "SIGTERM: says it finishes live sessions" "$TMP/serve.err" "finishing requests and live sessions"
+contains "SIGTERM: says it finishes live sessions" "$SERR" "finishing requests and live sessions"
 wait $push_pid
 contains "the client saw the server go" "$TMP/push.out" '"lost_connection":true'
 acked=$("$JQ" "$TMP/push.out" get acked)
