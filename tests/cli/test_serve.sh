@@ -130,6 +130,9 @@ if awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b 
 else
   bad "dose gate input $got s, the file's backward time $want s"
 fi
+"$BIN" history --db "$db" --user bob --format json >"$TMP/bob-history.json" 2>&1
+hr=$("$JQ" "$TMP/bob-history.json" get sessions.0.hr_mean_bpm)
+[ "$hr" = null ] && ok "a live session without heart rate stores none (null, not 0)" || bad "live hr_mean_bpm $hr"
 equals_sessions=$("$JQ" "$TMP/show.json" get adherence.sessions_done)
 [ "$equals_sessions" = 1 ] && ok "plan show: one session done" || bad "plan show sessions_done $equals_sessions"
 
