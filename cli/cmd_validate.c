@@ -156,8 +156,8 @@ static group_score *group(group_score *gs, int *ng, const char *name)
 static int score_file(group_score *g, const bstep__truth *t, const bstep__analysis *a, int verbose,
                       const char *label)
 {
-    double *det = malloc((a->n_steps + 1) * sizeof(double));
-    size_t *det_k = malloc((a->n_steps + 1) * sizeof(size_t));
+    double *det = malloc((bstep__analysis_n_steps(a) + 1) * sizeof(double));
+    size_t *det_k = malloc((bstep__analysis_n_steps(a) + 1) * sizeof(size_t));
     size_t *ref_k = malloc((t->n_ic + 1) * sizeof(size_t));
     double *ref = malloc((t->n_ic + 1) * sizeof(double));
     unsigned char *ref_used, *det_used;
@@ -171,10 +171,10 @@ static int score_file(group_score *g, const bstep__truth *t, const bstep__analys
         free(ref_k);
         return BSTEP_ENOMEM;
     }
-    for (i = 0; i < a->n_steps; i++)
-        if (in_scored(t, a->steps[i].ic_s, a->duration_s)) {
+    for (i = 0; i < bstep__analysis_n_steps(a); i++)
+        if (in_scored(t, a->steps_flat[i].ic_s, a->duration_s)) {
             det_k[nd] = i;
-            det[nd++] = a->steps[i].ic_s;
+            det[nd++] = a->steps_flat[i].ic_s;
         }
     for (i = 0; i < t->n_ic; i++)
         if (in_scored(t, t->ic_s[i], a->duration_s)) {
@@ -216,7 +216,7 @@ static int score_file(group_score *g, const bstep__truth *t, const bstep__analys
         sum_dt += pairs[i].dt;
         if (t->ic_side != NULL) { /* left/right of the matched contact */
             const char side = t->ic_side[ref_k[pairs[i].ri]];
-            const bstep_foot f = a->steps[det_k[pairs[i].di]].foot;
+            const bstep_foot f = a->steps_flat[det_k[pairs[i].di]].foot;
             if ((side == 'L' || side == 'R') && f != BSTEP_FOOT_UNKNOWN) {
                 g->lr_n++;
                 g->lr_ok += (side == 'L') == (f == BSTEP_FOOT_LEFT);
@@ -327,13 +327,14 @@ static int cmp_double(const void *a, const void *b);
 /* Final contacts: the reference's against the detected strides' (scored part only). */
 static void score_final_contacts(group_score *g, const bstep__truth *t, const bstep__analysis *a)
 {
-    double *det = malloc((a->n_steps + 1) * sizeof(double));
+    double *det = malloc((bstep__analysis_n_steps(a) + 1) * sizeof(double));
     double *ref = malloc((t->n_fc + 1) * sizeof(double));
     size_t nd = 0, nr = 0, i;
     if (det != NULL && ref != NULL && t->n_fc > 0) {
-        for (i = 0; i < a->n_steps; i++)
-            if (isfinite(a->steps[i].fc_s) && in_scored(t, a->steps[i].fc_s, a->duration_s))
-                det[nd++] = a->steps[i].fc_s;
+        for (i = 0; i < bstep__analysis_n_steps(a); i++)
+            if (isfinite(a->steps_flat[i].fc_s) &&
+                in_scored(t, a->steps_flat[i].fc_s, a->duration_s))
+                det[nd++] = a->steps_flat[i].fc_s;
         for (i = 0; i < t->n_fc; i++)
             if (in_scored(t, t->fc_s[i], a->duration_s))
                 ref[nr++] = t->fc_s[i];
@@ -401,9 +402,9 @@ static double stride_cadence(const bstep__analysis *a, double lo, double hi)
 {
     double x[1024];
     size_t k, n = 0;
-    for (k = 0; k < a->n_steps && n < 1024; k++)
-        if (a->steps[k].ic_s >= lo && a->steps[k].ic_s <= hi)
-            x[n++] = a->steps[k].ic_s;
+    for (k = 0; k < bstep__analysis_n_steps(a) && n < 1024; k++)
+        if (a->steps_flat[k].ic_s >= lo && a->steps_flat[k].ic_s <= hi)
+            x[n++] = a->steps_flat[k].ic_s;
     return stride_cadence_of(x, n, lo, hi);
 }
 
@@ -414,16 +415,16 @@ static void score_bouts(group_score *g, const bstep__truth *t, const bstep__anal
         const bstep__truth_bout *b = &t->bouts[i];
         double first = (double)NAN, last = (double)NAN, len_sum = 0.0;
         size_t n = 0, n_len = 0;
-        for (k = 0; k < a->n_steps; k++) {
-            const double x = a->steps[k].ic_s;
+        for (k = 0; k < bstep__analysis_n_steps(a); k++) {
+            const double x = a->steps_flat[k].ic_s;
             if (x < b->start_s - 0.05 || x > b->end_s + 0.05)
                 continue;
             if (n == 0)
                 first = x;
             last = x;
             n++;
-            if (isfinite(a->steps[k].step_length_m) && n > 1) {
-                len_sum += a->steps[k].step_length_m;
+            if (isfinite(a->steps_flat[k].step_length_m) && n > 1) {
+                len_sum += a->steps_flat[k].step_length_m;
                 n_len++;
             }
         }
@@ -465,16 +466,16 @@ static void score_bouts(group_score *g, const bstep__truth *t, const bstep__anal
     }
     if (t->n_alt_ic > 0 && t->n_alt_bouts > 0) {
         double *ref = malloc((t->n_alt_ic + 1) * sizeof(double));
-        double *det = malloc((a->n_steps + 1) * sizeof(double));
+        double *det = malloc((bstep__analysis_n_steps(a) + 1) * sizeof(double));
         size_t nr = 0, nd = 0;
         double sdt = 0.0;
         if (ref != NULL && det != NULL) {
             for (i = 0; i < t->n_alt_ic; i++)
                 if (in_bouts(t->alt_bouts, t->n_alt_bouts, t->alt_ic_s[i]))
                     ref[nr++] = t->alt_ic_s[i];
-            for (k = 0; k < a->n_steps; k++)
-                if (in_bouts(t->alt_bouts, t->n_alt_bouts, a->steps[k].ic_s))
-                    det[nd++] = a->steps[k].ic_s;
+            for (k = 0; k < bstep__analysis_n_steps(a); k++)
+                if (in_bouts(t->alt_bouts, t->n_alt_bouts, a->steps_flat[k].ic_s))
+                    det[nd++] = a->steps_flat[k].ic_s;
             g->alt_tp += match_lists(ref, nr, det, nd, &sdt);
             g->alt_ref += nr;
             g->alt_det += nd;
@@ -514,8 +515,8 @@ static void score_falls(group_score *g, const bstep__truth *t, const bstep__anal
         if (strncmp(t->segments[i].activity, "walk", 4) == 0 ||
             strcmp(t->segments[i].activity, "jog") == 0)
             walking_adl = 1;
-    for (i = 0; i < a->n_events; i++) {
-        const bstep__event_row *e = &a->events[i];
+    for (i = 0; i < bstep__analysis_n_events(a); i++) {
+        const bstep__event_row *e = &a->events_flat[i];
         if (strcmp(e->type, "stumble") == 0)
             n_stumble++;
         if (strcmp(e->type, "fall") != 0)
@@ -567,15 +568,15 @@ static void score_sim_events(group_score *g, const bstep__truth *t, const bstep_
             g->ev_walk_s += t->segments[i].end_s - t->segments[i].start_s;
     for (ty = 0; ty < 3; ty++) {
         unsigned char used[512];
-        const size_t nd = a->n_events < 512 ? a->n_events : 512;
+        const size_t nd = bstep__analysis_n_events(a) < 512 ? bstep__analysis_n_events(a) : 512;
         memset(used, 0, sizeof(used));
         for (i = 0; i < t->n_events; i++) {
             if (strcmp(t->events[i].type, types[ty]) != 0)
                 continue;
             g->ev_ref[ty]++;
             for (k = 0; k < nd; k++) {
-                const double d = a->events[k].t_s - t->events[i].t_s;
-                if (used[k] || strcmp(a->events[k].type, types[ty]) != 0)
+                const double d = a->events_flat[k].t_s - t->events[i].t_s;
+                if (used[k] || strcmp(a->events_flat[k].type, types[ty]) != 0)
                     continue;
                 if (ty == 1 ? (d >= -1.0 && d <= 3.0) : fabs(d) <= 1.5) {
                     used[k] = 1;
@@ -585,7 +586,7 @@ static void score_sim_events(group_score *g, const bstep__truth *t, const bstep_
             }
         }
         for (k = 0; k < nd; k++)
-            if (!used[k] && strcmp(a->events[k].type, types[ty]) == 0)
+            if (!used[k] && strcmp(a->events_flat[k].type, types[ty]) == 0)
                 g->ev_false[ty]++;
     }
 }
@@ -617,11 +618,11 @@ static void score_gait(group_score *g, const bstep__truth *t, const bstep__analy
     for (i = 0; i < t->n_strides; i++) {
         const bstep__step_row *best = NULL;
         double bd = MATCH_S;
-        for (k = 0; k < a->n_steps; k++) {
-            const double dt = fabs(a->steps[k].ic_s - t->stride_ic_s[i]);
+        for (k = 0; k < bstep__analysis_n_steps(a); k++) {
+            const double dt = fabs(a->steps_flat[k].ic_s - t->stride_ic_s[i]);
             if (dt <= bd) {
                 bd = dt;
-                best = &a->steps[k];
+                best = &a->steps_flat[k];
             }
         }
         if (best == NULL)
@@ -652,8 +653,8 @@ static void score_gait(group_score *g, const bstep__truth *t, const bstep__analy
         }
     }
     /* Strike pattern of the detected strides. */
-    for (k = 0; k < a->n_steps; k++) {
-        const bstep__step_row *r = &a->steps[k];
+    for (k = 0; k < bstep__analysis_n_steps(a); k++) {
+        const bstep__step_row *r = &a->steps_flat[k];
         if (r->direction == BSTEP_DIRECTION_FORWARD && r->strike != BSTEP_STRIKE_UNKNOWN) {
             g->fw_n++;
             g->fw_heel += r->strike == BSTEP_STRIKE_HEEL;
@@ -669,8 +670,8 @@ static void score_gait(group_score *g, const bstep__truth *t, const bstep__analy
         const int is_bw = want == BSTEP_DIRECTION_BACKWARD;
         double dist = 0.0;
         int have_len = 0;
-        for (k = 0; k < a->n_steps; k++) {
-            const bstep__step_row *r = &a->steps[k];
+        for (k = 0; k < bstep__analysis_n_steps(a); k++) {
+            const bstep__step_row *r = &a->steps_flat[k];
             if (r->ic_s < sg->start_s || r->ic_s >= sg->end_s)
                 continue;
             if (r->direction != BSTEP_DIRECTION_UNKNOWN) {
@@ -953,7 +954,10 @@ int bstep_cmd_validate(int argc, char **argv)
             snprintf(gname, sizeof(gname), "%s %s", dsname, t.placement[0] ? t.placement : pname);
             g = group(groups, &ng, gname);
             snprintf(rpath, sizeof(rpath), "%s/%s", dirs[di], t.recording);
-            if (bstep__analyze_file(rpath, &opt, &a, err, sizeof(err)) != BSTEP_OK) {
+            if (bstep__analyze_file(rpath, &opt, &a, err, sizeof(err)) != BSTEP_OK ||
+                bstep__analysis_flatten(&a) != BSTEP_OK) { /* scoring reads rows as arrays */
+                if (bstep__analysis_rows_status(&a) == BSTEP_OK && a.steps_flat == NULL)
+                    snprintf(err, sizeof(err), "out of memory for the rows of %.900s", rpath);
                 fprintf(stderr, "%sbackstep validate: %s\n", tty ? "\n" : "", err);
                 if (g != NULL)
                     g->failed++;

@@ -49,9 +49,13 @@ static const char *bout_activity(const bstep__analysis *a, const bstep__bout_row
     size_t i, n = 0, fw = 0, bw = 0, sl = 0, sr = 0, duty_n = 0;
     double duty_sum = 0.0;
     int run;
-    for (i = 0; i < a->n_steps; i++) {
-        const bstep__step_row *r = &a->steps[i];
-        if (r->ic_s < b->start_s || r->ic_s > b->end_s)
+    /* Steps are in time order and the bout has just ended: walk back from the newest step until
+     * the bout's start (a scan of the whole session per bout would be quadratic). */
+    for (i = bstep__analysis_n_steps(a); i-- > 0;) {
+        const bstep__step_row *r = bstep__analysis_step(a, i);
+        if (r->ic_s < b->start_s)
+            break;
+        if (r->ic_s > b->end_s)
             continue;
         n++;
         fw += r->direction == BSTEP_DIRECTION_FORWARD;
@@ -75,17 +79,19 @@ static const char *bout_activity(const bstep__analysis *a, const bstep__bout_row
     return run ? "run" : "walk";
 }
 
-/* Activity of one foot stride (index k of a->steps): its direction and whether its stance took
+/* Activity of one foot stride (step row k): its direction and whether its stance took
  * under 40 % of the stride (a flight phase: running). NULL when the stride has no direction of
  * its own (turning, in place, unknown): it joins the activity around it. */
 static const char *stride_activity(const bstep__analysis *a, size_t k)
 {
-    const bstep__step_row *r = &a->steps[k];
+    const bstep__step_row r = *bstep__analysis_step(a, k);
     int run = 0;
-    if (k + 1 < a->n_steps && isfinite(r->fc_s) && isfinite(a->steps[k + 1].stride_time_s) &&
-        a->steps[k + 1].stride_time_s > 0.0)
-        run = (r->fc_s - r->ic_s) / a->steps[k + 1].stride_time_s < 0.4;
-    switch (r->direction) {
+    if (k + 1 < bstep__analysis_n_steps(a) && isfinite(r.fc_s)) {
+        const double next_t = bstep__analysis_step(a, k + 1)->stride_time_s;
+        if (isfinite(next_t) && next_t > 0.0)
+            run = (r.fc_s - r.ic_s) / next_t < 0.4;
+    }
+    switch (r.direction) {
     case BSTEP_DIRECTION_FORWARD:
         return run ? "run" : "walk";
     case BSTEP_DIRECTION_BACKWARD:
@@ -107,15 +113,17 @@ static const char *stride_activity(const bstep__analysis *a, size_t k)
 static int split_by_activity(bstep__analysis *a)
 {
     const bstep__bout_row bout = a->bouts[a->n_bouts - 1];
-    size_t k0 = 0, k, first, run_start = 0;
+    const size_t n_steps = bstep__analysis_n_steps(a);
+    size_t k0 = n_steps, k, first, run_start = 0;
     const char *cur = NULL, *cand = NULL;
     int cand_n = 0;
-    while (k0 < a->n_steps && a->steps[k0].ic_s < bout.start_s)
-        k0++;
+    /* the first step of the bout: back from the newest (steps are in time order) */
+    while (k0 > 0 && !(bstep__analysis_step(a, k0 - 1)->ic_s < bout.start_s))
+        k0--;
     first = k0;
     a->n_bouts--; /* rebuilt below */
-    for (k = k0; k <= a->n_steps; k++) {
-        const int last = k == a->n_steps || a->steps[k].ic_s > bout.end_s;
+    for (k = k0; k <= n_steps; k++) {
+        const int last = k == n_steps || bstep__analysis_step(a, k)->ic_s > bout.end_s;
         const char *lab = last ? NULL : stride_activity(a, k);
         size_t cut = (size_t)-1;
         if (!last && lab != NULL) {
@@ -141,17 +149,18 @@ static int split_by_activity(bstep__analysis *a)
                 return BSTEP_ENOMEM;
             b = &a->bouts[a->n_bouts++];
             *b = bout;
-            b->start_s = first == k0 ? bout.start_s : a->steps[first].ic_s;
-            b->end_s = last ? bout.end_s : a->steps[end - 1].ic_s;
+            b->start_s = first == k0 ? bout.start_s : bstep__analysis_step(a, first)->ic_s;
+            b->end_s = last ? bout.end_s : bstep__analysis_step(a, end - 1)->ic_s;
             b->activity = cur != NULL ? cur : bout.activity;
             b->steps = 2u * (uint64_t)(end - first);
             for (i = first; i < end; i++) {
-                if (isfinite(a->steps[i].stride_length_m)) {
-                    dist += a->steps[i].stride_length_m;
+                const bstep__step_row *r = bstep__analysis_step(a, i);
+                if (isfinite(r->stride_length_m)) {
+                    dist += r->stride_length_m;
                     n_len++;
                 }
-                if (i > first && isfinite(a->steps[i].stride_time_s)) {
-                    tsum += a->steps[i].stride_time_s;
+                if (i > first && isfinite(r->stride_time_s)) {
+                    tsum += r->stride_time_s;
                     n_t++;
                 }
             }
@@ -177,9 +186,11 @@ static int add_event_row(bstep__analysis *a, double t_s, const char *type, const
                          const bstep_event *e)
 {
     bstep__event_row *r;
-    if (grow((void **)&a->events, &a->cap_events, a->n_events + 1, sizeof(*a->events)))
+    if (a->event_rows.row_size == 0)
+        bstep__spool_init(&a->event_rows, sizeof(bstep__event_row));
+    r = bstep__spool_push(&a->event_rows);
+    if (r == NULL)
         return BSTEP_ENOMEM;
-    r = &a->events[a->n_events++];
     r->t_s = t_s;
     r->type = type;
     snprintf(r->message, sizeof(r->message), "%s", msg);
@@ -297,9 +308,11 @@ int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bste
         break;
     case BSTEP_EVENT_INITIAL_CONTACT: {
         bstep__step_row *s;
-        if (grow((void **)&a->steps, &a->cap_steps, a->n_steps + 1, sizeof(*a->steps)))
+        if (a->step_rows.row_size == 0)
+            bstep__spool_init(&a->step_rows, sizeof(bstep__step_row));
+        s = bstep__spool_push(&a->step_rows);
+        if (s == NULL)
             return BSTEP_ENOMEM;
-        s = &a->steps[a->n_steps++];
         s->ic_s = rel_s(a, e->t_us);
         s->fc_s = ((double)NAN);
         s->foot = e->foot;
@@ -330,11 +343,13 @@ int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bste
     }
     case BSTEP_EVENT_FINAL_CONTACT:
         /* The toe-off that ends the stance begun by the last initial contact. */
-        if (a->n_steps > 0 && isnan(a->steps[a->n_steps - 1].fc_s) &&
-            rel_s(a, e->t_us) > a->steps[a->n_steps - 1].ic_s) {
-            a->steps[a->n_steps - 1].fc_s = rel_s(a, e->t_us);
-            a->steps[a->n_steps - 1].fc_angle_deg = (double)e->strike_angle_deg;
-            a->steps[a->n_steps - 1].fc_strike = e->strike;
+        if (bstep__analysis_n_steps(a) > 0) {
+            bstep__step_row *s = bstep__spool_at(&a->step_rows, bstep__analysis_n_steps(a) - 1);
+            if (isnan(s->fc_s) && rel_s(a, e->t_us) > s->ic_s) {
+                s->fc_s = rel_s(a, e->t_us);
+                s->fc_angle_deg = (double)e->strike_angle_deg;
+                s->fc_strike = e->strike;
+            }
         }
         break;
     case BSTEP_EVENT_GAP:
@@ -684,7 +699,17 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
     else if (a->quality.gravity_removed)
         snprintf(a->warning, sizeof(a->warning),
                  "the recording's acceleration has gravity removed; results are unreliable");
-    rc = BSTEP_OK;
+    rc = bstep__analysis_rows_status(a);
+    if (rc == BSTEP_ENOMEM)
+        goto oom;
+    if (rc != BSTEP_OK) {
+        const int en = a->step_rows.sys_errno ? a->step_rows.sys_errno : a->event_rows.sys_errno;
+        snprintf(err, err_len,
+                 "%s: the temporary file that holds the step and event rows failed (%s); is the "
+                 "temporary folder (/tmp) full or not writable?",
+                 path, en ? strerror(en) : "short read");
+        goto done;
+    }
     goto done;
 oom:
     snprintf(err, err_len, "%s: out of memory", path);
@@ -697,9 +722,11 @@ done:
 
 void bstep__analysis_free(bstep__analysis *a)
 {
-    free(a->steps);
+    bstep__spool_free(&a->step_rows);
+    bstep__spool_free(&a->event_rows);
+    free(a->steps_flat);
+    free(a->events_flat);
     free(a->bouts);
-    free(a->events);
     free(a->cues);
     free(a->hr);
     a->hr = NULL;
@@ -707,10 +734,27 @@ void bstep__analysis_free(bstep__analysis *a)
     free(a->tm);
     a->tm = NULL;
     a->n_tm = 0;
-    a->steps = NULL;
+    a->steps_flat = NULL;
+    a->events_flat = NULL;
     a->bouts = NULL;
-    a->events = NULL;
     a->cues = NULL;
-    a->n_steps = a->n_bouts = a->n_events = a->n_cues = 0;
-    a->cap_steps = a->cap_bouts = a->cap_events = a->cap_cues = 0;
+    a->n_bouts = a->n_cues = 0;
+    a->cap_bouts = a->cap_cues = 0;
+}
+
+int bstep__analysis_flatten(bstep__analysis *a)
+{
+    const size_t ns = bstep__analysis_n_steps(a), ne = bstep__analysis_n_events(a);
+    size_t i;
+    free(a->steps_flat);
+    free(a->events_flat);
+    a->steps_flat = malloc((ns + 1) * sizeof(*a->steps_flat));
+    a->events_flat = malloc((ne + 1) * sizeof(*a->events_flat));
+    if (a->steps_flat == NULL || a->events_flat == NULL)
+        return BSTEP_ENOMEM;
+    for (i = 0; i < ns; i++)
+        bstep__spool_get(&a->step_rows, i, &a->steps_flat[i]);
+    for (i = 0; i < ne; i++)
+        bstep__spool_get(&a->event_rows, i, &a->events_flat[i]);
+    return bstep__analysis_rows_status(a);
 }

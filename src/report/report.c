@@ -283,8 +283,8 @@ void bstep__report_json(FILE *f, const bstep__analysis *a)
 
     bstep__jsonw_key(&w, "steps");
     bstep__jsonw_array_begin(&w);
-    for (i = 0; i < a->n_steps; i++) {
-        const bstep__step_row *r = &a->steps[i];
+    for (i = 0; i < bstep__analysis_n_steps(a); i++) {
+        const bstep__step_row row = *bstep__analysis_step(a, i), *r = &row;
         bstep__jsonw_object_begin(&w);
         num(&w, "ic_s", r->ic_s, 3);
         num(&w, "fc_s", r->fc_s, 3);
@@ -334,25 +334,26 @@ void bstep__report_json(FILE *f, const bstep__analysis *a)
 
     bstep__jsonw_key(&w, "events");
     bstep__jsonw_array_begin(&w);
-    for (i = 0; i < a->n_events; i++) {
+    for (i = 0; i < bstep__analysis_n_events(a); i++) {
+        const bstep__event_row *e = bstep__analysis_event(a, i);
         bstep__jsonw_object_begin(&w);
-        num(&w, "t_s", a->events[i].t_s, 3);
+        num(&w, "t_s", e->t_s, 3);
         bstep__jsonw_key(&w, "type");
-        bstep__jsonw_string(&w, a->events[i].type);
+        bstep__jsonw_string(&w, e->type);
         bstep__jsonw_key(&w, "message");
-        bstep__jsonw_string(&w, a->events[i].message);
-        if (a->events[i].direction != BSTEP_DIRECTION_UNKNOWN) {
+        bstep__jsonw_string(&w, e->message);
+        if (e->direction != BSTEP_DIRECTION_UNKNOWN) {
             bstep__jsonw_key(&w, "direction");
-            bstep__jsonw_string(&w, bstep_direction_name(a->events[i].direction));
+            bstep__jsonw_string(&w, bstep_direction_name(e->direction));
         }
-        if (isfinite(a->events[i].confidence))
-            num(&w, "confidence", a->events[i].confidence, 2);
-        if (isfinite(a->events[i].value))
-            num(&w, "value", a->events[i].value, 2);
-        if (isfinite(a->events[i].trunk_lean_deg))
-            num(&w, "trunk_lean_deg", a->events[i].trunk_lean_deg, 1);
-        if (isfinite(a->events[i].side_lean_deg))
-            num(&w, "side_lean_deg", a->events[i].side_lean_deg, 1);
+        if (isfinite(e->confidence))
+            num(&w, "confidence", e->confidence, 2);
+        if (isfinite(e->value))
+            num(&w, "value", e->value, 2);
+        if (isfinite(e->trunk_lean_deg))
+            num(&w, "trunk_lean_deg", e->trunk_lean_deg, 1);
+        if (isfinite(e->side_lean_deg))
+            num(&w, "side_lean_deg", e->side_lean_deg, 1);
         bstep__jsonw_object_end(&w);
     }
     bstep__jsonw_array_end(&w);

@@ -14,6 +14,7 @@
 #include "backstep/energy.h"
 #include "backstep/io.h"
 #include "backstep/summary.h"
+#include "internal/rowspool.h"
 
 typedef struct {
     double ic_s, fc_s;
@@ -77,12 +78,15 @@ typedef struct {
     double duration_s;
     bstep_time_us t0_us; /* first sample time: every _s field counts from it */
     bstep_summary_values summary;
-    bstep__step_row *steps;
-    size_t n_steps, cap_steps;
+    /* Steps and events: as many as the recording has, so held in row spools (bounded memory,
+     * internal/rowspool.h); read them with bstep__analysis_step() / _event(). */
+    bstep__spool step_rows;  /* of bstep__step_row */
+    bstep__spool event_rows; /* of bstep__event_row */
+    /* Arrays of all steps and events, made only by bstep__analysis_flatten() (validate). */
+    bstep__step_row *steps_flat;
+    bstep__event_row *events_flat;
     bstep__bout_row *bouts;
     size_t n_bouts, cap_bouts;
-    bstep__event_row *events;
-    size_t n_events, cap_events;
     char warning[256]; /* e.g. accelerometer-only foot file */
     /* Energy (src/core/energy.c, the one model): over bouts with a measured speed. */
     double energy_kcal, energy_low_kcal, energy_high_kcal, met_mean;
@@ -119,6 +123,37 @@ typedef struct {
 int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bstep__analysis *out,
                         char *err, size_t err_len);
 void bstep__analysis_free(bstep__analysis *a);
+
+/*
+ * Rows (an all-zero analysis is a valid empty one: the spools are set up at the first event).
+ * The spools cache their pages, so reading changes the cache but not the analysis: the
+ * accessors take a const analysis. A returned pointer stays valid across the next few accessor
+ * calls (rowspool.h); copy the row to keep it longer.
+ */
+static inline size_t bstep__analysis_n_steps(const bstep__analysis *a)
+{
+    return bstep__spool_count(&a->step_rows);
+}
+static inline size_t bstep__analysis_n_events(const bstep__analysis *a)
+{
+    return bstep__spool_count(&a->event_rows);
+}
+static inline const bstep__step_row *bstep__analysis_step(const bstep__analysis *a, size_t i)
+{
+    return (const bstep__step_row *)bstep__spool_at((bstep__spool *)&a->step_rows, i);
+}
+static inline const bstep__event_row *bstep__analysis_event(const bstep__analysis *a, size_t i)
+{
+    return (const bstep__event_row *)bstep__spool_at((bstep__spool *)&a->event_rows, i);
+}
+/** BSTEP_OK, or the spools' error (BSTEP_EIO: the temporary file failed; BSTEP_ENOMEM). */
+static inline int bstep__analysis_rows_status(const bstep__analysis *a)
+{
+    return a->step_rows.error ? a->step_rows.error : a->event_rows.error;
+}
+/** Fills steps_flat and events_flat with copies of every row (for code that needs arrays: the
+ *  validation of a short recording). BSTEP_OK or BSTEP_ENOMEM / the spools' error. */
+int bstep__analysis_flatten(bstep__analysis *a);
 
 /*
  * Streaming use (the live server builds an analysis as events arrive): set t0_us, placement and

@@ -167,9 +167,10 @@ static int emit_event_line(bstep__live *l, const bstep_event *e)
                  "\"direction\":\"%s\",\"strike\":\"%s\",\"strike_angle_deg\":%s,"
                  "\"stride_length_m\":%s,\"stride_time_s\":%s,\"clearance_m\":%s,"
                  "\"t_ns\":%lld,\"emitted_wall_ms\":%lld}",
-                 l->ana.n_steps, rel_s(l, e->t_us), now_s, bstep_foot_name(e->foot),
-                 bstep_direction_name(e->direction), bstep_strike_name(e->strike), a, b, c, d,
-                 (long long)e->t_us * 1000LL, (long long)l->wall_ms);
+                 bstep__analysis_n_steps(&l->ana), rel_s(l, e->t_us), now_s,
+                 bstep_foot_name(e->foot), bstep_direction_name(e->direction),
+                 bstep_strike_name(e->strike), a, b, c, d, (long long)e->t_us * 1000LL,
+                 (long long)l->wall_ms);
         return bstep__live_add_event(l, "step", buf);
     case BSTEP_EVENT_BOUT_START:
     case BSTEP_EVENT_BOUT_END:

@@ -503,7 +503,7 @@ static cJSON *entry_json(bstep__live_entry *e)
     cJSON_AddNumberToObject(o, "unjoined_samples", (double)c.unjoined_samples);
     cJSON_AddNumberToObject(o, "skipped_entries", (double)c.skipped_entries);
     cJSON_AddNumberToObject(o, "store_failures", (double)e->store_failures);
-    cJSON_AddNumberToObject(o, "steps", a != NULL ? (double)a->n_steps : 0.0);
+    cJSON_AddNumberToObject(o, "steps", a != NULL ? (double)bstep__analysis_n_steps(a) : 0.0);
     cJSON_AddStringToObject(o, "error", bstep__live_error(e->live));
     pthread_mutex_unlock(&e->mu);
     return o;

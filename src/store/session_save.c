@@ -139,7 +139,9 @@ int bstep__session_save(bstep_store *st, const bstep__analysis *a, const bstep__
     if (a != NULL) {
         bstep__store_session_from_analysis(a, s);
         if ((rc = bstep__store_parts_from_analysis(a, &parts)) != BSTEP_OK) {
-            snprintf(err, err_len, "%s: out of memory", name);
+            snprintf(err, err_len, "%s: not stored: %s", name,
+                     rc == BSTEP_ENOMEM ? "out of memory"
+                                        : "the temporary file holding its steps failed");
             return rc;
         }
     } else {

@@ -1283,7 +1283,7 @@ static int check_session(bstep_store *st, const bstep_store_session *s, int live
 
 /* Batched multi-row insert: head + "(?,...)" x rows. The SQL text is made of constant fragments
  * only (the number of rows changes, never the data). */
-typedef void (*bind_row_fn)(bstep__stmt *q, int first, const void *rows, size_t i, int64_t sid);
+typedef int (*bind_row_fn)(bstep__stmt *q, int first, const void *rows, size_t i, int64_t sid);
 
 static int insert_rows(bstep_store *st, const char *head, const char *tail, int ncols, size_t n,
                        bind_row_fn bind, const void *rows, int64_t sid)
@@ -1323,9 +1323,15 @@ static int insert_rows(bstep_store *st, const char *head, const char *tail, int 
         } else {
             bstep__stmt_reset(q);
         }
-        for (r = 0; r < b; r++, p += ncols)
-            bind(q, p, rows, done + r, sid);
-        rc = run(st, q);
+        for (r = 0; r < b && rc == BSTEP_OK; r++, p += ncols)
+            if ((rc = bind(q, p, rows, done + r, sid)) != BSTEP_OK)
+                rc = say(st, rc,
+                         rc == BSTEP_EINVAL ? "row %zu: text not terminated"
+                                            : "row %zu could not be read from the analysis "
+                                              "(its temporary file failed)",
+                         done + r);
+        if (rc == BSTEP_OK)
+            rc = run(st, q);
         done += b;
     }
     bstep__stmt_finalize(q);
@@ -1333,7 +1339,7 @@ static int insert_rows(bstep_store *st, const char *head, const char *tail, int 
     return rc;
 }
 
-static void bind_bout(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
+static int bind_bout(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
 {
     const bstep_store_bout *b = (const bstep_store_bout *)rows + k;
     bstep__bind_int(q, i, sid);
@@ -1347,9 +1353,10 @@ static void bind_bout(bstep__stmt *q, int i, const void *rows, size_t k, int64_t
     bstep__bind_double(q, i + 8, b->direction_confidence);
     bstep__bind_double(q, i + 9, b->step_regularity);
     bstep__bind_double(q, i + 10, b->stride_regularity);
+    return BSTEP_OK;
 }
 
-static void bind_step(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
+static int bind_step(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
 {
     const bstep_store_step *r = (const bstep_store_step *)rows + k;
     bstep__bind_int(q, i, sid);
@@ -1374,9 +1381,22 @@ static void bind_step(bstep__stmt *q, int i, const void *rows, size_t k, int64_t
     bstep__bind_double(q, i + 18, r->trunk_lean_deg);
     bstep__bind_double(q, i + 19, r->side_lean_deg);
     bstep__bind_double(q, i + 20, r->confidence);
+    return BSTEP_OK;
 }
 
-static void bind_event(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
+/* Rows from the parts' providers (step_at, event_at) instead of arrays: rows is the parts. */
+static int bind_step_at(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
+{
+    const bstep_store_session_parts *p = rows;
+    bstep_store_step r;
+    if (p->step_at(p->row_ctx, k, &r) != 0)
+        return BSTEP_EIO;
+    bind_step(q, i, &r, 0, sid);
+    bstep__bind_int(q, i + 1, (int64_t)k); /* the row's own index, not 0 */
+    return BSTEP_OK;
+}
+
+static int bind_event(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
 {
     const bstep_store_event *e = (const bstep_store_event *)rows + k;
     bstep__bind_int(q, i, sid);
@@ -1390,9 +1410,23 @@ static void bind_event(bstep__stmt *q, int i, const void *rows, size_t k, int64_
     bstep__bind_double(q, i + 7, e->value);
     bstep__bind_double(q, i + 8, e->trunk_lean_deg);
     bstep__bind_double(q, i + 9, e->side_lean_deg);
+    return BSTEP_OK;
 }
 
-static void bind_cue(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
+static int bind_event_at(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
+{
+    const bstep_store_session_parts *p = rows;
+    bstep_store_event e;
+    if (p->event_at(p->row_ctx, k, &e) != 0)
+        return BSTEP_EIO;
+    if (!fits(e.type, sizeof(e.type)) || !fits(e.message, sizeof(e.message)))
+        return BSTEP_EINVAL;
+    bind_event(q, i, &e, 0, sid);
+    bstep__bind_int(q, i + 1, (int64_t)k);
+    return BSTEP_OK;
+}
+
+static int bind_cue(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
 {
     const bstep_store_cue *e = (const bstep_store_cue *)rows + k;
     bstep__bind_int(q, i, sid);
@@ -1400,6 +1434,7 @@ static void bind_cue(bstep__stmt *q, int i, const void *rows, size_t k, int64_t 
     bstep__bind_double(q, i + 2, isfinite(e->t_s) ? e->t_s : 0.0);
     bstep__bind_text(q, i + 3, e->kind);
     bstep__bind_text(q, i + 4, e->message);
+    return BSTEP_OK;
 }
 
 static int check_parts(bstep_store *st, const bstep_store_session_parts *p)
@@ -1408,7 +1443,7 @@ static int check_parts(bstep_store *st, const bstep_store_session_parts *p)
     for (i = 0; i < p->n_bouts; i++)
         if (!fits(p->bouts[i].activity, sizeof(p->bouts[i].activity)))
             return say(st, BSTEP_EINVAL, "bout %zu: activity not terminated", i);
-    for (i = 0; i < p->n_events; i++)
+    for (i = 0; p->event_at == NULL && i < p->n_events; i++) /* providers: checked per row */
         if (!fits(p->events[i].type, sizeof(p->events[i].type)) ||
             !fits(p->events[i].message, sizeof(p->events[i].message)))
             return say(st, BSTEP_EINVAL, "event %zu: text not terminated", i);
@@ -1437,12 +1472,14 @@ static int insert_parts(bstep_store *st, int64_t sid, const bstep_store_session_
             "strike, strike_angle_deg, stride_length_m, stride_time_s, stride_forward_m, "
             "stride_left_m, speed_mps, clearance_m, turn_deg, fc_angle_deg, "
             "fc_strike, step_length_m, trunk_lean_deg, side_lean_deg, confidence) VALUES",
-            "", 21, p->n_steps, bind_step, p->steps, sid);
+            "", 21, p->n_steps, p->step_at ? bind_step_at : bind_step,
+            p->step_at ? (const void *)p : (const void *)p->steps, sid);
     if (rc == BSTEP_OK)
         rc = insert_rows(st,
                          "INSERT INTO events (session_id, idx, t_s, type, message, direction, "
                          "confidence, value, trunk_lean_deg, side_lean_deg) VALUES",
-                         "", 10, p->n_events, bind_event, p->events, sid);
+                         "", 10, p->n_events, p->event_at ? bind_event_at : bind_event,
+                         p->event_at ? (const void *)p : (const void *)p->events, sid);
     if (rc == BSTEP_OK)
         rc = insert_rows(st, "INSERT INTO cues (session_id, idx, t_s, kind, message) VALUES", "", 5,
                          p->n_cues, bind_cue, p->cues, sid);
@@ -1962,12 +1999,13 @@ typedef struct {
     int64_t sid;
 } series_ctx;
 
-static void bind_series_row(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
+static int bind_series_row(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
 {
     const series_ctx *c = rows;
     bstep__bind_int(q, i, c->sid);
     bstep__bind_text(q, i + 1, c->source);
     bind_point(q, i, c->pts, k, sid);
+    return BSTEP_OK;
 }
 
 int bstep_store_series_set(bstep_store *st, int64_t session_id, const char *source,
@@ -2038,7 +2076,7 @@ typedef struct {
     int64_t seq0;
 } live_ctx;
 
-static void bind_sample(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
+static int bind_sample(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
 {
     const live_ctx *c = rows;
     const bstep_imu_sample *p = c->pts + k;
@@ -2052,6 +2090,7 @@ static void bind_sample(bstep__stmt *q, int i, const void *rows, size_t k, int64
     bstep__bind_double(q, i + 7, (double)p->gyro_dps[1]);
     bstep__bind_double(q, i + 8, (double)p->gyro_dps[2]);
     bstep__bind_int(q, i + 9, (int64_t)p->flags);
+    return BSTEP_OK;
 }
 
 int bstep_store_live_samples_add(bstep_store *st, int64_t session_id, int64_t seq_first,

@@ -302,6 +302,13 @@ typedef struct {
     size_t n_events;
     const bstep_store_cue *cues;
     size_t n_cues;
+    /** Optional row providers for sessions too long to hold as arrays (a day-long recording):
+     *  when set, steps / events are ignored and the rows k = 0 .. n-1 are asked for in order,
+     *  while the session is being written; return 0, or non-zero when the row cannot be given
+     *  (the session is then not stored: BSTEP_EIO). */
+    int (*step_at)(void *row_ctx, size_t k, bstep_store_step *out);
+    int (*event_at)(void *row_ctx, size_t k, bstep_store_event *out);
+    void *row_ctx;
 } bstep_store_session_parts;
 
 /**

@@ -11,10 +11,61 @@
 static int any_direction(const bstep__analysis *a)
 {
     size_t i;
-    for (i = 0; i < a->n_steps; i++)
-        if (a->steps[i].direction != BSTEP_DIRECTION_UNKNOWN)
+    for (i = 0; i < bstep__analysis_n_steps(a); i++)
+        if (bstep__analysis_step(a, i)->direction != BSTEP_DIRECTION_UNKNOWN)
             return 1;
     return 0;
+}
+
+/* The parts' row providers: the analysis's spooled rows, one at a time, converted to the stored
+ * form (no array of every step: a week-long recording stores in bounded memory). */
+static int step_at(void *ctx, size_t k, bstep_store_step *o)
+{
+    const bstep__analysis *a = ctx;
+    const bstep__step_row *r;
+    if (k >= bstep__analysis_n_steps(a))
+        return -1;
+    r = bstep__analysis_step(a, k);
+    memset(o, 0, sizeof(*o));
+    o->ic_s = r->ic_s;
+    o->fc_s = r->fc_s;
+    o->foot = r->foot;
+    o->direction = r->direction;
+    o->strike = r->strike;
+    o->strike_angle_deg = r->strike_angle_deg;
+    o->stride_length_m = r->stride_length_m;
+    o->stride_time_s = r->stride_time_s;
+    o->stride_forward_m = r->stride_forward_m;
+    o->stride_left_m = r->stride_left_m;
+    o->speed_mps = r->speed_mps;
+    o->clearance_m = r->clearance_m;
+    o->turn_deg = r->turn_deg;
+    o->fc_angle_deg = r->fc_angle_deg;
+    o->fc_strike = r->fc_strike;
+    o->step_length_m = r->step_length_m;
+    o->trunk_lean_deg = r->trunk_lean_deg;
+    o->side_lean_deg = r->side_lean_deg;
+    o->confidence = r->confidence;
+    return bstep__analysis_rows_status(a) == BSTEP_OK ? 0 : -1;
+}
+
+static int event_at(void *ctx, size_t k, bstep_store_event *o)
+{
+    const bstep__analysis *a = ctx;
+    const bstep__event_row *e;
+    if (k >= bstep__analysis_n_events(a))
+        return -1;
+    e = bstep__analysis_event(a, k);
+    memset(o, 0, sizeof(*o));
+    o->t_s = e->t_s;
+    snprintf(o->type, sizeof(o->type), "%s", e->type ? e->type : "event");
+    snprintf(o->message, sizeof(o->message), "%s", e->message);
+    o->direction = e->direction;
+    o->confidence = e->confidence;
+    o->value = e->value;
+    o->trunk_lean_deg = e->trunk_lean_deg;
+    o->side_lean_deg = e->side_lean_deg;
+    return bstep__analysis_rows_status(a) == BSTEP_OK ? 0 : -1;
 }
 
 void bstep__store_session_from_analysis(const bstep__analysis *a, bstep_store_session *s)
@@ -181,11 +232,11 @@ int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_par
 {
     size_t i;
     memset(p, 0, sizeof(*p));
+    if (bstep__analysis_rows_status(a) != BSTEP_OK)
+        return bstep__analysis_rows_status(a);
     p->bouts = calloc(a->n_bouts + 1, sizeof(*p->bouts));
-    p->steps = calloc(a->n_steps + 1, sizeof(*p->steps));
-    p->events = calloc(a->n_events + 1, sizeof(*p->events));
     p->cues = calloc(a->n_cues + 1, sizeof(*p->cues));
-    if (p->bouts == NULL || p->steps == NULL || p->events == NULL || p->cues == NULL) {
+    if (p->bouts == NULL || p->cues == NULL) {
         bstep__stored_parts_free(p);
         return BSTEP_ENOMEM;
     }
@@ -202,41 +253,13 @@ int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_par
         p->bouts[i].step_regularity = b->step_regularity;
         p->bouts[i].stride_regularity = b->stride_regularity;
     }
-    for (i = 0; i < a->n_steps; i++) {
-        const bstep__step_row *r = &a->steps[i];
-        bstep_store_step *o = &p->steps[i];
-        o->ic_s = r->ic_s;
-        o->fc_s = r->fc_s;
-        o->foot = r->foot;
-        o->direction = r->direction;
-        o->strike = r->strike;
-        o->strike_angle_deg = r->strike_angle_deg;
-        o->stride_length_m = r->stride_length_m;
-        o->stride_time_s = r->stride_time_s;
-        o->stride_forward_m = r->stride_forward_m;
-        o->stride_left_m = r->stride_left_m;
-        o->speed_mps = r->speed_mps;
-        o->clearance_m = r->clearance_m;
-        o->turn_deg = r->turn_deg;
-        o->fc_angle_deg = r->fc_angle_deg;
-        o->fc_strike = r->fc_strike;
-        o->step_length_m = r->step_length_m;
-        o->trunk_lean_deg = r->trunk_lean_deg;
-        o->side_lean_deg = r->side_lean_deg;
-        o->confidence = r->confidence;
-    }
-    for (i = 0; i < a->n_events; i++) {
-        p->events[i].t_s = a->events[i].t_s;
-        snprintf(p->events[i].type, sizeof(p->events[i].type), "%s",
-                 a->events[i].type ? a->events[i].type : "event");
-        snprintf(p->events[i].message, sizeof(p->events[i].message), "%s", a->events[i].message);
-    }
     p->parts.bouts = p->bouts;
     p->parts.n_bouts = a->n_bouts;
-    p->parts.steps = p->steps;
-    p->parts.n_steps = a->n_steps;
-    p->parts.events = p->events;
-    p->parts.n_events = a->n_events;
+    p->parts.n_steps = bstep__analysis_n_steps(a);
+    p->parts.n_events = bstep__analysis_n_events(a);
+    p->parts.step_at = step_at;
+    p->parts.event_at = event_at;
+    p->parts.row_ctx = (void *)a;     /* read only; the spools' page cache changes */
     for (i = 0; i < a->n_cues; i++) { /* the cue's stable name and what was said */
         p->cues[i].t_s = a->cues[i].t_s;
         snprintf(p->cues[i].kind, sizeof(p->cues[i].kind), "%s", bstep_cue_name(a->cues[i].type));
@@ -251,8 +274,6 @@ int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_par
 void bstep__stored_parts_free(bstep__stored_parts *p)
 {
     free(p->bouts);
-    free(p->steps);
-    free(p->events);
     free(p->cues);
     memset(p, 0, sizeof(*p));
 }

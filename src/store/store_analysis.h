@@ -11,10 +11,10 @@
 
 typedef struct {
     bstep_store_bout *bouts;
-    bstep_store_step *steps;
-    bstep_store_event *events;
     bstep_store_cue *cues;           /* the real-time cues the coach's engine gave */
-    bstep_store_session_parts parts; /* points into the arrays above */
+    bstep_store_session_parts parts; /* the arrays above; steps and events are read from the
+                                        analysis row by row while storing (step_at, event_at), so
+                                        the analysis must outlive the parts */
 } bstep__stored_parts;
 
 /** Recordings whose first timestamp is after 2000-01-01 carry absolute (epoch) times. */
@@ -41,7 +41,8 @@ bstep_store_series_point *bstep__store_series_of_activity(const bstep__activity_
  * be analysed (too few samples) is stored as this, never as zeros. */
 void bstep__store_session_unknown(bstep_store_session *s);
 
-/** The bouts, steps, events and cues of an analysis. Returns BSTEP_OK or BSTEP_ENOMEM. */
+/** The bouts, steps, events and cues of an analysis. Returns BSTEP_OK, BSTEP_ENOMEM, or the
+ *  analysis's row error (BSTEP_EIO). */
 int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_parts *p);
 void bstep__stored_parts_free(bstep__stored_parts *p);
 

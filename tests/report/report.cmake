@@ -8,3 +8,6 @@ if(BSTEP_BUILD_CLI)
 endif()
 bstep_add_test(test_progress ${CMAKE_CURRENT_LIST_DIR}/test_progress.c)
 target_compile_definitions(test_progress PRIVATE _POSIX_C_SOURCE=200809L)
+# The rows of a long session (bounded memory: rowspool) through JSON and the SQLite store.
+bstep_add_test(test_analysis_rows ${CMAKE_CURRENT_LIST_DIR}/test_analysis_rows.c)
+target_link_libraries(test_analysis_rows PRIVATE backstep_store)

@@ -1,4 +1,4 @@
-# Reader tests (src/io, src/internal/linereader, src/internal/numparse). Listed explicitly.
+# Reader tests (src/io, src/internal/linereader, numparse, rowspool). Listed explicitly.
 bstep_add_test(test_io_numparse ${CMAKE_CURRENT_LIST_DIR}/test_io_numparse.c)
 bstep_add_test(test_io_csv ${CMAKE_CURRENT_LIST_DIR}/test_io_csv.c)
 bstep_add_test(test_io_xsens ${CMAKE_CURRENT_LIST_DIR}/test_io_xsens.c)
@@ -11,3 +11,4 @@ bstep_add_test(test_io_ftms ${CMAKE_CURRENT_LIST_DIR}/test_io_ftms.c)
 bstep_add_test(test_activity_analysis ${CMAKE_CURRENT_LIST_DIR}/test_activity_analysis.c)
 bstep_add_test(test_io_hr ${CMAKE_CURRENT_LIST_DIR}/test_io_hr.c)
 bstep_add_test(test_io_treadmill ${CMAKE_CURRENT_LIST_DIR}/test_io_treadmill.c)
+bstep_add_test(test_rowspool ${CMAKE_CURRENT_LIST_DIR}/test_rowspool.c)

@@ -237,17 +237,18 @@ BSTEP_TEST(live_matches_batch_and_survives_disorder)
     aa = bstep__live_analysis(a);
     ab = bstep__live_analysis(b);
     BSTEP_ASSERT(aa != NULL && ab != NULL);
-    BSTEP_ASSERT_EQ(aa->n_steps, batch_steps);
-    BSTEP_ASSERT_EQ(ab->n_steps, aa->n_steps);
-    for (i = 0; i < aa->n_steps; i++) {
-        BSTEP_ASSERT_NEAR(ab->steps[i].ic_s, aa->steps[i].ic_s, 1e-9);
-        BSTEP_ASSERT_EQ(ab->steps[i].direction, aa->steps[i].direction);
+    BSTEP_ASSERT_EQ(bstep__analysis_n_steps(aa), batch_steps);
+    BSTEP_ASSERT_EQ(bstep__analysis_n_steps(ab), bstep__analysis_n_steps(aa));
+    for (i = 0; i < bstep__analysis_n_steps(aa); i++) {
+        const bstep__step_row ra = *bstep__analysis_step(aa, i), rb = *bstep__analysis_step(ab, i);
+        BSTEP_ASSERT_NEAR(rb.ic_s, ra.ic_s, 1e-9);
+        BSTEP_ASSERT_EQ(rb.direction, ra.direction);
     }
     BSTEP_ASSERT_EQ(bstep__live_get_counters(a).analysed_samples, w.n);
     BSTEP_ASSERT_EQ(bstep__live_get_counters(b).analysed_samples, w.n);
     BSTEP_ASSERT_EQ(bstep__live_get_counters(b).duplicate_messages, (n_msgs + 4) / 5);
     BSTEP_ASSERT_EQ(bstep__live_get_counters(b).late_samples, 0);
-    BSTEP_ASSERT_EQ(count_type(a, "step"), aa->n_steps);
+    BSTEP_ASSERT_EQ(count_type(a, "step"), bstep__analysis_n_steps(aa));
     BSTEP_ASSERT_GE(aa->summary.steps_backward, aa->summary.steps / 2);
     bstep__live_close(a);
     bstep__live_close(b);
@@ -354,9 +355,10 @@ BSTEP_TEST(live_ios_streams_joined)
     BSTEP_ASSERT_EQ(bstep__live_finish(l, 0), 0);
     BSTEP_ASSERT(bstep__live_analysis(l) != NULL);
     BSTEP_ASSERT(!bstep__live_analysis(l)->quality.gravity_removed);
-    BSTEP_ASSERT_GE(bstep__live_analysis(ref)->n_steps, 10);
-    BSTEP_ASSERT_LE(
-        labs((long)bstep__live_analysis(l)->n_steps - (long)bstep__live_analysis(ref)->n_steps), 1);
+    BSTEP_ASSERT_GE(bstep__analysis_n_steps(bstep__live_analysis(ref)), 10);
+    BSTEP_ASSERT_LE(labs((long)bstep__analysis_n_steps(bstep__live_analysis(l)) -
+                         (long)bstep__analysis_n_steps(bstep__live_analysis(ref))),
+                    1);
     BSTEP_ASSERT_GE(bstep__live_analysis(l)->summary.steps_backward,
                     bstep__live_analysis(l)->summary.steps / 2);
     /* the first sample has no gyroscope before it: the only unjoined one */
