@@ -92,6 +92,12 @@ BSTEP_API const char *bstep_reader_errmsg(const bstep_reader *r);
 BSTEP_API bstep_format bstep_reader_format(const bstep_reader *r);
 /** @brief Copy the quality report so far (complete after end of data). */
 BSTEP_API void bstep_reader_quality(const bstep_reader *r, bstep_quality *q);
+/**
+ * @brief How much of the input has been read, for a progress bar: a fraction 0..1 of the file's
+ * bytes (read ahead of the samples delivered by at most one read buffer, 64 KiB), or -1 when the
+ * size is not known (standard input, a pipe, a folder or a zip archive).
+ */
+BSTEP_API double bstep_reader_progress(const bstep_reader *r);
 /** @brief Close; NULL is a no-op. */
 BSTEP_API void bstep_reader_close(bstep_reader *r);
 

@@ -88,6 +88,9 @@ struct bstep_reader {
     /* a treadmill's speed and incline carried by the recording, one point per second at most */
     bstep_treadmill_point *tm;
     size_t tm_n, tm_cap;
+    /* progress (bstep_reader_progress): the single regular file's descriptor and size */
+    int progress_fd; /* -1: unknown */
+    uint64_t size_bytes;
 };
 
 /* A week of one-per-second readings: the longest recording analysed (energy.h duration limit). */
@@ -413,7 +416,21 @@ static int detect_container(bstep__container *c, bstep_format *out)
 
 static bstep_reader *reader_new(void)
 {
-    return calloc(1, sizeof(bstep_reader));
+    bstep_reader *r = calloc(1, sizeof(bstep_reader));
+    if (r != NULL)
+        r->progress_fd = -1;
+    return r;
+}
+
+double bstep_reader_progress(const bstep_reader *r)
+{
+    off_t at;
+    if (r == NULL || r->progress_fd < 0 || r->size_bytes == 0)
+        return -1.0;
+    at = lseek(r->progress_fd, 0, SEEK_CUR); /* the source's reads advance the file offset */
+    if (at < 0)
+        return -1.0;
+    return (uint64_t)at >= r->size_bytes ? 1.0 : (double)at / (double)r->size_bytes;
 }
 
 static void copy_err(const bstep_reader *r, char *err, size_t err_len)
@@ -597,6 +614,10 @@ int bstep_reader_open(bstep_reader **out, const char *path, bstep_format format,
         close(fd);
         rc = bstep__reader_fail(r, BSTEP_ENOMEM, "%s: out of memory", path);
     } else {
+        if (S_ISREG(st.st_mode)) {
+            r->progress_fd = fd; /* owned by the source, open as long as the reader */
+            r->size_bytes = (uint64_t)st.st_size;
+        }
         rc = open_single(r, src, path, format, 0);
     }
     return finish_open(r, rc, out, err, err_len);

@@ -514,18 +514,40 @@ static int is_foot_placement(bstep_placement p)
            p == BSTEP_PLACEMENT_FOOT_RIGHT;
 }
 
-static void progress(const bstep__analysis *a, const bstep__analysis_options *opt, uint64_t samples,
-                     time_t *last)
+/* Progress on standard error, once a second: a bar of the file read when its size is known,
+ * the hours:minutes:seconds of data analysed and the samples. The line is at most 79 columns
+ * (the file name is shortened to its last 24 characters) and is erased at the end. */
+#define PROGRESS_BAR 20
+static void progress(const bstep__analysis *a, const bstep__analysis_options *opt,
+                     const bstep_reader *r, uint64_t samples, time_t *last)
 {
+    const double frac = bstep_reader_progress(r);
+    const double data_s = rel_s(a, a->quality.last_t_us);
+    const long hms = data_s > 0.0 && data_s < 1e9 ? (long)data_s : 0;
+    const size_t len = strlen(a->path);
+    const char *name = len > 24 ? a->path + len - 24 : a->path;
+    char bar[PROGRESS_BAR + 1];
     time_t now;
+    int k;
     if (!opt->progress)
         return;
     now = time(NULL);
     if (now == *last)
         return;
     *last = now;
-    fprintf(stderr, "\ranalysing %s: %.0f s of data, %llu samples", a->path,
-            rel_s(a, a->quality.last_t_us), (unsigned long long)samples);
+    if (frac >= 0.0) {
+        const int full = (int)(frac * PROGRESS_BAR + 0.5);
+        for (k = 0; k < PROGRESS_BAR; k++)
+            bar[k] = k < full ? '#' : '.';
+        bar[PROGRESS_BAR] = '\0';
+        fprintf(stderr, "\ranalysing %s%s [%s] %3.0f %% %ld:%02ld:%02ld of data",
+                len > 24 ? "..." : "", name, bar, 100.0 * frac, hms / 3600, hms / 60 % 60,
+                hms % 60);
+    } else {
+        fprintf(stderr, "\ranalysing %s%s: %ld:%02ld:%02ld of data, %llu samples",
+                len > 24 ? "..." : "", name, hms / 3600, hms / 60 % 60, hms % 60,
+                (unsigned long long)samples);
+    }
 }
 
 int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bstep__analysis *a,
@@ -540,7 +562,7 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
     size_t nbuf = 0, n, i;
     int rc, spc;
     float rate;
-    time_t last_progress = time(NULL);
+    time_t last_progress = 0; /* the first block shows the line at once */
 
     memset(a, 0, sizeof(*a));
     snprintf(a->path, sizeof(a->path), "%s", path);
@@ -622,7 +644,7 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
                     goto oom;
         }
         bstep_reader_quality(r, &a->quality);
-        progress(a, opt, a->quality.samples, &last_progress);
+        progress(a, opt, r, a->quality.samples, &last_progress);
         rc = bstep_reader_read(r, buf, BLOCK, &nbuf);
         if (rc != BSTEP_OK) {
             snprintf(err, err_len, "%s", bstep_reader_errmsg(r));
@@ -636,7 +658,7 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
         if ((rc = bstep__analysis_add_event(a, &sum, &ev[i], spc)) != BSTEP_OK)
             goto oom;
     if (opt->progress)
-        fprintf(stderr, "\r%*s\r", 70, "");
+        fprintf(stderr, "\r%*s\r", 79, "");
     bstep_reader_quality(r, &a->quality);
     {
         const bstep_hr_point *hp;

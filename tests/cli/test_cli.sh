@@ -160,5 +160,18 @@ if [ "${bw:-0}" -ge 40 ]; then ok "backward steps counted ($bw)"; else bad "back
 toe=$("$JQ" "$TMP/simfoot.json" get summary.toe_first_ratio)
 case "$toe" in 0.[6-9]*|1.0*) ok "toe-first ratio measured ($toe)" ;; *) bad "toe-first ratio ($toe)" ;; esac
 
+# Progress on standard error (--progress; by default only on a terminal): a bar of the file read,
+# the time of data analysed, then the line is erased; from standard input (no size) the samples.
+check "analyze --progress" "$BIN" analyze --progress --no-store "$TMP/walk.csv"
+contains "progress: a bar of the file" "$TMP/err" "analysing"
+contains "progress: the bar" "$TMP/err" "] "
+contains "progress: percent" "$TMP/err" " %"
+contains "progress: data time" "$TMP/err" "of data"
+if grep -q "analysing" "$TMP/out"; then bad "progress kept off standard output"; else ok "progress kept off standard output"; fi
+"$BIN" analyze --progress --no-store - <"$TMP/walk.csv" >"$TMP/out" 2>"$TMP/err"
+contains "progress from standard input: samples" "$TMP/err" "samples"
+"$BIN" analyze --no-store "$TMP/walk.csv" >"$TMP/out" 2>"$TMP/err"
+if grep -q "analysing" "$TMP/err"; then bad "no progress when stderr is not a terminal"; else ok "no progress when stderr is not a terminal"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -355,7 +355,39 @@ BSTEP_TEST(stdin_and_endless_line)
     BSTEP_ASSERT_LE(difftime(time(NULL), t0), 10.0);
 }
 
-BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(units_are_converted),
+/* The reader's progress: 0..1 of the file's bytes, growing, 1 at the end; -1 without a size. */
+BSTEP_TEST(progress_of_a_file)
+{
+    static char text[400000];
+    static bstep_imu_sample buf[256];
+    size_t k = 0, n;
+    int i;
+    double last = 0.0, first;
+    bstep_reader *r = NULL;
+    char err[256];
+    const char *p;
+    k += (size_t)snprintf(text + k, sizeof text - k, "time (s),acc_x (g),acc_y (g),acc_z (g)\n");
+    for (i = 0; i < 12000; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k, "%d.%02d,0.01,0.02,1\n", i / 100, i % 100);
+    p = io_write("progress.csv", text);
+    BSTEP_ASSERT_OK(bstep_reader_open(&r, p, BSTEP_FORMAT_AUTO, err, sizeof err));
+    first = bstep_reader_progress(r);
+    BSTEP_ASSERT(first >= 0.0 && first < 1.0); /* a 300 KB file is more than one read */
+    for (;;) {
+        double f;
+        BSTEP_ASSERT_OK(bstep_reader_read(r, buf, 256, &n));
+        f = bstep_reader_progress(r);
+        BSTEP_ASSERT(f >= last && f <= 1.0);
+        last = f;
+        if (n == 0)
+            break;
+    }
+    BSTEP_ASSERT(last == 1.0);
+    bstep_reader_close(r);
+    BSTEP_ASSERT(bstep_reader_progress(NULL) == -1.0);
+}
+
+BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(units_are_converted), BSTEP_TEST_ENTRY(progress_of_a_file),
                 BSTEP_TEST_ENTRY(columns_by_name_bom_crlf_extras),
                 BSTEP_TEST_ENTRY(time_units_and_exact_epochs), BSTEP_TEST_ENTRY(extreme_times),
                 BSTEP_TEST_ENTRY(accelerometer_only),
