@@ -63,6 +63,15 @@ typedef struct {
     /* backward distance per file */
     uint64_t n_bw_dist;
     double sum_bw_dist_err, max_bw_dist_err;
+    /* the same plus what the strides of the turn segment just before the first backward
+     * segment travelled backward along the heading at their end (the data's notes: the
+     * backward part of the course starts during the turn) */
+    uint64_t n_bwt_dist;
+    double sum_bwt_dist_err, max_bwt_dist_err;
+    /* the whole course per file: every stride inside a labelled segment (turns included)
+     * against the sum of the segments' distances; free of the boundaries between segments */
+    uint64_t n_course;
+    double sum_course_err, max_course_err, sum_course_signed;
     /* per reference bout (mobgap): cadence, stride length, speed */
     uint64_t n_cad, n_cad_ref;
     double sum_cad_err, max_cad_err, sum_cad_abs, sum_cad_ref_err, max_cad_ref_err;
@@ -612,8 +621,9 @@ static void score_gait(group_score *g, const bstep__truth *t, const bstep__analy
     const int trunk =
         a->placement == BSTEP_PLACEMENT_LOWER_BACK || a->placement == BSTEP_PLACEMENT_POCKET;
     size_t i, k;
-    double bw_truth = 0.0, bw_det = 0.0;
-    int bw_segments = 0;
+    double bw_truth = 0.0, bw_det = 0.0, turn_before = 0.0, prev_dist = 0.0; /* prev: backward */
+    double course_truth = 0.0, course_det = 0.0;
+    int bw_segments = 0, prev_turn = 0, course_segments = 0, course_incomplete = 0;
     /* Stride length and per-step truth: the detected contact nearest (<= 100 ms) each truth one. */
     for (i = 0; i < t->n_strides; i++) {
         const bstep__step_row *best = NULL;
@@ -668,7 +678,7 @@ static void score_gait(group_score *g, const bstep__truth *t, const bstep__analy
         const bstep__truth_segment *sg = &t->segments[i];
         const bstep_direction want = expected_direction(sg->activity);
         const int is_bw = want == BSTEP_DIRECTION_BACKWARD;
-        double dist = 0.0;
+        double dist = 0.0, bw_along_end = 0.0;
         int have_len = 0;
         for (k = 0; k < bstep__analysis_n_steps(a); k++) {
             const bstep__step_row *r = &a->steps_flat[k];
@@ -695,6 +705,17 @@ static void score_gait(group_score *g, const bstep__truth *t, const bstep__analy
                     dist += len;
                     have_len = 1;
                 }
+                /* the part of the stride walked backward with respect to the heading the foot
+                 * has at the stride's end (the stride vector is in the frame of the mean
+                 * heading, half the turn before the end) */
+                if (isfinite(r->stride_forward_m) && isfinite(r->stride_left_m) &&
+                    isfinite(r->turn_deg)) {
+                    const double h = r->turn_deg * (3.14159265358979323846 / 360.0);
+                    const double along =
+                        -(r->stride_forward_m * cos(h) + r->stride_left_m * sin(h));
+                    if (along > 0.0)
+                        bw_along_end += along;
+                }
             }
         }
         if (have_len && isfinite(sg->distance_m) && sg->distance_m > 0.0) {
@@ -708,10 +729,40 @@ static void score_gait(group_score *g, const bstep__truth *t, const bstep__analy
             }
         }
         if (is_bw && isfinite(sg->distance_m)) {
+            if (bw_segments == 0 && prev_turn)
+                turn_before = prev_dist;
             bw_truth += sg->distance_m;
             bw_det += dist;
             bw_segments++;
         }
+        /* the course: segments with a distance and the turns between them; a walking segment
+         * without one (a truncated recording) leaves the course unknown */
+        if (isfinite(sg->distance_m) && sg->distance_m > 0.0) {
+            course_det += dist;
+            course_truth += sg->distance_m;
+            course_segments++;
+        } else if (strcmp(sg->activity, "turn") == 0) {
+            course_det += dist;
+        } else if (strcmp(sg->activity, "stand") != 0) {
+            course_incomplete = 1;
+        }
+        prev_turn = strcmp(sg->activity, "turn") == 0;
+        prev_dist = bw_along_end;
+    }
+    if (!course_incomplete && course_segments >= 2 && course_truth > 0.0) {
+        const double rel = (course_det - course_truth) / course_truth;
+        g->n_course++;
+        g->sum_course_err += fabs(rel);
+        g->sum_course_signed += rel;
+        if (fabs(rel) > g->max_course_err)
+            g->max_course_err = fabs(rel);
+    }
+    if (bw_segments > 0 && bw_truth > 0.0) {
+        const double rel = fabs(bw_det + turn_before - bw_truth) / bw_truth;
+        g->n_bwt_dist++;
+        g->sum_bwt_dist_err += rel;
+        if (rel > g->max_bwt_dist_err)
+            g->max_bwt_dist_err = rel;
     }
     if (bw_segments > 0 && bw_truth > 0.0) {
         const double rel = fabs(bw_det - bw_truth) / bw_truth;
@@ -755,7 +806,11 @@ static void help(void)
         "mean and worst per-file step-count error, then the same per truth activity segment;\n"
         "where the truth allows: stride-length error, direction inside and outside backward\n"
         "segments, agreement with segment labels and per-step truth, strike pattern,\n"
-        "distance per segment; cadence, stride length and speed per reference bout (mobgap\n"
+        "distance per segment; backward distance per file (strides in backward segments, and\n"
+        "with what the turn segment just before them walked backward along its end heading);\n"
+        "the course distance per file (strides in segments with a distance and in the turns\n"
+        "between them against the sum of the distances: free of segment boundaries);\n"
+        "cadence, stride length and speed per reference bout (mobgap\n"
         "bouts: cadence of the detected contacts inside the bout, the mean of 120 / stride\n"
         "time without strides under half the median, and the same of the reference's own\n"
         "contacts); the contacts against a second reference system\n"
@@ -1066,6 +1121,17 @@ int bstep_cmd_validate(int argc, char **argv)
             printf("  backward distance per file: mean error %.1f %%, worst %.1f %% (%llu files)\n",
                    100.0 * g->sum_bw_dist_err / (double)g->n_bw_dist, 100.0 * g->max_bw_dist_err,
                    (unsigned long long)g->n_bw_dist);
+        if (g->n_bwt_dist > 0)
+            printf("  backward distance with the turn before: mean error %.1f %%, worst %.1f %% "
+                   "(%llu files)\n",
+                   100.0 * g->sum_bwt_dist_err / (double)g->n_bwt_dist, 100.0 * g->max_bwt_dist_err,
+                   (unsigned long long)g->n_bwt_dist);
+        if (g->n_course > 0)
+            printf("  course distance per file (all strides in the segments, turns included): "
+                   "mean error %.1f %% (bias %+.1f %%), worst %.1f %% (%llu files)\n",
+                   100.0 * g->sum_course_err / (double)g->n_course,
+                   100.0 * g->sum_course_signed / (double)g->n_course, 100.0 * g->max_course_err,
+                   (unsigned long long)g->n_course);
         if (g->n_cad > 0)
             printf("  cadence per reference bout: %llu bouts, mean error %.2f %% (%.2f steps/min), "
                    "worst %.2f %%\n",
