@@ -10,6 +10,8 @@ Usage: gaitmap_heel.py [--bin build/backstep] [DATA_DIR]   (default ../shared/da
 2. Per mocap IC: the heel marker's vertical arrest (largest increase of its vertical velocity
    after its fastest descent, 100 Hz, centred differences), and its offset from the mocap IC and
    from our detected contact.
+3. Is there a first-contact impact before ours? The largest accelerometer jerk |da|/dt from the
+   mocap IC to two samples before our contact, against the jerk at our contact (+-2 samples).
 """
 import csv, json, math, os, statistics, subprocess, sys
 
@@ -24,14 +26,17 @@ def main():
     M = [[float(x) for x in r[1:]] for r in rows]
     # columns: L_TOE 0-2, R_TOE 3-5, L_FCC 6-8, R_FCC 9-11
     ev = list(csv.DictReader(open(os.path.join(d, 'original', 'stride_events_sample.csv'))))
-    ours, theirs = [], []
+    ours, theirs, pre_j, ratio = [], [], [], []
     for foot, fcc, toe in (('left', 6, 0), ('right', 9, 3)):
         rec = os.path.join(d, 'gaitmap_healthy_%s.csv' % foot)
-        gy = []
+        gy, acc = [], []
         with open(rec) as f:
             f.readline()
             for line in f:
-                gy.append(float(line.split(',')[5]))
+                p = line.split(',')
+                gy.append(float(p[5]))
+                acc.append([float(p[1]), float(p[2]), float(p[3])])
+        jerk = [0.0] + [math.dist(acc[i], acc[i - 1]) * 204.8 for i in range(1, len(acc))]
         pitch = [math.degrees(math.atan2(r[toe + 2] - r[fcc + 2],
                                          math.hypot(r[toe] - r[fcc], r[toe + 1] - r[fcc + 1])))
                  for r in M]
@@ -74,9 +79,19 @@ def main():
             t_arr = (k - 3 + ia + 0.5) / 100
             ours.append(1000 * (dd - t_arr))
             theirs.append(1000 * (t - t_arr))
+            i0, i1 = int(round(t * 204.8)), int(round(dd * 204.8))
+            if i1 - 2 > i0 - 1:
+                p, q = max(jerk[i0 - 1:i1 - 1]), max(jerk[i1 - 1:i1 + 3])
+                pre_j.append(p)
+                ratio.append(p / q)
     for name, v in (('mocap IC', theirs), ('our IC', ours)):
         print('%-9s - heel vertical arrest: median %+.0f ms, mean %+.1f ms, SD %.1f ms (%d contacts)'
               % (name, statistics.median(v), statistics.mean(v), statistics.pstdev(v), len(v)))
+    if ratio:
+        print('jerk from the mocap IC to just before our IC: median %.0f, max %.0f m/s^3, at most '
+              '%.0f %% (median %.0f %%) of the jerk at our IC (%d contacts)'
+              % (statistics.median(pre_j), max(pre_j), 100 * max(ratio), 100 * statistics.median(ratio),
+                 len(ratio)))
 
 
 if __name__ == '__main__':
