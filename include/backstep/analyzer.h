@@ -238,7 +238,7 @@ typedef struct {
     /* swing */
     int have_swing;
     bstep_time_us swing_start_us;
-    float swing_peak_dps, swing_peak_ad;
+    float swing_peak_dps, swing_peak_ad, swing_peak_tilt_dps;
     float axis0[3];                  /* first rotation axis of the swing (push-off / toe lift) */
     int lobe_on;                     /* still in the first rotation lobe */
     float lobe_peak;                 /* its largest rate, deg/s */

@@ -542,6 +542,16 @@ static int not_flat(const bstep_analyzer *a)
     return 1;
 }
 
+/* The rate of a bin about horizontal axes (its part off the up direction): lifting a foot pitches
+ * or rolls it (push-off, heel rise, toes lifting, an edge rising), while a foot turned on the
+ * floor (a pivot in a turn) rotates about the vertical alone. */
+static float tilt_rate(const bstep__foot_bin *b, const float w[3])
+{
+    const float u = dot3(w, b->up);
+    const float h[3] = {w[0] - u * b->up[0], w[1] - u * b->up[1], w[2] - u * b->up[2]};
+    return norm3(h);
+}
+
 static void start_stance(bstep_analyzer *a, bstep_time_us start_us, bstep_time_us now_us)
 {
     foot_t *f = &a->eng.foot;
@@ -551,7 +561,7 @@ static void start_stance(bstep_analyzer *a, bstep_time_us start_us, bstep_time_u
     f->g_n = 0;
     if (f->have_swing &&
         (float)(f->still_start_us - f->swing_start_us) * 1e-6f >= a->cfg.min_swing_s &&
-        (f->swing_peak_dps >= a->cfg.min_swing_gyro_dps ||
+        (f->swing_peak_tilt_dps >= a->cfg.min_swing_gyro_dps ||
          f->swing_peak_ad >= a->cfg.min_swing_accel_mps2))
         end_stride(a, now_us);
     f->have_swing = 0;
@@ -568,6 +578,7 @@ static void end_stance(bstep_analyzer *a, const bstep__foot_bin *b, const float 
     f->swing_start_us = b->t_us;
     f->swing_peak_dps = b->gyro_dps;
     f->swing_peak_ad = b->accdev_mps2;
+    f->swing_peak_tilt_dps = tilt_rate(b, w);
     /* The flat foot of the stance just ended: gravity as read in its quiet samples (samples
      * right after the landing still carry the impact and biased gravity by 0.4-0.6 m/s^2);
      * without quiet samples (running) the previous estimate and the integrated attitude. */
@@ -697,6 +708,13 @@ static void bin_done(bstep_analyzer *a, const float w[3])
             f->swing_peak_dps = b->gyro_dps;
         if (b->accdev_mps2 > f->swing_peak_ad)
             f->swing_peak_ad = b->accdev_mps2;
+        /* only needed until it passes the swing test (the tilt rate is at most the mean norm) */
+        if (f->swing_peak_tilt_dps < a->cfg.min_swing_gyro_dps &&
+            b->gyro_dps > f->swing_peak_tilt_dps) {
+            const float tr = tilt_rate(b, w);
+            if (tr > f->swing_peak_tilt_dps)
+                f->swing_peak_tilt_dps = tr;
+        }
         if (f->have_swing && f->lobe_on) {
             const float r = b->sag_dps;
             /* The push-off can roll in two humps; the part on the ground leaves at the end of the
