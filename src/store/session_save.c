@@ -205,6 +205,7 @@ int bstep__session_save_activity(bstep_store *st, const bstep__activity_analysis
     bstep_store_session *s = &out->s;
     bstep_store_session_parts parts;
     bstep_store_bout *bouts;
+    bstep_store_series_point *pts;
     int rc;
     out_init(out);
     if (in->live_id > 0 || in->path == NULL) {
@@ -225,18 +226,22 @@ int bstep__session_save_activity(bstep_store *st, const bstep__activity_analysis
         snprintf(err, err_len, "%s: out of memory", in->path);
         return BSTEP_ENOMEM;
     }
+    /* the records go in with the session, in its transaction: a batch killed at any moment never
+     * leaves a session without its series (and resuming skips a stored file) */
+    if ((pts = bstep__store_series_of_activity(a)) == NULL) {
+        free(bouts);
+        snprintf(err, err_len, "%s: out of memory", in->path);
+        return BSTEP_ENOMEM;
+    }
     memset(&parts, 0, sizeof(parts));
     parts.bouts = bouts;
     parts.n_bouts = a->n_bouts;
+    parts.series = pts;
+    parts.n_series = a->n_rec;
+    parts.series_source = bstep_format_name(a->format);
     rc = bstep_store_session_add(st, s, &parts, &out->existed);
     free(bouts);
-    if (rc == BSTEP_OK && !out->existed) {
-        bstep_store_series_point *pts = bstep__store_series_of_activity(a);
-        rc = pts == NULL
-                 ? BSTEP_ENOMEM
-                 : bstep_store_series_set(st, s->id, bstep_format_name(a->format), pts, a->n_rec);
-        free(pts);
-    }
+    free(pts);
     if (rc == BSTEP_OK)
         rc = bstep_store_session_get(st, s->id, s);
     if (rc != BSTEP_OK) {

@@ -1451,7 +1451,60 @@ static int check_parts(bstep_store *st, const bstep_store_session_parts *p)
         if (!fits(p->cues[i].kind, sizeof(p->cues[i].kind)) ||
             !fits(p->cues[i].message, sizeof(p->cues[i].message)))
             return say(st, BSTEP_EINVAL, "cue %zu: text not terminated", i);
+    if (p->n_series > 0 && (p->series == NULL || p->series_source == NULL ||
+                            p->series_source[0] == '\0' || strlen(p->series_source) > 31))
+        return say(st, BSTEP_EINVAL, "series source must have 1 to 31 bytes");
     return BSTEP_OK;
+}
+
+static void bind_point(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
+{
+    const bstep_store_series_point *p = (const bstep_store_series_point *)rows + k;
+    (void)sid;
+    bstep__bind_int(q, i + 2, p->t_us);
+    bstep__bind_double(q, i + 3, p->hr_bpm);
+    bstep__bind_double(q, i + 4, p->speed_mps);
+    bstep__bind_double(q, i + 5, p->incline_pct);
+    bstep__bind_double(q, i + 6, p->cadence_spm);
+    bstep__bind_double(q, i + 7, p->distance_m);
+}
+
+/* The series rows need the source text too: bound through this context. */
+typedef struct {
+    const bstep_store_series_point *pts;
+    const char *source;
+    int64_t sid;
+} series_ctx;
+
+static int bind_series_row(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
+{
+    const series_ctx *c = rows;
+    bstep__bind_int(q, i, c->sid);
+    bstep__bind_text(q, i + 1, c->source);
+    bind_point(q, i, c->pts, k, sid);
+    return BSTEP_OK;
+}
+
+static int exec_id(bstep_store *st, const char *sql, int64_t id);
+
+/* After a series of a session was written: its mean heart rate and, from a treadmill's series,
+ * its treadmill speed and incline (every source of that kind). */
+static int series_summary_update(bstep_store *st, int64_t session_id, const char *source)
+{
+    const int treadmill = strncmp(source, "ftms", 4) == 0 || strncmp(source, "treadmill", 9) == 0;
+    int rc = exec_id(st,
+                     "UPDATE sessions SET hr_mean_bpm = (SELECT avg(hr_bpm) FROM series WHERE "
+                     "series.session_id = sessions.id) WHERE id = ?",
+                     session_id);
+    if (rc == BSTEP_OK && treadmill)
+        rc = exec_id(st,
+                     "UPDATE sessions SET treadmill_speed_mps = (SELECT avg(speed_mps) FROM "
+                     "series WHERE series.session_id = sessions.id AND (source LIKE 'ftms%' OR "
+                     "source LIKE 'treadmill%')), treadmill_incline_pct = (SELECT "
+                     "avg(incline_pct) FROM series WHERE series.session_id = sessions.id AND "
+                     "(source LIKE 'ftms%' OR source LIKE 'treadmill%')) WHERE id = ?",
+                     session_id);
+    return rc;
 }
 
 static int insert_parts(bstep_store *st, int64_t sid, const bstep_store_session_parts *p)
@@ -1483,6 +1536,19 @@ static int insert_parts(bstep_store *st, int64_t sid, const bstep_store_session_
     if (rc == BSTEP_OK)
         rc = insert_rows(st, "INSERT INTO cues (session_id, idx, t_s, kind, message) VALUES", "", 5,
                          p->n_cues, bind_cue, p->cues, sid);
+    if (rc == BSTEP_OK && p->n_series > 0) {
+        series_ctx ctx;
+        ctx.pts = p->series;
+        ctx.source = p->series_source;
+        ctx.sid = sid;
+        rc = insert_rows(st,
+                         "INSERT INTO series (session_id, source, t_us, hr_bpm, speed_mps, "
+                         "incline_pct, cadence_spm, distance_m) VALUES",
+                         "ON CONFLICT (session_id, source, t_us) DO NOTHING", 8, p->n_series,
+                         bind_series_row, &ctx, sid);
+        if (rc == BSTEP_OK)
+            rc = series_summary_update(st, sid, p->series_source);
+    }
     return rc;
 }
 
@@ -1980,42 +2046,12 @@ int bstep_store_session_find_by_time(bstep_store *st, int64_t user_id, int64_t f
     return BSTEP_OK;
 }
 
-static void bind_point(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
-{
-    const bstep_store_series_point *p = (const bstep_store_series_point *)rows + k;
-    (void)sid;
-    bstep__bind_int(q, i + 2, p->t_us);
-    bstep__bind_double(q, i + 3, p->hr_bpm);
-    bstep__bind_double(q, i + 4, p->speed_mps);
-    bstep__bind_double(q, i + 5, p->incline_pct);
-    bstep__bind_double(q, i + 6, p->cadence_spm);
-    bstep__bind_double(q, i + 7, p->distance_m);
-}
-
-/* The series rows need the source text too: bound through this context. */
-typedef struct {
-    const bstep_store_series_point *pts;
-    const char *source;
-    int64_t sid;
-} series_ctx;
-
-static int bind_series_row(bstep__stmt *q, int i, const void *rows, size_t k, int64_t sid)
-{
-    const series_ctx *c = rows;
-    bstep__bind_int(q, i, c->sid);
-    bstep__bind_text(q, i + 1, c->source);
-    bind_point(q, i, c->pts, k, sid);
-    return BSTEP_OK;
-}
-
 int bstep_store_series_set(bstep_store *st, int64_t session_id, const char *source,
                            const bstep_store_series_point *pts, size_t n)
 {
     bstep_store_session cur;
     bstep__stmt *q = NULL;
     series_ctx ctx;
-    const int treadmill =
-        source != NULL && (strncmp(source, "ftms", 4) == 0 || strncmp(source, "treadmill", 9) == 0);
     int rc;
     if (source == NULL || source[0] == '\0' || strlen(source) > 31)
         return say(st, BSTEP_EINVAL, "series source must have 1 to 31 bytes");
@@ -2040,18 +2076,7 @@ int bstep_store_series_set(bstep_store *st, int64_t session_id, const char *sour
                          "ON CONFLICT (session_id, source, t_us) DO NOTHING", 8, n, bind_series_row,
                          &ctx, session_id);
     if (rc == BSTEP_OK)
-        rc = exec_id(st,
-                     "UPDATE sessions SET hr_mean_bpm = (SELECT avg(hr_bpm) FROM series WHERE "
-                     "series.session_id = sessions.id) WHERE id = ?",
-                     session_id);
-    if (rc == BSTEP_OK && treadmill)
-        rc = exec_id(st,
-                     "UPDATE sessions SET treadmill_speed_mps = (SELECT avg(speed_mps) FROM "
-                     "series WHERE series.session_id = sessions.id AND (source LIKE 'ftms%' OR "
-                     "source LIKE 'treadmill%')), treadmill_incline_pct = (SELECT "
-                     "avg(incline_pct) FROM series WHERE series.session_id = sessions.id AND "
-                     "(source LIKE 'ftms%' OR source LIKE 'treadmill%')) WHERE id = ?",
-                     session_id);
+        rc = series_summary_update(st, session_id, source);
     if (rc != BSTEP_OK)
         return abort_txn(st, rc);
     if ((rc = commit(st)) == BSTEP_OK)
@@ -2421,6 +2446,37 @@ int bstep_store_plan_progress_append(bstep_store *st, bstep_store_plan_progress 
         return say(st, BSTEP_EINVAL, "levels must be >= 0");
     if ((rc = begin(st)) != BSTEP_OK)
         return rc;
+    if (e->session_id > 0) { /* a session's decision once per plan, whoever decides it */
+        int64_t have = 0;
+        if (st->db->ops->backend == BSTEP_STORE_POSTGRESQL) {
+            rc = prep(st, "SELECT pg_advisory_xact_lock(1651733616, CAST(? AS INTEGER))", &q);
+            if (rc == BSTEP_OK) {
+                bstep__bind_int(q, 1, e->plan_id & 0x7fffffff);
+                rc = run(st, q);
+                bstep__stmt_finalize(q);
+            }
+        }
+        if (rc == BSTEP_OK) {
+            rc = prep(st, "SELECT id FROM plan_progress WHERE plan_id = ? AND session_id = ?", &q);
+            if (rc == BSTEP_OK) {
+                bstep__bind_int(q, 1, e->plan_id);
+                bstep__bind_int(q, 2, e->session_id);
+                rc = bstep__stmt_step(q);
+                if (rc == 1)
+                    have = bstep__col_int(q, 0);
+                rc = rc < 0 ? dbfail(st, rc) : BSTEP_OK;
+                bstep__stmt_finalize(q);
+            }
+        }
+        if (rc == BSTEP_OK && have > 0) {
+            e->id = have;
+            if ((rc = commit(st)) == BSTEP_OK)
+                ok(st);
+            return rc;
+        }
+        if (rc != BSTEP_OK)
+            return abort_txn(st, rc);
+    }
     rc = prep(st,
               "INSERT INTO plan_progress (plan_id, at_us, session_id, kind, level_from, level_to, "
               "reason) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",

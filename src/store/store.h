@@ -309,6 +309,12 @@ typedef struct {
     int (*step_at)(void *row_ctx, size_t k, bstep_store_step *out);
     int (*event_at)(void *row_ctx, size_t k, bstep_store_event *out);
     void *row_ctx;
+    /** An external series stored with the session in the same transaction (an activity file's
+     * records); as bstep_store_series_set, which also updates the session's heart rate and, for
+     * "ftms"/"treadmill" sources, its treadmill speed and incline. */
+    const bstep_store_series_point *series;
+    size_t n_series;
+    const char *series_source; /**< 1..31 bytes when n_series > 0 */
 } bstep_store_session_parts;
 
 /**
@@ -464,7 +470,11 @@ int bstep_store_plan_active(bstep_store *st, int64_t user_id, bstep_store_plan *
 /** @brief The user's plans, newest first. */
 int bstep_store_plan_list(bstep_store *st, int64_t user_id, bstep_store_plan **out, size_t *n);
 /** @brief Append a progress entry; when kind changes the level (level_to != level_from) the
- *   plan's level is set to level_to in the same transaction. e->id is set. */
+ *   plan's level is set to level_to in the same transaction. e->id is set. A session's decision
+ *   (session_id > 0) is kept once per plan: when the plan has an entry for that session already
+ *   (another process decided it at the same moment), nothing is appended and e->id is that
+ *   entry's (PostgreSQL: under a transaction-level advisory lock of the plan; SQLite: one writer
+ *   at a time). */
 int bstep_store_plan_progress_append(bstep_store *st, bstep_store_plan_progress *e);
 /** @brief A plan's progress entries in time order. */
 int bstep_store_plan_progress_list(bstep_store *st, int64_t plan_id,

@@ -696,6 +696,52 @@ BSTEP_TEST(failed_session_add_stores_nothing)
     bstep_store_close(st);
 }
 
+/* An activity file's records go in with its session, in the same transaction: the session's
+ * heart rate and treadmill figures follow them, and a failing part stores no series either. */
+BSTEP_TEST(session_with_its_series_in_one_transaction)
+{
+    bstep_store_session s, g;
+    bstep_store_series_point pts[10], *back = NULL;
+    bstep_store_bout bad[1];
+    bstep_store_session_parts parts;
+    size_t n = 0, i;
+    int64_t user;
+    OPEN(st, url);
+    user = make_user(st, "w");
+    fill_session(&s, user, 0);
+    for (i = 0; i < 10; i++) {
+        pts[i].t_us = s.start_us + (int64_t)i * 1000000;
+        pts[i].hr_bpm = 100.0 + (double)i;
+        pts[i].speed_mps = 0.7;
+        pts[i].incline_pct = 4.0;
+        pts[i].cadence_spm = pts[i].distance_m = (double)NAN;
+    }
+    memset(&parts, 0, sizeof(parts));
+    parts.series = pts;
+    parts.n_series = 10;
+    parts.series_source = "ftms";
+    BSTEP_ASSERT_OK(bstep_store_session_add(st, &s, &parts, NULL));
+    BSTEP_ASSERT_OK(bstep_store_series_get(st, s.id, &back, &n));
+    BSTEP_ASSERT_EQ(n, 10);
+    bstep_store_free(back);
+    BSTEP_ASSERT_OK(bstep_store_session_get(st, s.id, &g));
+    BSTEP_ASSERT_NEAR(g.hr_mean_bpm, 104.5, 1e-9);
+    BSTEP_ASSERT_NEAR(g.treadmill_speed_mps, 0.7, 1e-12);
+    BSTEP_ASSERT_NEAR(g.treadmill_incline_pct, 4.0, 1e-12);
+    fill_session(&s, user, 1);
+    memset(bad, 'x', sizeof(bad)); /* activity not terminated */
+    parts.bouts = bad;
+    parts.n_bouts = 1;
+    BSTEP_ASSERT_EQ(bstep_store_session_add(st, &s, &parts, NULL), BSTEP_EINVAL);
+    parts.bouts = NULL;
+    parts.n_bouts = 0;
+    parts.series_source = "";
+    BSTEP_ASSERT_EQ(bstep_store_session_add(st, &s, &parts, NULL), BSTEP_EINVAL);
+    BSTEP_ASSERT_EQ(count_of(url, "SELECT count(*) FROM sessions"), 1);
+    BSTEP_ASSERT_EQ(count_of(url, "SELECT count(*) FROM series"), 10);
+    bstep_store_close(st);
+}
+
 BSTEP_TEST(text_that_looks_like_sql_is_stored_as_text)
 {
     static const char evil[] = "Robert'); DROP TABLE sessions; -- \"x\" ? $1 %s";
@@ -1048,6 +1094,28 @@ BSTEP_TEST(plans_answers_and_progress)
     BSTEP_ASSERT_EQ(hist[1].level_to, 1);
     BSTEP_ASSERT(strcmp(hist[1].reason, e.reason) == 0);
     bstep_store_free(hist);
+    /* a session's decision is kept once per plan: a second append (another process deciding the
+     * same session) returns the first entry */
+    {
+        bstep_store_session s;
+        int64_t first;
+        fill_session(&s, user, 0);
+        BSTEP_ASSERT_OK(bstep_store_session_add(st, &s, NULL, NULL));
+        e.id = 0;
+        e.session_id = s.id;
+        e.level_from = e.level_to = 1;
+        snprintf(e.kind, sizeof(e.kind), "hold");
+        BSTEP_ASSERT_OK(bstep_store_plan_progress_append(st, &e));
+        first = e.id;
+        BSTEP_ASSERT(first > 0);
+        e.id = 0;
+        BSTEP_ASSERT_OK(bstep_store_plan_progress_append(st, &e));
+        BSTEP_ASSERT_EQ(e.id, first);
+        BSTEP_ASSERT_OK(bstep_store_plan_progress_list(st, q.id, &hist, &n));
+        BSTEP_ASSERT_EQ(n, 3);
+        bstep_store_free(hist);
+        e.session_id = 0;
+    }
     e.plan_id = 777;
     BSTEP_ASSERT_EQ(bstep_store_plan_progress_append(st, &e), BSTEP_ENOTFOUND);
 
@@ -1160,6 +1228,7 @@ BSTEP_TEST_LIST(
     BSTEP_TEST_ENTRY(session_round_trip_exact),
     BSTEP_TEST_ENTRY(same_checksum_is_recognised_not_duplicated),
     BSTEP_TEST_ENTRY(failed_session_add_stores_nothing),
+    BSTEP_TEST_ENTRY(session_with_its_series_in_one_transaction),
     BSTEP_TEST_ENTRY(text_that_looks_like_sql_is_stored_as_text),
     BSTEP_TEST_ENTRY(session_list_filters), BSTEP_TEST_ENTRY(session_update_and_delete_cascade),
     BSTEP_TEST_ENTRY(series_attach_by_time), BSTEP_TEST_ENTRY(live_samples_batched_and_finished),
