@@ -956,8 +956,10 @@ static void trunk_detect(bstep_analyzer *a, float y, double t_s, int64_t k_now,
         return;
     }
     if (y < 0.0f && !t->have_cand) {
-        /* Below the mean: a new rise may start; restart the slope search at each new low. */
-        if (!t->armed || y <= t->cand_peak) {
+        /* Below the mean: a new rise may start; restart the slope search at each new low and
+         * whenever the signal falls back below zero (a rise that peaked under the threshold is
+         * no step, and the one that reaches it must not take its steepest slope from it). */
+        if (!t->armed || y <= t->cand_peak || t->y_prev >= 0.0f) {
             t->armed = 1;
             t->cand_peak = y; /* lowest value so far */
             t->best_slope = 0.0f;
