@@ -1117,18 +1117,31 @@ static void grid_point(bstep_analyzer *a, int64_t k, const float *rec, int has_g
     }
     /* pocket calibration: moments of the angular rate over the first bout */
     if (t->pocket && has_gyro && !t->front_known && t->eb_open) {
+        /* written out (xx, xy, xz, yy, yz, zz; then xxx, xxy, ... zzz): the nested loops with
+         * their triangular bounds were not unrolled and cost 250 instructions per sample */
         const float *w = rec + BSTEP__REC_W;
-        int b, c, idx = 0;
-        for (i = 0; i < 3; i++)
-            t->eb_g1[i] += w[i];
-        for (i = 0; i < 3; i++)
-            for (b = i; b < 3; b++)
-                t->eb_g2[idx++] += w[i] * w[b];
-        idx = 0;
-        for (i = 0; i < 3; i++)
-            for (b = i; b < 3; b++)
-                for (c = b; c < 3; c++)
-                    t->eb_g3[idx++] += w[i] * w[b] * w[c];
+        const float x = w[0], y = w[1], z = w[2];
+        const float xx = x * x, xy = x * y, xz = x * z, yy = y * y, yz = y * z, zz = z * z;
+        float *g2 = t->eb_g2, *g3 = t->eb_g3;
+        t->eb_g1[0] += x;
+        t->eb_g1[1] += y;
+        t->eb_g1[2] += z;
+        g2[0] += xx;
+        g2[1] += xy;
+        g2[2] += xz;
+        g2[3] += yy;
+        g2[4] += yz;
+        g2[5] += zz;
+        g3[0] += xx * x;
+        g3[1] += xx * y;
+        g3[2] += xx * z;
+        g3[3] += xy * y;
+        g3[4] += xy * z;
+        g3[5] += xz * z;
+        g3[6] += yy * y;
+        g3[7] += yy * z;
+        g3[8] += yz * z;
+        g3[9] += zz * z;
         t->eb_gn++;
     }
     /* regularity */
@@ -1221,7 +1234,7 @@ void bstep__trunk_update(bstep_analyzer *a, const bstep_imu_sample *s)
     av = bstep__dot3(s->accel_mps2, up);
     for (i = 0; i < 3; i++)
         hs[i] = s->accel_mps2[i] - av * up[i];
-    an = bstep__dot3(s->accel_mps2, s->accel_mps2); /* |a|^2: the root is taken per bin */
+    an = a2; /* |a|^2: the root is taken per bin */
     /* Bin index of this sample on the 100 Hz grid (bins centred on multiples of the period). */
     k = (s->t_us + GRID_PERIOD_US / 2) / GRID_PERIOD_US;
     if (s->t_us + GRID_PERIOD_US / 2 < 0)
