@@ -44,8 +44,7 @@ const bstep_ahrs_settings bstep_ahrs_default_settings = {
 /* World "up" in the sensor frame: the third row of R(q). */
 static void up_in_sensor(const float q[4], float v[3])
 {
-    const float z[3] = {0.0f, 0.0f, 1.0f};
-    bstep__quat_rotate_inv(q, z, v);
+    bstep__quat_up_in_sensor(q, v);
 }
 
 static int finite3(const float v[3])

@@ -141,8 +141,7 @@ static float norm3(const float a[3])
 /* Up direction (world z) in the sensor frame for orientation q. */
 static void up_of(const float q[4], float up_s[3])
 {
-    const float z[3] = {0.0f, 0.0f, 1.0f};
-    bstep__quat_rotate_inv(q, z, up_s);
+    bstep__quat_up_in_sensor(q, up_s);
 }
 
 /* Initial contact: the onset of the landing impact in [lo, hi]. J = the largest jerk there; the

@@ -1,6 +1,7 @@
 /* Orientation filter: the oracles of algorithms.md section 1 plus split and gap behaviour. */
 #include "backstep/ahrs.h"
 #include "backstep/status.h"
+#include "core/quat.h"
 #include "harness.h"
 
 #define G    9.80665f
@@ -137,7 +138,28 @@ BSTEP_TEST(gap_reinitialises)
     BSTEP_ASSERT_NEAR(bstep_ahrs_get_tilt_deg(&a, z), 90.0, 0.01);
 }
 
+/* The written-out up direction (quat.h bstep__quat_up_in_sensor) is the general inverse
+ * rotation of (0, 0, 1), bit for bit, for quaternions all over the sphere (no exact zeros). */
+BSTEP_TEST(up_in_sensor_is_the_inverse_rotation)
+{
+    const float z[3] = {0.0f, 0.0f, 1.0f};
+    int i, same = 0;
+    for (i = 0; i < 1000; i++) {
+        float q[4], r[3], u[3];
+        q[0] = sinf(0.37f * (float)i + 0.1f);
+        q[1] = cosf(0.73f * (float)i + 0.2f);
+        q[2] = sinf(1.31f * (float)i + 0.3f);
+        q[3] = cosf(2.17f * (float)i + 0.4f);
+        bstep__quat_normalize(q);
+        bstep__quat_rotate_inv(q, z, r);
+        bstep__quat_up_in_sensor(q, u);
+        same += r[0] == u[0] && r[1] == u[1] && r[2] == u[2];
+    }
+    BSTEP_ASSERT_EQ(same, 1000);
+}
+
 BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(static_tilt_30_deg), BSTEP_TEST_ENTRY(yaw_90_deg),
                 BSTEP_TEST_ENTRY(linear_acceleration_at_rest_is_zero),
                 BSTEP_TEST_ENTRY(upside_down_start), BSTEP_TEST_ENTRY(two_instances_interleaved),
-                BSTEP_TEST_ENTRY(invalid_settings), BSTEP_TEST_ENTRY(gap_reinitialises))
+                BSTEP_TEST_ENTRY(invalid_settings), BSTEP_TEST_ENTRY(gap_reinitialises),
+                BSTEP_TEST_ENTRY(up_in_sensor_is_the_inverse_rotation))
