@@ -62,6 +62,7 @@ static int write_page(bstep__spool *s, size_t k)
     if (s->page_no[k] >= s->n_disk)
         s->n_disk = s->page_no[k] + 1;
     s->dirty[k] = 0;
+    s->page_writes++;
     return 0;
 }
 
@@ -129,9 +130,18 @@ void *bstep__spool_at(bstep__spool *s, size_t i)
     return row(s, i, 1);
 }
 
+const void *bstep__spool_peek(bstep__spool *s, size_t i)
+{
+    return row(s, i, 0);
+}
+
 void bstep__spool_get(bstep__spool *s, size_t i, void *out)
 {
-    memcpy(out, row(s, i, 0), s->row_size);
+    const void *r = row(s, i, 0);
+    if (r != NULL)
+        memcpy(out, r, s->row_size);
+    else
+        memset(out, 0, s->row_size); /* an index past the end of a spool never pushed to */
 }
 
 void *bstep__spool_push(bstep__spool *s)

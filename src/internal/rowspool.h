@@ -15,7 +15,8 @@
  * bstep__spool_get() when in doubt.
  *
  * Errors: a failed allocation or temporary-file write/read does not return NULL: the call returns
- * a zeroed scratch row that belongs to the spool, and bstep__spool_error() is non-zero from then
+ * a zeroed scratch row that belongs to the spool (NULL only for an index past the end of a spool
+ * that was never pushed to), and bstep__spool_error() is non-zero from then
  * on (BSTEP_ENOMEM or BSTEP_EIO, backstep/status.h; BSTEP_EINVAL for an index past the end). The
  * owner checks it once when it is done adding rows and before it trusts what it reads. File
  * offsets are long: pages beyond 2 GiB need a 64-bit long (LP64, as on the supported systems).
@@ -43,7 +44,8 @@ typedef struct {
     FILE *file;
     unsigned char *scratch; /* the row returned after an error */
     int error;
-    int sys_errno; /* errno of the failed file operation (0: none known, e.g. a short read) */
+    int sys_errno;      /* errno of the failed file operation (0: none known, e.g. a short read) */
+    size_t page_writes; /* pages written to the file so far (for tests and benchmarks) */
 } bstep__spool;
 
 /** An empty spool of rows of row_size bytes (> 0). Allocates nothing yet. */
@@ -57,6 +59,9 @@ static inline size_t bstep__spool_count(const bstep__spool *s)
 }
 /** Row i (< count) for reading and writing in place. */
 void *bstep__spool_at(bstep__spool *s, size_t i);
+/** Row i (< count) for reading only: its page is not written back when it leaves the cache
+ *  (unless changed through bstep__spool_at). */
+const void *bstep__spool_peek(bstep__spool *s, size_t i);
 /** Copies row i (< count) into out (row_size bytes). */
 void bstep__spool_get(bstep__spool *s, size_t i, void *out);
 /** Appends a zeroed row and returns it; NULL only when the very first allocation (the scratch

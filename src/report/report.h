@@ -140,11 +140,11 @@ static inline size_t bstep__analysis_n_events(const bstep__analysis *a)
 }
 static inline const bstep__step_row *bstep__analysis_step(const bstep__analysis *a, size_t i)
 {
-    return (const bstep__step_row *)bstep__spool_at((bstep__spool *)&a->step_rows, i);
+    return (const bstep__step_row *)bstep__spool_peek((bstep__spool *)&a->step_rows, i);
 }
 static inline const bstep__event_row *bstep__analysis_event(const bstep__analysis *a, size_t i)
 {
-    return (const bstep__event_row *)bstep__spool_at((bstep__spool *)&a->event_rows, i);
+    return (const bstep__event_row *)bstep__spool_peek((bstep__spool *)&a->event_rows, i);
 }
 /** BSTEP_OK, or the spools' error (BSTEP_EIO: the temporary file failed; BSTEP_ENOMEM). */
 static inline int bstep__analysis_rows_status(const bstep__analysis *a)

@@ -119,5 +119,42 @@ BSTEP_TEST(pop_and_bad_index)
     BSTEP_ASSERT_EQ(bstep__spool_error(&s), 0);
 }
 
+/* Reading only (peek) does not write pages back: every page goes to the file once (the last
+ * ones when the first read evicts them), and a second full read writes nothing. */
+BSTEP_TEST(peek_reads_without_writing)
+{
+    bstep__spool s;
+    const size_t pages = BSTEP__SPOOL_CACHE * 3, n = BSTEP__SPOOL_PAGE_ROWS * pages;
+    size_t i;
+    bstep__spool_init(&s, sizeof(row));
+    for (i = 0; i < n; i++)
+        fill(bstep__spool_push(&s), i);
+    BSTEP_ASSERT_EQ(s.page_writes, pages - BSTEP__SPOOL_CACHE); /* the newest stay cached */
+    for (i = 0; i < n; i++)
+        BSTEP_ASSERT(same(bstep__spool_peek(&s, i), i));
+    BSTEP_ASSERT_EQ(s.page_writes, pages);
+    for (i = 0; i < n; i++)
+        BSTEP_ASSERT(same(bstep__spool_peek(&s, i), i));
+    BSTEP_ASSERT_EQ(s.page_writes, pages);
+    ((row *)bstep__spool_at(&s, 0))->value = 7.0; /* a change is written back */
+    for (i = 0; i < n; i++)
+        (void)bstep__spool_peek(&s, i);
+    BSTEP_ASSERT_EQ(s.page_writes, pages + 1);
+    BSTEP_ASSERT(((const row *)bstep__spool_peek(&s, 0))->value == 7.0);
+    BSTEP_ASSERT_EQ(bstep__spool_error(&s), 0);
+    bstep__spool_free(&s);
+    /* an index past the end of a spool never pushed to: a zeroed copy, an error, no crash */
+    {
+        row r;
+        bstep__spool_init(&s, sizeof(row));
+        memset(&r, 0x55, sizeof(r));
+        bstep__spool_get(&s, 3, &r);
+        BSTEP_ASSERT_EQ(r.index, 0);
+        BSTEP_ASSERT_EQ(bstep__spool_error(&s), BSTEP_EINVAL);
+        bstep__spool_free(&s);
+    }
+}
+
 BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(small_in_memory), BSTEP_TEST_ENTRY(large_spills_and_reads_back),
-                BSTEP_TEST_ENTRY(two_pointers_across_pages), BSTEP_TEST_ENTRY(pop_and_bad_index))
+                BSTEP_TEST_ENTRY(two_pointers_across_pages), BSTEP_TEST_ENTRY(pop_and_bad_index),
+                BSTEP_TEST_ENTRY(peek_reads_without_writing))
