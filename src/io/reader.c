@@ -96,6 +96,25 @@ struct bstep_reader {
 /* A week of one-per-second readings: the longest recording analysed (energy.h duration limit). */
 #define HR_MAX_POINTS (7u * 86400u)
 
+/* Room for one more point of a per-second series (n < HR_MAX_POINTS): doubles the array from 1024,
+ * never beyond HR_MAX_POINTS. 0, or -1 when out of memory (the array is unchanged). */
+static int series_room(void **buf, size_t n, size_t *cap, size_t elem)
+{
+    size_t nc;
+    void *p;
+    if (n < *cap)
+        return 0;
+    nc = *cap ? *cap * 2 : 1024;
+    if (nc > HR_MAX_POINTS)
+        nc = HR_MAX_POINTS;
+    p = realloc(*buf, nc * elem);
+    if (p == NULL)
+        return -1;
+    *buf = p;
+    *cap = nc;
+    return 0;
+}
+
 int bstep__reader_add_hr(bstep_reader *r, bstep_time_us t_us, float hr_bpm)
 {
     if (r->hr_n > 0) {
@@ -105,17 +124,8 @@ int bstep__reader_add_hr(bstep_reader *r, bstep_time_us t_us, float hr_bpm)
     }
     if (r->hr_n >= HR_MAX_POINTS)
         return BSTEP_OK; /* longer than any analysable session: the rest is not needed */
-    if (r->hr_n == r->hr_cap) {
-        size_t nc = r->hr_cap ? r->hr_cap * 2 : 1024;
-        bstep_hr_point *p;
-        if (nc > HR_MAX_POINTS)
-            nc = HR_MAX_POINTS;
-        p = realloc(r->hr, nc * sizeof(*p));
-        if (p == NULL)
-            return bstep__reader_fail(r, BSTEP_ENOMEM, "out of memory (heart rate)");
-        r->hr = p;
-        r->hr_cap = nc;
-    }
+    if (series_room((void **)&r->hr, r->hr_n, &r->hr_cap, sizeof(*r->hr)) != 0)
+        return bstep__reader_fail(r, BSTEP_ENOMEM, "out of memory (heart rate)");
     r->hr[r->hr_n].t_us = t_us;
     r->hr[r->hr_n].hr_bpm = hr_bpm;
     r->hr_n++;
@@ -143,17 +153,8 @@ int bstep__reader_add_treadmill(bstep_reader *r, bstep_time_us t_us, float speed
     }
     if (r->tm_n >= HR_MAX_POINTS)
         return BSTEP_OK; /* longer than any analysable session */
-    if (r->tm_n == r->tm_cap) {
-        size_t nc = r->tm_cap ? r->tm_cap * 2 : 1024;
-        bstep_treadmill_point *p;
-        if (nc > HR_MAX_POINTS)
-            nc = HR_MAX_POINTS;
-        p = realloc(r->tm, nc * sizeof(*p));
-        if (p == NULL)
-            return bstep__reader_fail(r, BSTEP_ENOMEM, "out of memory (treadmill series)");
-        r->tm = p;
-        r->tm_cap = nc;
-    }
+    if (series_room((void **)&r->tm, r->tm_n, &r->tm_cap, sizeof(*r->tm)) != 0)
+        return bstep__reader_fail(r, BSTEP_ENOMEM, "out of memory (treadmill series)");
     r->tm[r->tm_n].t_us = t_us;
     r->tm[r->tm_n].speed_mps = speed_mps;
     r->tm[r->tm_n].incline_pct = incline_pct;
