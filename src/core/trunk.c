@@ -519,7 +519,7 @@ static double ap_refine(const bstep__trunk_state *t, double t_v, float step_s)
     if (a1 > t->tslope_k0 - h)
         a1 = t->tslope_k0 - h;
     if (a1 - a0 < 4 || a1 - a0 >= BSTEP__TIMING_RING)
-        return NAN;
+        return (double)NAN;
     /* two cascaded centred moving averages of n (odd) samples, as running sums */
     {
         const int hb = h / 2;
@@ -527,7 +527,7 @@ static double ap_refine(const bstep__trunk_state *t, double t_v, float step_s)
         const float inv = 1.0f / ((float)n * (float)n);
         float run = 0.0f;
         if (hi1 - lo1 >= BSTEP__TIMING_RING)
-            return NAN;
+            return (double)NAN;
         for (j = lo1 - hb; j <= lo1 + hb; j++)
             run += ap_at(t, j);
         c1[0] = run;
@@ -552,7 +552,7 @@ static double ap_refine(const bstep__trunk_state *t, double t_v, float step_s)
         }
     }
     if (jd < 0 || !(best < 0.0f))
-        return NAN;
+        return (double)NAN;
     jm = jd - 1;
     while (jm - 1 >= a0 && b[jm - 1 - a0] > b[jm - a0] && jd - jm < 20)
         jm--;
@@ -567,7 +567,7 @@ static double ap_refine(const bstep__trunk_state *t, double t_v, float step_s)
         const float drop = b[jm - a0] - b[je - a0];
         const float steep_mps3 = -best / (float)period;
         if (!(drop >= 0.5f) || !(steep_mps3 * step_s >= 2.0f * 3.14159265f * drop))
-            return NAN;
+            return (double)NAN;
     }
     {
         double tm = (double)jm * period;
