@@ -9,8 +9,9 @@
  * than the gap limit are bridged linearly.
  *
  * Steps. Two cascaded 0.15 s moving averages of the vertical acceleration, minus a trailing 1 s
- * mean, find each step: a rise from below zero to a peak of at least 0.4 m/s^2, at least 0.25 s
- * after the previous one. At each initial contact the new stance leg arrests the body's fall, so
+ * mean, find each step: a rise from below zero to a peak of at least 0.4 m/s^2 (inside a walk,
+ * also a rise of at least 1.0 m/s^2 from its low that ends above zero: closing and turning
+ * steps), at least 0.25 s after the previous one. At each initial contact the new stance leg arrests the body's fall, so
  * the vertical acceleration rises steeply into the collision peak of double support (Zijlstra &
  * Hof, Gait Posture 2003; Kuo, Donelan & Ruina 2005). The contact is timed on a lightly smoothed
  * copy (two 0.05 s averages): within -0.1..+0.2 s of the coarse rise, the first local peak that
@@ -78,6 +79,16 @@
 /* A step whose vertical acceleration falls below -0.6 g has a flight phase (running); walking
  * stays above about -0.3 g in single support (real lower-back profiles: -0.1..-0.25 g). */
 #define RUN_FLIGHT_MPS2 (0.6f * G)
+/* A step inside a walk may also be a rise of at least STEP_RISE_MPS2 from its low (on the step
+ * chain) that ends above the 1 s mean without reaching min_step_peak_mps2: the closing step of a
+ * walk (the body drops onto the foot set down as it stops: a deep low, then a collision that the
+ * 0.3 s smoothing and the stop keep near the mean) and weak turning steps. 1.0 m/s^2 is under
+ * half the trough-to-peak swing of a gentle slow walk (about 2.6 m/s^2, see min_step_peak_mps2)
+ * and far above quiet standing. Only while walking: the previous step at most STEP_RISE_GAP
+ * step times before (1.6: a step at most 60 % late, so a rhythm, not an isolated movement); a
+ * rise after a longer pause must reach the peak threshold as before. */
+#define STEP_RISE_MPS2 1.0f
+#define STEP_RISE_GAP  1.6f
 
 int bstep__trunk_settings_valid(const bstep_analyzer_settings *c)
 {
@@ -820,8 +831,10 @@ static void on_contact(bstep_analyzer *a, double tc, int64_t k_now, bstep_time_u
             for (i = 0; i < 3; i++)
                 t->eb_up[i] += up[i];
         /* no quiet stance before walking: the first 8 steps' walking posture is the upright
-         * reference (lower back) */
-        if (!t->pocket && !t->have_up_ref && t->eb_steps >= 8) {
+         * reference (lower back); not while an impact waits for stillness (fall_point): the
+         * "steps" after a fall are the body moving on the ground, and a reference learned
+         * from them would hide the fall's change of orientation */
+        if (!t->pocket && !t->have_up_ref && t->eb_steps >= 8 && t->fall_phase == 0) {
             float u[3];
             memcpy(u, t->eb_up, sizeof(u));
             if (bstep__norm3(u) > 0.0f) {
@@ -984,7 +997,9 @@ static void trunk_detect(bstep_analyzer *a, float y, double t_s, int64_t k_now,
         }
         t->slope_after_pending = 0;
     }
-    if (t->armed && y >= thr)
+    if (t->armed && !t->have_cand &&
+        (y >= thr || (y >= 0.0f && y - t->cand_peak >= STEP_RISE_MPS2 && t->have_step &&
+                      t_s - t->last_step_t_s <= (double)(STEP_RISE_GAP * recent_step_s(t)))))
         t->have_cand = 1;
     if (t->have_cand && slope <= 0.0f) {
         /* Past the peak: one step. */
