@@ -262,6 +262,7 @@ typedef struct {
     float prev_w[3], prev_aw[3]; /* previous rate (rad/s) and world acceleration */
     float max_z_m;
     bstep_time_us max_z_t_us;
+    float fw_avg[3]; /* world-frame specific force, moving average over TILT_AVG_S, m/s^2 */
     bstep_time_us int_start_us;
     bstep_time_us int_last_us;
     /* mounting */
