@@ -120,6 +120,79 @@ BSTEP_TEST(foot_contacts_at_impacts)
     }
 }
 
+/* Strides that turn as a foot does: a push-off lobe (gyro_y -400 deg/s, 0.12 s), the swing turning
+ * back (up to +138 deg/s, 0.38 s, still 50 deg/s 20 ms before its end as a real late swing), a
+ * terminal reversal (-250 deg/s, 60 ms; the three integrate to zero, so the foot lands flat),
+ * then stance. The landing impact (+25 m/s^2) is at phase `land_s`; with `graze`, a first impact
+ * (+20 m/s^2, over half the landing's jerk) 0.42 s into the stride, while the swing still turns
+ * at 108 deg/s, 80 ms before the reversal (a closing step brushing the floor). Stride k starts
+ * at 1.0 + 1.3 k s. */
+static size_t turning_strides(bstep_imu_sample *s, size_t cap, double rate, int strides,
+                              double land_s, int graze)
+{
+    const double T = 1.3, t0 = 1.0, pi = 3.141592653589793;
+    size_t n;
+    for (n = 0; n < cap; n++) {
+        const double t = (double)n / rate;
+        double ph, w = 0.0;
+        int k;
+        if (t > t0 + T * strides + 1.0)
+            break;
+        memset(&s[n], 0, sizeof(s[n]));
+        s[n].t_us = (bstep_time_us)llround(t * 1e6);
+        s[n].flags = BSTEP_SAMPLE_HAS_GYRO;
+        s[n].accel_mps2[2] = G;
+        k = (int)floor((t - t0) / T);
+        ph = t - t0 - T * k;
+        if (t < t0 || k >= strides)
+            continue;
+        if (ph < 0.12)
+            w = -400.0 * sin(pi * ph / 0.12);
+        else if (ph < 0.50)
+            w = 138.4 * sqrt(sin(pi * (ph - 0.12) / 0.38));
+        else if (ph < 0.56)
+            w = -250.0 * sin(pi * (ph - 0.50) / 0.06);
+        s[n].gyro_dps[1] = (float)w;
+        if (ph < 0.56)
+            s[n].accel_mps2[0] = 3.0f * (float)sin(2.0 * pi * ph / 0.56);
+        if (graze && fabs(ph - 0.42) < 0.5 / rate)
+            s[n].accel_mps2[2] = G + 20.0f;
+        if (fabs(ph - land_s) < 0.5 / rate)
+            s[n].accel_mps2[2] = G + 25.0f;
+    }
+    return n;
+}
+
+/* The landing arrests the swing rotation: an impact while the foot still turns the swing's way,
+ * 80 ms before it turns back, is not the contact; a heel strike 20 ms before the reversal (the
+ * impact turns the foot) is. Split input gives the same events. */
+BSTEP_TEST(foot_contact_arrests_swing_rotation)
+{
+    static bstep_imu_sample s[20000];
+    static bstep_event ev[MAX_EV], ev1[MAX_EV];
+    const double land[3] = {0.54, 0.54, 0.48};
+    const int graze[3] = {1, 0, 0};
+    int c;
+    for (c = 0; c < 3; c++) {
+        bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+        size_t n, ne, ne1, i, k = 0;
+        cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
+        cfg.sample_rate_hz = 200.0f;
+        n = turning_strides(s, 20000, 200.0, 10, land[c], graze[c]);
+        ne = run_block(&cfg, s, n, n, ev);
+        BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 10);
+        for (i = 0; i < ne; i++) {
+            if (ev[i].type != BSTEP_EVENT_INITIAL_CONTACT)
+                continue;
+            BSTEP_ASSERT_NEAR((double)ev[i].t_us * 1e-6, 1.0 + 1.3 * (double)k + land[c], 0.0051);
+            k++;
+        }
+        ne1 = run_block(&cfg, s, n, 1, ev1);
+        BSTEP_ASSERT_EQ(ne1, ne);
+        BSTEP_ASSERT(events_equal(ev, ev1, ne));
+    }
+}
+
 BSTEP_TEST(split_input_identical)
 {
     static bstep_imu_sample s[20000];
@@ -363,7 +436,9 @@ BSTEP_TEST(rate_estimate)
     BSTEP_ASSERT(sizeof(bstep_analyzer) < 16 * 1024);
 }
 
-BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(foot_contacts_at_impacts), BSTEP_TEST_ENTRY(split_input_identical),
+BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(foot_contacts_at_impacts),
+                BSTEP_TEST_ENTRY(foot_contact_arrests_swing_rotation),
+                BSTEP_TEST_ENTRY(split_input_identical),
                 BSTEP_TEST_ENTRY(split_input_identical_simulated_foot),
                 BSTEP_TEST_ENTRY(trunk_steps_at_collision_rise),
                 BSTEP_TEST_ENTRY(trunk_standing_has_no_steps),
