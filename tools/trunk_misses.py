@@ -2,7 +2,7 @@
 """Where a trunk/pocket analysis misses or adds initial contacts (plain python, no numpy).
 
 Usage:
-  trunk_misses.py [--bin build/backstep] [--per-file] [--list] RECORDING [RECORDING ...]
+  trunk_misses.py [--bin build/backstep] [--per-file] [--list [--signal]] RECORDING [RECORDING ...]
 
 Each RECORDING needs NAME.truth.json next to it (initial_contacts_s, segments). The recording
 is analysed with `backstep analyze --format json --placement lower-back` and matched one-to-one
@@ -11,6 +11,11 @@ turn segment is classified by its place: the first / second / last / second-last
 walk segment, inside a turn, or mid-walk; a miss is "late/early" when a detection sits 100-250 ms
 away (a timing failure, not a missed step). False detections are classified the same way (or
 "outside" a segment). Only counts are printed (no data); --list prints the times of misses.
+--signal (with --list) adds, for each miss, the step chain around it as the engine sees it
+(algorithms.md section 3; vertical acceleration from a 2 s centred gravity estimate instead of
+the orientation filter, so values are approximate): the lowest value in the 0.4 s before, the
+highest in -0.1..+0.3 s, and the range of the light timing chain in -0.2..+0.2 s, in m/s^2 --
+enough to tell a step under the thresholds (peak < 0.4 and rise < 1.0) from a timing failure.
 """
 import json
 import os
@@ -18,6 +23,46 @@ import subprocess
 import sys
 
 MATCH = 0.100
+
+
+def moving_mean(y, n):
+    out, acc = [], 0.0
+    for i, v in enumerate(y):
+        acc += v
+        if i >= n:
+            acc -= y[i - n]
+        out.append(acc / min(i + 1, n))
+    return out
+
+
+def chains(path):
+    """Step chain (two 0.15 s means minus a trailing 1 s mean) and light chain (two 0.05 s
+    means) of the vertical acceleration on a 100 Hz grid, delays removed."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from trunk_profile import read_recording, vertical
+    t, acc = read_recording(path)
+    av = vertical(t, acc)
+    n = int(t[-1] * 100.0) + 1
+    g, j = [0.0] * n, 0
+    for k in range(n):
+        x = k / 100.0
+        while j + 1 < len(t) and t[j + 1] < x:
+            j += 1
+        if j + 1 < len(t) and t[j + 1] > t[j]:
+            u = min(max((x - t[j]) / (t[j + 1] - t[j]), 0.0), 1.0)
+            g[k] = av[j] + u * (av[j + 1] - av[j])
+        else:
+            g[k] = av[j]
+    m2 = moving_mean(moving_mean(g, 15), 15)
+    d = moving_mean(m2, 100)
+    step = [m2[i] - d[i] for i in range(n)][14:] + [0.0] * 14
+    light = moving_mean(moving_mean(g, 5), 5)[4:] + [0.0] * 4
+    return step, light
+
+
+def window(y, t, a, b):
+    lo, hi = max(0, int(round((t + a) * 100))), min(len(y), int(round((t + b) * 100)) + 1)
+    return y[lo:hi] or [0.0]
 
 
 def analyse(binary, path, placement):
@@ -70,7 +115,7 @@ def place(t, segs, ics):
 
 def main(argv):
     binary = "build/backstep"
-    per_file = lst = False
+    per_file = lst = sig = False
     placement = "lower-back"
     files = []
     i = 0
@@ -86,6 +131,8 @@ def main(argv):
             per_file = True
         elif a == "--list":
             lst = True
+        elif a == "--signal":
+            sig = True
         else:
             files.append(a)
         i += 1
@@ -125,8 +172,18 @@ def main(argv):
             print(f"{os.path.basename(path):24s} ref {len(ref):3d} det {len(det):3d} "
                   f"miss {len(miss):2d} fp {len(fps):2d}  bouts {len(res['bouts'])}")
         if lst:
+            step = light = None
+            if sig and miss:
+                step, light = chains(path)
             for r, p, near in miss:
-                print(f"   miss {r:7.2f} {p}{' (timing)' if near else ''}")
+                extra = ""
+                if step is not None:
+                    low = min(window(step, r, -0.4, 0.0))
+                    peak = max(window(step, r, -0.1, 0.3))
+                    lw = window(light, r, -0.2, 0.2)
+                    extra = f"  low {low:5.2f} peak {peak:5.2f} rise {peak - low:5.2f} " \
+                            f"light range {max(lw) - min(lw):5.2f}"
+                print(f"   miss {r:7.2f} {p}{' (timing)' if near else ''}{extra}")
             for d, p in fps:
                 print(f"   fp   {d:7.2f} {p}")
     print(f"{'place':18s} {'ref':>6s} {'missed':>7s} {'of which timing':>16s} {'false':>6s}")
