@@ -11,15 +11,16 @@
  * Steps. Two cascaded 0.15 s moving averages of the vertical acceleration, minus a trailing 1 s
  * mean, find each step: a rise from below zero to a peak of at least 0.4 m/s^2 (inside a walk,
  * also a rise of at least 1.0 m/s^2 from its low that ends above zero: closing and turning
- * steps), at least 0.25 s after the previous one. At each initial contact the new stance leg arrests the body's fall, so
- * the vertical acceleration rises steeply into the collision peak of double support (Zijlstra &
- * Hof, Gait Posture 2003; Kuo, Donelan & Ruina 2005). The contact is timed on a lightly smoothed
- * copy (two 0.05 s averages): within -0.1..+0.2 s of the coarse rise, the first local peak that
- * reaches half of the largest one (a later push-off hump or rebound can be larger; contact starts
- * with the first collision, the same half-maximum rule as the foot engine), and the steepest rise
- * of that peak (from the preceding local minimum, at most 80 ms; parabola-refined). Walking
- * forward at the lower back, the contact is the mean of that and the forward-braking peak of the
- * horizontal acceleration (Zijlstra & Hof 2003; see ap_refine), a second marker of the collision.
+ * steps), at least 0.25 s after the previous one. At each initial contact the new stance leg
+ * arrests the body's fall, so the vertical acceleration rises steeply into the collision peak of
+ * double support (Zijlstra & Hof, Gait Posture 2003; Kuo, Donelan & Ruina 2005). The contact is
+ * timed on a lightly smoothed copy (two 0.05 s averages): within -0.1..+0.2 s of the coarse rise,
+ * the first local peak that reaches half of the largest one (a later push-off hump or rebound can
+ * be larger; contact starts with the first collision, the same half-maximum rule as the foot
+ * engine), and the steepest rise of that peak (from the preceding local minimum, at most 80 ms;
+ * parabola-refined). Walking forward at the lower back, the contact is the mean of that and the
+ * forward-braking peak of the horizontal acceleration (Zijlstra & Hof 2003; see ap_refine), a
+ * second marker of the collision.
  *
  * Per step, between two step confirmations (a window of one step, shifted by the constant
  * detection delay, which does not matter for the quantities below because each covers a whole
