@@ -489,26 +489,6 @@ static void vote_side(foot_t *f, bstep_time_us t_ic, bstep_time_us now_us)
     f->side_n = f->side_left = 0;
 }
 
-/* The landing arrests the swing rotation. Through the swing the foot turns against its push-off
- * (sag_dps, the rate about the push-off lobe's axis, is negative: the toes rise after a forward
- * toe-off, drop after a backward heel-off); it turns back just before a heel strike (terminal
- * swing; gaitmap's motion-capture contacts sit at that reversal, 24 ms before the impact) or as
- * the toes touch down walking backward. An impact while the foot still turns the swing's way at
- * more than REV_SWING_DPS is a graze (a heel or toe brushing the floor as a closing step sets the
- * foot beside the other: voisard 18-6 left, 29.32 s, 180 deg/s; the arrest follows 120 ms later),
- * not the landing. Returns the first bin turning back (rate zero or beyond) after the swing turned
- * that way, or 0 when it never did (a shuffle); the first, as a landing on the toes walking forward
- * then lowers the heel, turning the foot the swing's way again. REV_SWING_DPS: 30 deg/s, over the
- * stance detector's noise floor and well under the 200-400 deg/s of a walking swing. REV_MARGIN_US:
- * a heel strike can come just before the reversal it causes (voisard 12-3 left, 15.38 s: impact at
- * 123 deg/s, reversal 20 ms later): the heel pad and shoe compress for some tens of milliseconds
- * before they turn the foot (gaitmap: 24 ms median from the mocap reversal to the impact), so an
- * impact up to 50 ms before the reversal is still the landing, and a graze must be followed by a
- * second impact at least 50 ms later. voisard: F1 0.971 -> 0.975 left, 0.964 -> 0.965 right;
- * gaitmap contact MAE 25.3 -> 23.1 / 27.2 -> 25.1 ms; simulator and sangenis unchanged. */
-#define REV_SWING_DPS 30.0f
-#define REV_MARGIN_US 50000
-
 /* The largest jerk in [lo, hi], m/s^3 (0 when no bin is there). */
 static float peak_jerk(const foot_t *f, bstep_time_us lo, bstep_time_us hi)
 {
@@ -550,6 +530,25 @@ static int gap_in(const bstep_analyzer *a, bstep_time_us lo, bstep_time_us hi)
     return 0;
 }
 
+/* The landing arrests the swing rotation. Through the swing the foot turns against its push-off
+ * (sag_dps, the rate about the push-off lobe's axis, is negative: the toes rise after a forward
+ * toe-off, drop after a backward heel-off); it turns back just before a heel strike (terminal
+ * swing; gaitmap's motion-capture contacts sit at that reversal, 24 ms before the impact) or as
+ * the toes touch down walking backward. An impact while the foot still turns the swing's way at
+ * more than REV_SWING_DPS is a graze (a heel or toe brushing the floor as a closing step sets the
+ * foot beside the other: voisard 18-6 left, 29.32 s, 180 deg/s; the arrest follows 120 ms later),
+ * not the landing. Returns the first bin turning back (rate zero or beyond) after the swing turned
+ * that way, or 0 when it never did (a shuffle); the first, as a landing on the toes walking forward
+ * then lowers the heel, turning the foot the swing's way again. REV_SWING_DPS: 30 deg/s, over the
+ * stance detector's noise floor and well under the 200-400 deg/s of a walking swing. REV_MARGIN_US:
+ * a heel strike can come just before the reversal it causes (voisard 12-3 left, 15.38 s: impact at
+ * 123 deg/s, reversal 20 ms later): the heel pad and shoe compress for some tens of milliseconds
+ * before they turn the foot (gaitmap: 24 ms median from the mocap reversal to the impact), so an
+ * impact up to 50 ms before the reversal is still the landing, and a graze must be followed by a
+ * second impact at least 50 ms later. voisard: F1 0.971 -> 0.975 left, 0.964 -> 0.965 right;
+ * gaitmap contact MAE 25.3 -> 23.1 / 27.2 -> 25.1 ms; simulator and sangenis unchanged. */
+#define REV_SWING_DPS 30.0f
+#define REV_MARGIN_US 50000
 static bstep_time_us swing_reversal(const foot_t *f, bstep_time_us hi)
 {
     uint32_t k = 0, start;
