@@ -57,6 +57,10 @@
 #define TILT_AVG_S         0.05f
 #define TILT_RESET_MPS2    2.0f
 #define TILT_RESET_MAX_DEG 30.0f
+/* An accelerometer axis reading at least this is taken as clipped, m/s^2: 95 % of 16 g, the
+ * largest standard range of foot IMUs (VN-200, NilsPod, Xsens MTw); uncompensated sensors
+ * saturate a few per cent below their nominal range (the VN-200 z axis at 15.6 g). */
+#define ACC_CLIP_MPS2 (0.95f * 16.0f * BSTEP_STANDARD_GRAVITY_MPS2)
 /* Fast confirmation: a foot that stays under FAST_FRAC of both stillness thresholds for FAST_US is
  * still without waiting for the full stance window (the long window only averages out the flicker
  * of a foot near the thresholds). Brings the contact-to-event latency down by up to 50 ms: a stance
@@ -244,6 +248,8 @@ static void zupt(foot_t *f, bstep_time_us t_us)
     f->ip[0] = f->ip[1] = f->ip[2] = 0.0f;
     f->max_z_m = 0.0f;
     f->max_z_t_us = t_us;
+    f->clip_t_s = f->clip_n = 0.0f;
+    f->clip_dir[0] = f->clip_dir[1] = f->clip_dir[2] = 0.0f;
     f->int_start_us = t_us;
     memcpy(f->q_lev, f->iq, sizeof(f->q_lev));
 }
@@ -305,6 +311,19 @@ static void nav(foot_t *f, const bstep_imu_sample *s, float gn, float ad, float 
         f->fw_avg[0] += al * (aw[0] - f->fw_avg[0]);
         f->fw_avg[1] += al * (aw[1] - f->fw_avg[1]);
         f->fw_avg[2] += al * (aw[2] + f->g_local - f->fw_avg[2]);
+    }
+    if (fabsf(acc[0]) >= ACC_CLIP_MPS2 || fabsf(acc[1]) >= ACC_CLIP_MPS2 ||
+        fabsf(acc[2]) >= ACC_CLIP_MPS2) {
+        /* A clipped impact: the true specific force was larger along each clipped axis, in the
+         * sign of its reading; where that points in the world, the velocity misses a step. */
+        float e[3], ew[3];
+        for (k = 0; k < 3; k++)
+            e[k] = fabsf(acc[k]) < ACC_CLIP_MPS2 ? 0.0f : (acc[k] > 0.0f ? 1.0f : -1.0f);
+        bstep__quat_rotate(f->iq, e, ew);
+        for (k = 0; k < 3; k++)
+            f->clip_dir[k] += ew[k];
+        f->clip_t_s += (float)(s->t_us - f->int_start_us) * 1e-6f;
+        f->clip_n += 1.0f;
     }
     if (f->ip[2] > f->max_z_m) {
         f->max_z_m = f->ip[2];
@@ -374,7 +393,12 @@ static void calibrate_toe(bstep_analyzer *a, const float travel_s[3])
 /* A stride ended at the stance confirmed now: fill the contact events. The velocity at a
  * confirmed stance is zero; what the integration kept is drift. Modelled as a constant
  * acceleration bias it grew linearly over the stride, so the position it added is v_end T / 2
- * (exact for that model, no buffer needed); the same model corrects the highest point. */
+ * (exact for that model, no buffer needed); the same model corrects the highest point.
+ * Except where the accelerometer clipped: the part of v_end along the world direction of the
+ * clipped axes that has the sign of a loss (the velocity falls short along the clipped reading,
+ * v_end . c < 0) is the acceleration the sensor did not record, a step at the clipped samples
+ * (their mean time t_c), which added v_step (T - t_c) to the position; the rest is drift as
+ * above. A residual pointing the other way is not explained by the clipping and stays drift. */
 static void stride(bstep_analyzer *a, bstep_event *ic, bstep_event *fc, bstep_time_us now_us)
 {
     foot_t *f = &a->eng.foot;
@@ -383,9 +407,22 @@ static void stride(bstep_analyzer *a, bstep_event *ic, bstep_event *fc, bstep_ti
         bis[2], c, s, e_ref;
     if (!f->have_iq || T <= 0.0f)
         return;
-    d[0] = f->ip[0] - 0.5f * f->iv[0] * T;
-    d[1] = f->ip[1] - 0.5f * f->iv[1] * T;
-    d[2] = f->ip[2] - 0.5f * f->iv[2] * T;
+    {
+        float step[3] = {0.0f, 0.0f, 0.0f}, t_step = 0.0f;
+        const float cn = norm3(f->clip_dir);
+        int k;
+        if (f->clip_n > 0.0f && cn > 0.0f) {
+            const float cd[3] = {f->clip_dir[0] / cn, f->clip_dir[1] / cn, f->clip_dir[2] / cn};
+            const float p = dot3(f->iv, cd);
+            if (p < 0.0f) {
+                for (k = 0; k < 3; k++)
+                    step[k] = p * cd[k];
+                t_step = T - f->clip_t_s / f->clip_n;
+            }
+        }
+        for (k = 0; k < 3; k++)
+            d[k] = f->ip[k] - step[k] * t_step - 0.5f * (f->iv[k] - step[k]) * T;
+    }
     len = sqrtf(d[0] * d[0] + d[1] * d[1]);
     ic->stride_length_m = len;
     if (isfinite(ic->stride_time_s) && ic->stride_time_s > 0.0f)
