@@ -264,7 +264,6 @@ typedef struct {
     bstep_time_us max_z_t_us;
     float clip_t_s, clip_n; /* clipped samples since the last update: sum of their times, count */
     float clip_dir[3];      /* sum of the world directions of their clipped axes */
-    float fw_avg[3]; /* world-frame specific force, moving average over TILT_AVG_S, m/s^2 */
     bstep_time_us int_start_us;
     bstep_time_us int_last_us;
     /* mounting */

@@ -49,14 +49,6 @@
 #define IMPACT_OVER_SWING 3.0f
 /* Stillness lasting this long is a stance even with the foot tilted (walking on the toes), us. */
 #define STILL_OVERRIDE_US 250000
-/* Tilt reset at a running stance: the moving average of the world-frame specific force over
- * this time constant, s (the fast confirmation window FAST_US: the shortest stillness that
- * confirms a stance), is taken for gravity, and the attitude is turned so that it points up.
- * Only when it is within TILT_RESET_MPS2 of 1 g (the foot is not accelerating) and the tilt
- * within TILT_RESET_MAX_DEG (a larger one is not a drift of one stride). */
-#define TILT_AVG_S         0.05f
-#define TILT_RESET_MPS2    2.0f
-#define TILT_RESET_MAX_DEG 30.0f
 /* An accelerometer axis reading at least this is taken as clipped, m/s^2: 95 % of 16 g, the
  * largest standard range of foot IMUs (VN-200, NilsPod, Xsens MTw); uncompensated sensors
  * saturate a few per cent below their nominal range (the VN-200 z axis at 15.6 g). */
@@ -304,13 +296,6 @@ static void nav(foot_t *f, const bstep_imu_sample *s, float gn, float ad, float 
         f->iv[k] = vn;
         f->prev_aw[k] = aw[k];
         f->prev_w[k] = w[k];
-    }
-    {
-        /* world specific force (gravity included), averaged for the tilt reset */
-        const float al = dt < TILT_AVG_S ? dt / TILT_AVG_S : 1.0f;
-        f->fw_avg[0] += al * (aw[0] - f->fw_avg[0]);
-        f->fw_avg[1] += al * (aw[1] - f->fw_avg[1]);
-        f->fw_avg[2] += al * (aw[2] + f->g_local - f->fw_avg[2]);
     }
     if (fabsf(acc[0]) >= ACC_CLIP_MPS2 || fabsf(acc[1]) >= ACC_CLIP_MPS2 ||
         fabsf(acc[2]) >= ACC_CLIP_MPS2) {
@@ -694,51 +679,6 @@ static float tilt_rate(const bstep__foot_bin *b, const float w[3])
     return norm3(h);
 }
 
-/* Tilt reset (gravity alignment from the accelerometer, as at the start of a strapdown
- * navigation; Foxlin 2005 corrects the tilt at every zero-velocity update the same way through
- * its Kalman filter): the world is turned by the small rotation that takes the averaged specific
- * force to the vertical. Heading is left as it is (gravity does not observe it). A walking stance
- * does not need it: its quiet samples correct the attitude continuously (gain 5/s over 0.3-0.6 s).
- * A running stance is confirmed and left within a few tens of ms, too short for that correction,
- * so without the reset the tilt error of one stride (5-13 deg at the start of sangenis run and
- * sprint strides) is carried into the next: the whole stride, its velocity and its displacement,
- * is then integrated in a tilted frame, and gravity leaks into the horizontal acceleration. */
-static void tilt_reset(foot_t *f)
-{
-    const float *m = f->fw_avg;
-    const float n = norm3(m);
-    float s, ang, h, dq[4], q[4], v[3];
-    int k;
-    if (!(n > 0.0f) || fabsf(n - f->g_local) > TILT_RESET_MPS2)
-        return;
-    /* axis m x z (horizontal), angle between m and z */
-    s = sqrtf(m[0] * m[0] + m[1] * m[1]);
-    if (!(s > 1e-6f * n))
-        return;
-    ang = atan2f(s, m[2]);
-    if (ang > TILT_RESET_MAX_DEG * D2R)
-        return;
-    h = sinf(0.5f * ang) / s;
-    dq[0] = cosf(0.5f * ang);
-    dq[1] = m[1] * h;
-    dq[2] = -m[0] * h;
-    dq[3] = 0.0f;
-    memcpy(q, f->iq, sizeof(q));
-    f->iq[0] = dq[0] * q[0] - dq[1] * q[1] - dq[2] * q[2];
-    f->iq[1] = dq[0] * q[1] + dq[1] * q[0] + dq[2] * q[3];
-    f->iq[2] = dq[0] * q[2] - dq[1] * q[3] + dq[2] * q[0];
-    f->iq[3] = dq[0] * q[3] + dq[1] * q[2] - dq[2] * q[1];
-    bstep__quat_normalize(f->iq);
-    /* the previous world acceleration (trapezoid) and the average in the new world frame */
-    f->prev_aw[2] += f->g_local;
-    bstep__quat_rotate(dq, f->prev_aw, v);
-    for (k = 0; k < 3; k++)
-        f->prev_aw[k] = v[k];
-    f->prev_aw[2] -= f->g_local;
-    bstep__quat_rotate(dq, f->fw_avg, v);
-    memcpy(f->fw_avg, v, sizeof(v));
-}
-
 static void start_stance(bstep_analyzer *a, bstep_time_us start_us, bstep_time_us now_us)
 {
     foot_t *f = &a->eng.foot;
@@ -752,8 +692,6 @@ static void start_stance(bstep_analyzer *a, bstep_time_us start_us, bstep_time_u
          f->swing_peak_ad >= a->cfg.min_swing_accel_mps2))
         end_stride(a, now_us);
     f->have_swing = 0;
-    if (f->have_iq && !f->rested)
-        tilt_reset(f); /* the stance just left did not come to rest: running (see tilt_reset) */
     if (f->have_iq)
         zupt(f, now_us); /* restart here if no quiet sample follows (running) */
 }
