@@ -169,7 +169,7 @@ typedef struct {
     float fall_still_s;       /**< lying still this long after the impact, s; 2 */
     /* Bouts (both placements). */
     int min_bout_steps;     /**< steps needed to open a bout (a foot contact = 2 steps); 4 */
-    float max_bout_pause_s; /**< a longer pause between contacts ends a bout, s; 2.5 */
+    float max_bout_pause_s; /**< a longer pause between contacts ends a bout, s; 3 */
     float max_gap_s;        /**< a longer hole in the data resets detection, s; 0.25 */
 } bstep_analyzer_settings;
 

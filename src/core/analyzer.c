@@ -4,8 +4,10 @@
  * for the lower back, waist or pocket). The engines emit contacts through bstep__bout_event().
  *
  * Bouts. Contacts are held back until they make a bout of at least 4 steps (algorithms.md section
- * 2) with pauses of at most 2.5 s; then a bout start and the held contacts are emitted, and later
- * contacts come out at once. Contacts that never make a bout are dropped (weight shifts, fidgets).
+ * 2) with pauses of at most 3 s (the Mobilise-D walking-bout definition: a rest of more than 3 s
+ * ends a bout; Kluge et al., PLoS One 2021); then a bout start and the held contacts are emitted,
+ * and later contacts come out at once. Contacts that never make a bout are dropped (weight shifts,
+ * fidgets).
  *
  * Gaps. A hole in the data longer than 0.25 s (the shortest step, so no step can hide in a shorter
  * one) ends the bout, resets every detector and emits a GAP event: nothing is counted or
@@ -69,7 +71,7 @@ const bstep_analyzer_settings bstep_analyzer_default_settings = {
     .fall_lying_deg = 60.0f,
     .fall_still_s = 2.0f,
     .min_bout_steps = 4,
-    .max_bout_pause_s = 2.5f,
+    .max_bout_pause_s = 3.0f,
     .max_gap_s = 0.25f,
 };
 

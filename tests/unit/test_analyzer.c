@@ -395,6 +395,45 @@ BSTEP_TEST(gap_ends_bout)
                          ev[i].t_us > 9000000);
 }
 
+/* A rest between contacts ends a bout when longer than 3 s (the Mobilise-D walking-bout
+ * definition), not when shorter: 6 strides, a standing pause (still samples, no data gap), 6
+ * more strides, landing to landing 2.8 s (one bout) or 3.4 s (two). */
+BSTEP_TEST(pause_over_3_s_ends_bout)
+{
+    static bstep_imu_sample a[8000], b[8000], s[16000];
+    static bstep_event ev[MAX_EV];
+    const double pause_s[2] = {2.8, 3.4};
+    const int bouts[2] = {1, 2};
+    int c;
+    for (c = 0; c < 2; c++) {
+        bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+        /* last landing of the first part at 1.0 + 5 x 1.1 + 0.45 = 6.95 s; the second part's
+         * first at its own 1.45 s */
+        const double off_s = 6.95 + pause_s[c] - 1.45;
+        const bstep_time_us off_us = (bstep_time_us)llround(off_s * 1e6);
+        size_t na, nb, i, n = 0, ne;
+        cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
+        cfg.sample_rate_hz = 200.0f;
+        na = foot_signal(a, 8000, 200.0f, 6);
+        nb = foot_signal(b, 8000, 200.0f, 6);
+        for (i = 0; i < na && a[i].t_us < off_us; i++)
+            s[n++] = a[i];
+        while (s[n - 1].t_us + 5000 < off_us) { /* still standing up to the second part */
+            s[n] = s[n - 1];
+            s[n].t_us += 5000;
+            n++;
+        }
+        for (i = 0; i < nb; i++) {
+            s[n] = b[i];
+            s[n++].t_us += off_us;
+        }
+        ne = run_block(&cfg, s, n, n, ev);
+        BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 12);
+        BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_GAP), 0);
+        BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_BOUT_START), bouts[c]);
+    }
+}
+
 BSTEP_TEST(invalid_settings)
 {
     bstep_analyzer a;
@@ -443,4 +482,5 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(foot_contacts_at_impacts),
                 BSTEP_TEST_ENTRY(trunk_steps_at_collision_rise),
                 BSTEP_TEST_ENTRY(trunk_standing_has_no_steps),
                 BSTEP_TEST_ENTRY(two_instances_interleaved), BSTEP_TEST_ENTRY(gap_ends_bout),
-                BSTEP_TEST_ENTRY(invalid_settings), BSTEP_TEST_ENTRY(rate_estimate))
+                BSTEP_TEST_ENTRY(pause_over_3_s_ends_bout), BSTEP_TEST_ENTRY(invalid_settings),
+                BSTEP_TEST_ENTRY(rate_estimate))
