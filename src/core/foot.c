@@ -148,6 +148,21 @@ static void up_of(const float q[4], float up_s[3])
     bstep__quat_up_in_sensor(q, up_s);
 }
 
+/* The largest jerk of the bins in [lo, hi], m/s^3; -1 when no bin is there. */
+static float peak_jerk(const foot_t *f, bstep_time_us lo, bstep_time_us hi)
+{
+    uint32_t k;
+    float peak = -1.0f;
+    for (k = 0; k < f->count; k++) {
+        const bstep__foot_bin *b = bin_at(f, k);
+        if (b->t_us < lo)
+            break;
+        if (b->t_us <= hi && b->jerk > peak)
+            peak = b->jerk;
+    }
+    return peak;
+}
+
 /* Initial contact: the onset of the landing impact in [lo, hi]. J = the largest jerk there; the
  * landing is the FIRST jerk above ic_impact_fraction * J (a heel-first landing is a heel impact
  * followed by a forefoot slap that can be stronger, a toe-first landing a forefoot impact followed
@@ -157,14 +172,7 @@ static bstep_time_us find_ic(const bstep_analyzer *a, bstep_time_us lo, bstep_ti
 {
     const foot_t *f = &a->eng.foot;
     uint32_t k, first_k = 0, on_k;
-    float peak = -1.0f;
-    for (k = 0; k < f->count; k++) {
-        const bstep__foot_bin *b = bin_at(f, k);
-        if (b->t_us < lo)
-            break;
-        if (b->t_us <= hi && b->jerk > peak)
-            peak = b->jerk;
-    }
+    const float peak = peak_jerk(f, lo, hi);
     if (peak < 0.0f)
         return hi;
     for (k = 0; k < f->count; k++) {
@@ -509,21 +517,6 @@ static void vote_side(foot_t *f, bstep_time_us t_ic, bstep_time_us now_us)
     else if (f->side_n - f->side_left >= SIDE_AGREE)
         f->side = BSTEP_FOOT_RIGHT;
     f->side_n = f->side_left = 0;
-}
-
-/* The largest jerk in [lo, hi], m/s^3 (0 when no bin is there). */
-static float peak_jerk(const foot_t *f, bstep_time_us lo, bstep_time_us hi)
-{
-    uint32_t k;
-    float peak = 0.0f;
-    for (k = 0; k < f->count; k++) {
-        const bstep__foot_bin *b = bin_at(f, k);
-        if (b->t_us < lo)
-            break;
-        if (b->t_us <= hi && b->jerk > peak)
-            peak = b->jerk;
-    }
-    return peak;
 }
 
 /* The rate about the push-off axis of the bin at t, deg/s. */

@@ -14,6 +14,19 @@
 #define PI_F   3.14159265f
 #define MAX_EV 4096
 
+/* A still, flat foot sample at t (gravity on z, gyro present); returns the index of the stride
+ * of period T_s starting at t0_s that t falls in, and the phase in it (s). */
+static int still_sample(bstep_imu_sample *s, double t, double t0_s, double T_s, double *ph_s)
+{
+    const int k = (int)floor((t - t0_s) / T_s);
+    memset(s, 0, sizeof(*s));
+    s->t_us = (bstep_time_us)llround(t * 1e6);
+    s->flags = BSTEP_SAMPLE_HAS_GYRO;
+    s->accel_mps2[2] = G;
+    *ph_s = t - t0_s - T_s * k;
+    return k;
+}
+
 /* A foot-like signal: 1.1 s strides, 0.45 s swing (gyro_y half-sine of 400 deg/s), an impact of
  * +25 m/s^2 on the vertical axis at each landing, still stance otherwise. Landing k at
  * t = 1.0 + 1.1 k + 0.45 s. */
@@ -28,12 +41,7 @@ static size_t foot_signal(bstep_imu_sample *s, size_t cap, float rate, int strid
         int k;
         if (t > end)
             break;
-        memset(&s[n], 0, sizeof(s[n]));
-        s[n].t_us = (bstep_time_us)llround(t * 1e6);
-        s[n].flags = BSTEP_SAMPLE_HAS_GYRO;
-        s[n].accel_mps2[2] = G;
-        k = (int)floor((t - t0) / T);
-        ph = t - t0 - T * k;
+        k = still_sample(&s[n], t, t0, T, &ph);
         if (t >= t0 && k < strides && ph < swing) {
             s[n].gyro_dps[1] = 400.0f * (float)sin(3.141592653589793 * ph / swing);
             s[n].accel_mps2[0] = 3.0f * (float)sin(2.0 * 3.141592653589793 * ph / swing);
@@ -138,12 +146,7 @@ static size_t turning_strides(bstep_imu_sample *s, size_t cap, double rate, int 
         int k;
         if (t > t0 + T * strides + 1.0)
             break;
-        memset(&s[n], 0, sizeof(s[n]));
-        s[n].t_us = (bstep_time_us)llround(t * 1e6);
-        s[n].flags = BSTEP_SAMPLE_HAS_GYRO;
-        s[n].accel_mps2[2] = G;
-        k = (int)floor((t - t0) / T);
-        ph = t - t0 - T * k;
+        k = still_sample(&s[n], t, t0, T, &ph);
         if (t < t0 || k >= strides)
             continue;
         if (ph < 0.12)
