@@ -119,7 +119,7 @@ typedef struct {
                                       0.1 (scales stillness with walking speed) */
     float stance_gyro_max_dps;   /**< upper bound of the relative threshold, deg/s; 200 */
     float stance_window_s;       /**< window of that mean, s; 0.1 */
-    float stance_accel_mps2;     /**< ... and the mean | |a| - g | below this, m/s^2; 3 */
+    float stance_accel_mps2;     /**< ... and the mean | |a| - g | below this, m/s^2; 1.5 */
     float stance_tilt_deg;       /**< ... and the foot back within this of the flat attitude of
                                       the stance before (or still for 0.25 s), deg; 15 */
     float ic_search_before_s;    /**< IC searched from this long before stance start to the

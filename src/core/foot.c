@@ -6,7 +6,7 @@
  * (one sample per bin up to 400 Hz), which feed a fixed look-back ring and the stance detector:
  *
  * - Stance (zero velocity): the mean gyro norm over 0.1 s below 50 deg/s or 10 % of the swing's
- *   peak rate, the mean | |a| - g | below 3 m/s^2 or 10 % of the swing's peak deviation (gaitmap
+ *   peak rate, the mean | |a| - g | below 1.5 m/s^2 or 10 % of the swing's peak deviation (gaitmap
  *   NormZuptDetector; the SHOE detector of Skog et al. 2010 combines the two terms), or both means
  *   under 3/4 of those thresholds over the newest 50 ms (fast confirmation: lower latency), and
  *   after a walking stance the foot back within 15 deg of its flat attitude (not the hover before a
