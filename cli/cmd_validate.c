@@ -81,6 +81,10 @@ typedef struct {
     char alt_system[32];
     uint64_t alt_ref, alt_det, alt_tp;
     double alt_sum_dt;
+    /* the primary reference's own contacts against the second system, inside its bouts: how
+     * far the two references agree, a ceiling for any detector scored against either */
+    uint64_t xref_det, xref_tp;
+    double xref_sum_dt;
     /* left/right against initial_contacts_side */
     uint64_t lr_n, lr_ok;
     /* falls (file labels) */
@@ -475,7 +479,7 @@ static void score_bouts(group_score *g, const bstep__truth *t, const bstep__anal
     }
     if (t->n_alt_ic > 0 && t->n_alt_bouts > 0) {
         double *ref = malloc((t->n_alt_ic + 1) * sizeof(double));
-        double *det = malloc((bstep__analysis_n_steps(a) + 1) * sizeof(double));
+        double *det = malloc((bstep__analysis_n_steps(a) + t->n_ic + 1) * sizeof(double));
         size_t nr = 0, nd = 0;
         double sdt = 0.0;
         if (ref != NULL && det != NULL) {
@@ -489,6 +493,14 @@ static void score_bouts(group_score *g, const bstep__truth *t, const bstep__anal
             g->alt_ref += nr;
             g->alt_det += nd;
             g->alt_sum_dt += sdt;
+            nd = 0;
+            for (i = 0; i < t->n_ic; i++)
+                if (in_bouts(t->alt_bouts, t->n_alt_bouts, t->ic_s[i]))
+                    det[nd++] = t->ic_s[i];
+            qsort(det, nd, sizeof(double), cmp_double);
+            g->xref_tp += match_lists(ref, nr, det, nd, &sdt);
+            g->xref_det += nd;
+            g->xref_sum_dt += sdt;
             snprintf(g->alt_system, sizeof(g->alt_system), "%s",
                      t->alt_system[0] ? t->alt_system : "alt_reference");
         }
@@ -814,7 +826,9 @@ static void help(void)
         "bouts: cadence of the detected contacts inside the bout, the mean of 120 / stride\n"
         "time without strides under half the median, and the same of the reference's own\n"
         "contacts); the contacts against a second reference system\n"
-        "(alt_reference); left/right of matched contacts; falls against file labels (a fall\n"
+        "(alt_reference), and the two references against each other inside its bouts (how\n"
+        "far the references agree); left/right of matched contacts; falls against file labels (a "
+        "fall\n"
         "event within -2..+3 s of impact_s; any fall event elsewhere is a false alarm); the\n"
         "simulator's stumble, fall and look-back events (false alarms per hour of walking).\n\n"
         "Options:\n"
@@ -1157,6 +1171,12 @@ int bstep_cmd_validate(int argc, char **argv)
                    g->alt_det ? (double)g->alt_tp / (double)g->alt_det : 0.0,
                    (double)g->alt_tp / (double)g->alt_ref, f1(g->alt_tp, g->alt_ref, g->alt_det),
                    g->alt_tp ? 1000.0 * g->alt_sum_dt / (double)g->alt_tp : 0.0);
+        if (g->alt_ref > 0)
+            printf("  reference vs %-20s %7llu %7llu %6.3f %6.3f %6.3f %9.1f\n", g->alt_system,
+                   (unsigned long long)g->alt_ref, (unsigned long long)g->xref_det,
+                   g->xref_det ? (double)g->xref_tp / (double)g->xref_det : 0.0,
+                   (double)g->xref_tp / (double)g->alt_ref, f1(g->xref_tp, g->alt_ref, g->xref_det),
+                   g->xref_tp ? 1000.0 * g->xref_sum_dt / (double)g->xref_tp : 0.0);
         if (g->lr_n > 0)
             printf("  left/right of matched contacts: %llu/%llu (%.1f %%)\n",
                    (unsigned long long)g->lr_ok, (unsigned long long)g->lr_n,

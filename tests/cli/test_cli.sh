@@ -139,6 +139,20 @@ mkdir -p "$TMP/pynan" && cp "$TMP/walk.csv" "$TMP/pynan/" &&
   sed 's/"sample_rate_hz": 100,/"sample_rate_hz": 100, "subject": {"height_m": NaN, "note": "NaN in a string"},/' \
     "$TMP/walk.truth.json" >"$TMP/pynan/walk.truth.json"
 check "validate truth with NaN" "$BIN" validate "$TMP/pynan" --min-f1 0.95
+# A second reference system (mobgap's alt_reference): the two references are compared with each
+# other inside its bouts. Here it agrees for the first 29 contacts and is 200 ms late for the other
+# 30, so the reference-vs-reference F1 is 2 x 29 / (59 + 59) = 0.492.
+mkdir -p "$TMP/altref" && cp "$TMP/walk.csv" "$TMP/altref/" &&
+  awk 'BEGIN { printf "{\"recording\": \"walk.csv\", \"placement\": \"lower-back\", \"initial_contacts_s\": [";
+    n = 0; for (t = 3.5; t <= 32.5; t += 0.5) { printf "%s%.2f", (n++ ? ", " : ""), t }
+    printf "], \"segments\": [{\"start_s\": 3.5, \"end_s\": 32.5, \"activity\": \"walk\"}], ";
+    printf "\"alt_reference\": {\"system\": \"Optical\", \"initial_contacts_s\": [";
+    n = 0; for (t = 3.5; t <= 32.5; t += 0.5) { printf "%s%.2f", (n++ ? ", " : ""), (t < 17.9 ? t : t + 0.2) }
+    print "], \"bouts\": [{\"start_s\": 3.5, \"end_s\": 32.5}]}}" }' >"$TMP/altref/walk.truth.json"
+check "validate with a second reference" "$BIN" validate "$TMP/altref"
+contains "detections scored against the second reference" "$TMP/out" "vs Optical"
+xf1=$(awk '/reference vs Optical/ { print $(NF - 1) }' "$TMP/out")
+[ "$xf1" = "0.492" ] && ok "the two references compared (F1 $xf1)" || bad "reference vs reference F1 ($xf1, want 0.492)"
 mkdir -p "$TMP/broken" && echo '{"recording": 5' >"$TMP/broken/x.truth.json"
 expect_exit "validate broken truth" 3 "$BIN" validate "$TMP/broken"
 contains "broken truth named" "$TMP/err" "x.truth.json"
