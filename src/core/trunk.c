@@ -1290,6 +1290,9 @@ void bstep__trunk_bout_open(bstep_analyzer *a)
      * them from what is known now (feet alternate backwards from the newest contact). */
     bstep__trunk_state *t = &a->eng.trunk;
     int i, parity = 0;
+    float recent = 0.0f; /* the per-step rule: the mean score of the last (up to) three strides */
+    for (i = 0; i < t->dir_recent_n; i++)
+        recent += t->dir_recent[i] / (float)t->dir_recent_n;
     for (i = a->pending_n - 1; i >= 0; i--) {
         bstep_event *e = &a->pending[i];
         if (e->type != BSTEP_EVENT_INITIAL_CONTACT)
@@ -1299,8 +1302,8 @@ void bstep__trunk_bout_open(bstep_analyzer *a)
             e->foot = (left_now ^ (parity & 1)) ? BSTEP_FOOT_LEFT : BSTEP_FOOT_RIGHT;
         }
         if (e->direction == BSTEP_DIRECTION_UNKNOWN && t->front_known && t->dir_recent_n > 0) {
-            e->direction =
-                t->dir_recent[0] >= 0.0f ? BSTEP_DIRECTION_FORWARD : BSTEP_DIRECTION_BACKWARD;
+            e->direction = recent >= 0.0f ? BSTEP_DIRECTION_FORWARD : BSTEP_DIRECTION_BACKWARD;
+            e->confidence = fabsf(recent);
         }
         parity++;
     }

@@ -622,6 +622,38 @@ BSTEP_TEST(cadence_is_the_stride_mean)
     BSTEP_ASSERT_NEAR(cad, (18.0 * 100.0 + 2.0 * 120.0 / 1.8) / 20.0, 0.5);
 }
 
+/* Every step labelled with a direction carries its confidence, the held first contacts of a bout
+ * too (labelled when the bout opens, by the same rule as the steps: the mean score of the recent
+ * strides), and the held contact agrees with the bout it opens. */
+BSTEP_TEST(held_contacts_direction_has_confidence)
+{
+    static run_out o;
+    size_t i, labelled = 0, first_ok = 0, bouts = 0;
+    int want_first = 0;
+    BSTEP_ASSERT(run(BOUTS4, BSTEP_SIM_AT_LOWER_BACK, BSTEP_AXIS_POS_X, BSTEP_AXIS_POS_Z, 1, 0, 7,
+                     0, 0, &o) == 0);
+    for (i = 0; i < o.n; i++) {
+        const bstep_event *e = &o.ev[i];
+        if (e->type == BSTEP_EVENT_BOUT_START) {
+            want_first = 1;
+            continue;
+        }
+        if (e->type != BSTEP_EVENT_INITIAL_CONTACT)
+            continue;
+        if (e->direction != BSTEP_DIRECTION_UNKNOWN) {
+            labelled++;
+            BSTEP_ASSERT(isfinite(e->confidence) && e->confidence >= 0.0f && e->confidence <= 1.0f);
+        }
+        if (want_first && bouts < 4) {
+            first_ok += e->direction == WANT4[bouts];
+            bouts++;
+        }
+        want_first = 0;
+    }
+    BSTEP_ASSERT(labelled >= 40);
+    BSTEP_ASSERT(bouts == 4 && first_ok == 4);
+}
+
 BSTEP_TEST(invalid_trunk_settings)
 {
     bstep_analyzer_settings c = bstep_analyzer_default_settings;
@@ -650,4 +682,5 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(direction_lower_back_24_mountings),
                 BSTEP_TEST_ENTRY(contact_timing_from_braking),
                 BSTEP_TEST_ENTRY(gait_initiation_push_off_dropped),
                 BSTEP_TEST_ENTRY(cadence_is_the_stride_mean),
+                BSTEP_TEST_ENTRY(held_contacts_direction_has_confidence),
                 BSTEP_TEST_ENTRY(invalid_trunk_settings))
