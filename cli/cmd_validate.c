@@ -6,9 +6,13 @@
  * - A detected initial contact matches a reference one when they are at most 100 ms apart,
  *   one-to-one: candidate pairs are taken in order of increasing time difference.
  * - Only the part of the recording the truth covers is scored: the truth's event_window_s when
- *   given, else the union of its segments widened by 0.5 s on each side (truth files list
+ *   given, else the union of its segments widened by PAD_S = 0.5 s on each side (truth files list
  *   contacts inside their annotated segments only, e.g. mobgap lists them inside walking bouts),
- *   else the whole recording. Intervals in events_missing_in_s are left out.
+ *   else the whole recording. Intervals in events_missing_in_s are left out. The margin is at
+ *   least the match window (a reference contact on a segment boundary keeps its match) and one
+ *   step at 120 steps/min (an extra detection at a bout's edge counts as a false positive, a
+ *   step walked in unannotated time farther away is not scored); docs/validation.md measures
+ *   the scores with 0.1-2 s.
  * - Step-count error: |detected - reference| / reference per file (reference = step_count when
  *   the truth gives only a count, over the whole recording; else the contacts in the scored part).
  * - Timing error: mean absolute difference of matched pairs.
@@ -812,7 +816,10 @@ static void help(void)
         "(format: ../shared/data/README.md section 2; `backstep simulate --truth` writes it)\n"
         "names its recording and placement; the recording is analysed exactly as `backstep\n"
         "analyze` does and its initial contacts are matched one-to-one with the reference ones\n"
-        "within 100 ms. Per dataset folder and placement it prints: files, reference contacts,\n"
+        "within 100 ms. Only the part each truth covers is scored: its event_window_s, else\n"
+        "its segments widened by 0.5 s on each side (a detection up to 0.5 s outside a\n"
+        "segment is a match or a false positive; docs/validation.md says why), else the whole\n"
+        "recording. Per dataset folder and placement it prints: files, reference contacts,\n"
         "detected contacts, precision, recall, F1, mean absolute timing error of matched "
         "contacts,\n"
         "mean and worst per-file step-count error, then the same per truth activity segment;\n"

@@ -153,6 +153,21 @@ check "validate with a second reference" "$BIN" validate "$TMP/altref"
 contains "detections scored against the second reference" "$TMP/out" "vs Optical"
 xf1=$(awk '/reference vs Optical/ { print $(NF - 1) }' "$TMP/out")
 [ "$xf1" = "0.492" ] && ok "the two references compared (F1 $xf1)" || bad "reference vs reference F1 ($xf1, want 0.492)"
+# The scored part of a recording (docs/validation.md): a truth's segments widened by 0.5 s on each
+# side. A segment 10.2-20.2 s listing the walk's 20 contacts 10.5-20.0 s: the detections at 10.0
+# and 20.5 s (0.2 and 0.3 s outside) are scored, as false positives; those at 9.5 and 21.0 s
+# (0.7 and 0.8 s outside) and beyond are not. 22 detections scored, precision 20/22.
+mkdir -p "$TMP/margin" && cp "$TMP/walk.csv" "$TMP/margin/" &&
+  awk 'BEGIN { printf "{\"recording\": \"walk.csv\", \"placement\": \"lower-back\", \"initial_contacts_s\": [";
+    n = 0; for (t = 10.5; t <= 20.01; t += 0.5) { printf "%s%.2f", (n++ ? ", " : ""), t }
+    print "], \"segments\": [{\"start_s\": 10.2, \"end_s\": 20.2, \"activity\": \"walk\"}]}" }' \
+    >"$TMP/margin/walk.truth.json"
+check "validate: segment margin" "$BIN" validate "$TMP/margin"
+row=$(awk '$1 == "margin" { print $4, $5, $6, $7 }' "$TMP/out")
+[ "$row" = "20 22 0.909 1.000" ] && ok "detections 0.5 s around a segment scored, farther ones not ($row)" ||
+  bad "segment margin: ref det prec recall '$row', want '20 22 0.909 1.000'"
+"$BIN" validate --help >"$TMP/h" 2>&1
+contains "validate --help states the 0.5 s margin" "$TMP/h" "its segments widened by 0.5 s on each side"
 mkdir -p "$TMP/broken" && echo '{"recording": 5' >"$TMP/broken/x.truth.json"
 expect_exit "validate broken truth" 3 "$BIN" validate "$TMP/broken"
 contains "broken truth named" "$TMP/err" "x.truth.json"
