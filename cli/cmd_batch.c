@@ -54,6 +54,9 @@ static void help(void)
            "  --front-axis A     trunk/pocket mounting (default auto)\n"
            "  --mass-kg KG       body mass for the energy estimate (default: the user's stored\n"
            "                     mass, else 70 kg assumed)\n"
+           "  --direction D      forward | backward: how the activity files' walks were done\n"
+           "                     (energy; as for backstep analyze; default: what each file\n"
+           "                     notes, else unknown)\n"
            "  --user NAME        whose sessions (default $BACKSTEP_USER, else the login name)\n"
            "  --db URL           history database (default: see backstep analyze --help)\n"
            "  --progress         a progress bar on standard error (default when it is a\n"
@@ -551,6 +554,11 @@ int bstep_cmd_batch(int argc, char **argv)
             if (bstep__parse_double(cmd, o.name, v, 20.0, 300.0, &b.opt.mass_kg) != 0)
                 return BSTEP_EXIT_USAGE;
             mass_given = 1;
+        } else if (strcmp(o.name, "direction") == 0) {
+            if (bstep_direction_parse(v, &b.aopt.direction) != BSTEP_OK ||
+                (b.aopt.direction != BSTEP_DIRECTION_FORWARD &&
+                 b.aopt.direction != BSTEP_DIRECTION_BACKWARD))
+                return bstep__usage_error(cmd, "--direction: expected forward or backward");
         } else if (strcmp(o.name, "user") == 0) {
             user_arg = v;
         } else if (strcmp(o.name, "db") == 0) {

@@ -112,6 +112,34 @@ fi
 "$BIN" batch --db "$DBM" --no-progress "$TMP/mixed" >"$TMP/mixed2.out" 2>&1
 contains "mixed folder again: everything skipped" "$TMP/mixed2.out" "6 recordings: 0 stored, 5 already stored, 1 failed"
 
+# --direction, as analyze has it: the activity files' walks were done backward (a treadmill and a
+# watch cannot tell). Each session batch stores equals the one `analyze --direction backward`
+# stores (backward time, energy of the backward model); without it the FTMS log's walk is not
+# backward.
+mkdir -p "$TMP/dir"
+cp "$TMP/mixed/tread.ftms" "$TMP/mixed/watch.tcx" "$TMP/dir/"
+DBD="$TMP/dir.db"
+"$BIN" batch --db "$DBD" --jobs 2 --no-progress --direction backward "$TMP/dir" >"$TMP/dir.out" 2>&1
+equals "batch --direction backward: exit 0" "$?" 0
+DBDA="$TMP/dir-analyze.db"
+for f in tread.ftms watch.tcx; do
+  "$BIN" analyze --db "$DBDA" --direction backward "$TMP/dir/$f" >/dev/null 2>&1 || bad "analyze --direction $f"
+done
+rows "$DBD" >"$TMP/rows.dir.batch"
+rows "$DBDA" >"$TMP/rows.dir.analyze"
+if [ "$(wc -l <"$TMP/rows.dir.batch")" -eq 2 ] && cmp -s "$TMP/rows.dir.batch" "$TMP/rows.dir.analyze"; then
+  ok "batch --direction stores each activity file as analyze --direction does"
+else
+  bad "batch --direction and analyze --direction differ"; diff "$TMP/rows.dir.batch" "$TMP/rows.dir.analyze" | head
+fi
+bw=$("$BIN" history --db "$DBD" --format json | "$JQ" - get sessions.0.backward_time_s)
+if awk -v a="$bw" 'BEGIN { exit !(a + 0 > 100) }'; then ok "the walk is stored as backward ($bw s)"; else bad "backward time with --direction backward: $bw"; fi
+"$BIN" batch --db "$DBD" --no-progress --direction sideways "$TMP/dir" >/dev/null 2>"$TMP/dir.err"
+equals "batch --direction sideways: usage error" "$?" 2
+contains "batch --direction: the message" "$TMP/dir.err" "--direction: expected forward or backward"
+"$BIN" batch --help >"$TMP/dir.help" 2>&1
+contains "batch --help lists --direction" "$TMP/dir.help" "--direction D      forward | backward"
+
 # The plan: a walker with a plan batch-stores three old recordings whose names run against the
 # order they were walked (the start is the file's time). The plan is decided once after the
 # workers, with the sessions in the order walked: three decisions, stored in that order.
