@@ -20,6 +20,7 @@
 #include "backstep/status.h"
 #include "server/pages.h"
 #include "server/server_internal.h"
+#include "store/coach_store.h"
 #include "store/session_save.h"
 #include "store/store_internal.h"
 
@@ -371,7 +372,14 @@ static void h_upload(bstep__req *r)
     opt.placement = BSTEP_PLACEMENT_AUTO;
     opt.format = BSTEP_FORMAT_AUTO;
     opt.toe_axis = opt.front_axis = BSTEP_AXIS_AUTO;
+    /* as analyze: the walker's stored body mass, age and sex (energy), and the plan's context
+     * for the cues and advice (the level's top speed: "slow down"; today's planned minutes) */
     opt.mass_kg = r->user.mass_kg;
+    opt.age_y = r->user.age_y >= 5.0 && r->user.age_y <= 110.0 ? r->user.age_y : (double)NAN;
+    opt.sex = r->user.sex;
+    opt.sensor_height_m = opt.step_scale = (double)NAN;
+    bstep__plan_context(bstep__req_store(r), r->user.id, &opt.speed_max_mps,
+                        &opt.planned_backward_s);
     if ((v = bstep__req_arg(r, "placement")) != NULL &&
         bstep_placement_parse(v, &opt.placement) != BSTEP_OK) {
         bstep__req_error(r, 400, "placement: auto, foot-left, foot-right, lower-back or pocket");

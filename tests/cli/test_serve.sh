@@ -136,5 +136,41 @@ hr=$("$JQ" "$TMP/bob-history.json" get sessions.0.hr_mean_bpm)
 equals_sessions=$("$JQ" "$TMP/show.json" get adherence.sessions_done)
 [ "$equals_sessions" = 1 ] && ok "plan show: one session done" || bad "plan show sessions_done $equals_sessions"
 
+# An upload is coached with the walker's plan, as `backstep analyze` is: the level's top speed
+# gives the "slow down" cue. The same fast backward walk (0.9 m/s, above level 1's top speed)
+# uploaded by a walker with a plan (cy, level 1) gets the cue; by one without a plan (dan) it
+# does not (no level, no top speed).
+# shellcheck disable=SC2086
+"$BIN" plan start --db "$db" --user cy --plan general --start 2023-11-01 $NO --pain 1 --age 40 \
+  --no-ask >/dev/null 2>&1 || bad "plan start for cy"
+CY=$("$BIN" token create --user cy --db "$db" 2>/dev/null)
+DAN=$("$BIN" token create --user dan --db "$db" 2>/dev/null)
+"$BIN" simulate --placement foot-right --seed 5 --out "$TMP/fast.csv" \
+  --scenario-text "stand 3s;walk forward 8 strides speed=1.1;turn 180;walk backward 60s speed=0.9 strike=toe;stand 3s" \
+  >/dev/null 2>&1
+upload() { # token, file -> the stored session's id
+  python3 - "$URL" "$1" "$2" <<'PY'
+import json, sys, urllib.request
+url, tok, path = sys.argv[1:4]
+req = urllib.request.Request(url + "/api/sessions?placement=foot-right&toe-axis=%2Bx&name=fast.csv",
+                             data=open(path, "rb").read(), method="POST",
+                             headers={"Authorization": "Bearer " + tok})
+print(json.load(urllib.request.urlopen(req))["id"])
+PY
+}
+start_server || exit 1
+for who in cy dan; do
+  if [ $who = cy ]; then tok=$CY; else tok=$DAN; fi
+  sid=$(upload "$tok" "$TMP/fast.csv" 2>"$TMP/up.err")
+  [ -n "$sid" ] && ok "upload by $who stored (session $sid)" || { bad "upload by $who"; head -3 "$TMP/up.err"; }
+  "$PUSH" --url "$URL" --token "$tok" --get "/api/sessions/$sid" >"$TMP/up-$who.json" 2>&1
+done
+kill -TERM $srv_pid; wait $srv_pid; srv_pid=
+contains "an upload with a plan: the slow-down cue of the level's top speed" "$TMP/up-cy.json" '"slow_down"'
+if grep -qF '"slow_down"' "$TMP/up-dan.json"; then bad "an upload without a plan has no top speed to slow down from"; else ok "an upload without a plan: no slow-down cue"; fi
+"$BIN" analyze --db "$db" --user cy --placement foot-right --toe-axis +x --format json \
+  "$TMP/fast.csv" >"$TMP/fast-cli.json" 2>/dev/null
+contains "analyze gives the same walker the same cue" "$TMP/fast-cli.json" '"slow_down"'
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
