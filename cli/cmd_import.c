@@ -7,10 +7,12 @@
  * another watch file); the one with the longest overlap wins (ties: the earliest). Its series
  * from this source ("fit", "tcx" or "ftms") is replaced by the file's records, so importing the
  * same file again changes nothing, and the store updates the session's mean heart rate and
- * treadmill speed and incline. The session's energy is then computed again with the same model
- * (src/core/energy.c) per walking bout: the treadmill's speed (a motion sensor on a treadmill
- * measures the foot against the belt, not the walking speed) and incline where the series has
- * them during the bout, the bout's measured speed otherwise, and the bout's mean heart rate.
+ * treadmill speed and incline. The session's energy is then computed again by analyze's own rule
+ * (bstep__bouts_energy, src/report/analysis.c) on the stored bouts: per bout, in pieces of at
+ * most 60 s, the treadmill's speed (a motion sensor on a treadmill measures the foot against the
+ * belt, not the walking speed) and incline where the series has them (an imported FTMS log's, or
+ * the belt readings the recording's CSV carried, stored with the session), the bout's measured
+ * speed otherwise, and the heart rate of the series.
  * With no overlapping session the file is stored as a session of its own.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
@@ -24,6 +26,7 @@
 #include "backstep/status.h"
 #include "cli.h"
 #include "internal/sha256.h"
+#include "report/report.h"
 #include "store/session_save.h"
 #include "store/store_analysis.h"
 #include "store_cli.h"
@@ -88,67 +91,62 @@ static int find_match(bstep_store *st, int64_t user_id, int64_t from, int64_t to
     return found ? 1 : 0;
 }
 
-/* Mean of a series field over [t0, t1) (NAN without points). */
-static double series_mean(const bstep_store_series_point *p, size_t n, int64_t t0, int64_t t1,
-                          size_t field)
-{
-    double sum = 0.0;
-    size_t k = 0, i;
-    for (i = 0; i < n; i++) {
-        double v = field == 0 ? p[i].speed_mps : field == 1 ? p[i].incline_pct : p[i].hr_bpm;
-        if (p[i].t_us < t0 || p[i].t_us >= t1 || !isfinite(v))
-            continue;
-        sum += v;
-        k++;
-    }
-    return k ? sum / (double)k : (double)NAN;
-}
-
-/* The session's energy again, per bout, with the merged series (see the file comment). */
+/* The session's energy again, with the merged series (see the file comment): the analysis's own
+ * rule (bstep__bouts_energy) on the stored bouts, the series' treadmill speed and incline
+ * readings (an imported treadmill log's, and those the recording carried, stored with it) and
+ * heart rate. */
 static int update_energy(bstep_store *st, int64_t id, const bstep_store_user *user)
 {
     bstep_store_session_full *full = NULL;
-    bstep_energy_segment *seg;
+    bstep__bout_row *bouts;
+    bstep_treadmill_point *tm;
+    bstep_hr_point *hr;
     bstep_energy_walker w;
     bstep_energy_session_result r;
-    size_t i, n = 0;
+    size_t i, n_tm = 0, n_hr = 0;
     int rc = bstep_store_session_load(st, id, &full);
     if (rc != BSTEP_OK)
         return rc;
-    seg = calloc(full->n_bouts + 1, sizeof(*seg));
-    if (seg == NULL) {
+    bouts = calloc(full->n_bouts + 1, sizeof(*bouts));
+    tm = calloc(full->n_series + 1, sizeof(*tm));
+    hr = calloc(full->n_series + 1, sizeof(*hr));
+    if (bouts == NULL || tm == NULL || hr == NULL) {
+        free(bouts);
+        free(tm);
+        free(hr);
         bstep_store_session_full_free(full);
         return BSTEP_ENOMEM;
     }
     for (i = 0; i < full->n_bouts; i++) {
-        const bstep_store_bout *b = &full->bouts[i];
-        int64_t t0 = full->session.start_us + (int64_t)llround(b->start_s * 1e6);
-        int64_t t1 = full->session.start_us + (int64_t)llround(b->end_s * 1e6);
-        double dur = b->end_s - b->start_s;
-        double v = series_mean(full->series, full->n_series, t0, t1, 0);
-        if (!(dur > 0.0))
-            continue;
-        if (!isfinite(v) && isfinite(b->distance_m))
-            v = b->distance_m / dur;
-        seg[n].duration_s = dur;
-        seg[n].speed_mps = v >= 0.0 && v <= 10.0 ? v : (double)NAN;
-        seg[n].grade_pct = series_mean(full->series, full->n_series, t0, t1, 1);
-        if (isfinite(seg[n].grade_pct))
-            seg[n].grade_pct = fmax(-20.0, fmin(40.0, seg[n].grade_pct));
-        seg[n].hr_bpm = series_mean(full->series, full->n_series, t0, t1, 2);
-        if (!(seg[n].hr_bpm >= 30.0 && seg[n].hr_bpm <= 230.0))
-            seg[n].hr_bpm = (double)NAN;
-        seg[n].direction =
-            strstr(b->activity, "backward") ? BSTEP_DIRECTION_BACKWARD : BSTEP_DIRECTION_FORWARD;
-        seg[n].gait = strncmp(b->activity, "run", 3) == 0 ? BSTEP_GAIT_RUN : BSTEP_GAIT_WALK;
-        n++;
+        bouts[i].start_s = full->bouts[i].start_s;
+        bouts[i].end_s = full->bouts[i].end_s;
+        bouts[i].activity = full->bouts[i].activity;
+        bouts[i].distance_m = full->bouts[i].distance_m;
+    }
+    for (i = 0; i < full->n_series; i++) {
+        const bstep_store_series_point *p = &full->series[i];
+        const double v = p->speed_mps >= 0.0 && p->speed_mps <= 50.0 ? p->speed_mps : (double)NAN;
+        if (isfinite(v) || isfinite(p->incline_pct)) {
+            tm[n_tm].t_us = p->t_us;
+            tm[n_tm].speed_mps = (float)v;
+            tm[n_tm].incline_pct = (float)p->incline_pct;
+            n_tm++;
+        }
+        if (p->hr_bpm >= 30.0 && p->hr_bpm <= 230.0) {
+            hr[n_hr].t_us = p->t_us;
+            hr[n_hr].hr_bpm = (float)p->hr_bpm;
+            n_hr++;
+        }
     }
     memset(&w, 0, sizeof(w));
     w.mass_kg = isfinite(full->session.energy_mass_kg) ? full->session.energy_mass_kg : 70.0;
-    w.age_y = user->age_y;
+    w.age_y = user->age_y >= 5.0 && user->age_y <= 110.0 ? user->age_y : (double)NAN;
     w.sex = user->sex;
     w.vo2max_ml_kg_min = (double)NAN;
-    if (n > 0 && bstep_energy_session(seg, n, &w, &r) == BSTEP_OK && isfinite(r.energy_kcal)) {
+    if (full->n_bouts > 0 &&
+        bstep__bouts_energy(bouts, full->n_bouts, tm, n_tm, hr, n_hr, full->session.start_us, &w,
+                            &r) == BSTEP_OK &&
+        isfinite(r.energy_kcal)) {
         bstep_store_session s = full->session;
         s.energy_kcal = r.energy_kcal;
         s.energy_low_kcal = r.energy_low_kcal;
@@ -156,7 +154,9 @@ static int update_energy(bstep_store *st, int64_t id, const bstep_store_user *us
         s.energy_met_mean = r.met_mean;
         rc = bstep_store_session_update(st, &s);
     }
-    free(seg);
+    free(bouts);
+    free(tm);
+    free(hr);
     bstep_store_session_full_free(full);
     return rc;
 }

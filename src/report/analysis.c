@@ -376,8 +376,17 @@ int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bste
  * files. Bouts without a speed are left out and their time reported. */
 #define ASSUMED_MASS_KG   70.0
 #define TREADMILL_PIECE_S 60.0
+/* The readings the energy of the bouts is computed with: times relative to t0_us, as the bouts'. */
+typedef struct {
+    const bstep_treadmill_point *tm;
+    size_t n_tm;
+    const bstep_hr_point *hr;
+    size_t n_hr;
+    int64_t t0_us;
+} energy_inputs;
+
 /* Mean heart rate of the readings inside [t0_s, t1_s] (NAN without readings). */
-static double hr_between(const bstep__analysis *a, double t0_s, double t1_s)
+static double hr_between(const energy_inputs *a, double t0_s, double t1_s)
 {
     const double t0 = (double)a->t0_us * 1e-6;
     double sum = 0.0;
@@ -393,7 +402,7 @@ static double hr_between(const bstep__analysis *a, double t0_s, double t1_s)
 }
 
 /* Mean treadmill speed (field 0) or incline (1) of the points in [t0_s, t1_s) (NAN: none). */
-static double tm_between(const bstep__analysis *a, double t0_s, double t1_s, int field)
+static double tm_between(const energy_inputs *a, double t0_s, double t1_s, int field)
 {
     double sum = 0.0;
     size_t i, n = 0;
@@ -408,27 +417,26 @@ static double tm_between(const bstep__analysis *a, double t0_s, double t1_s, int
     return n > 0 ? sum / (double)n : (double)NAN;
 }
 
-void bstep__analysis_energy(bstep__analysis *a, double mass_kg)
+int bstep__bouts_energy(const bstep__bout_row *bouts, size_t n_bouts,
+                        const bstep_treadmill_point *tm, size_t n_tm, const bstep_hr_point *hr,
+                        size_t n_hr, int64_t t0_us, const bstep_energy_walker *w,
+                        bstep_energy_session_result *r)
 {
+    const energy_inputs in = {tm, n_tm, hr, n_hr, t0_us}, *a = &in;
     bstep_energy_segment *seg;
-    bstep_energy_walker w;
-    bstep_energy_session_result r;
-    size_t i, n = 0, cap = a->n_bouts + 1;
-    a->energy_kcal = a->energy_low_kcal = a->energy_high_kcal = a->met_mean = (double)NAN;
-    a->energy_unknown_s = 0.0;
-    a->energy_mass_assumed = !isfinite(mass_kg);
-    a->energy_mass_kg = a->energy_mass_assumed ? ASSUMED_MASS_KG : mass_kg;
+    size_t i, n = 0, cap = n_bouts + 1;
+    int rc;
     if (a->n_tm > 0) /* room for the pieces of at most 60 s */
-        for (i = 0; i < a->n_bouts; i++) {
-            const double dur = a->bouts[i].end_s - a->bouts[i].start_s;
+        for (i = 0; i < n_bouts; i++) {
+            const double dur = bouts[i].end_s - bouts[i].start_s;
             if (dur > 0.0 && dur < 1e7)
                 cap += (size_t)ceil(dur / TREADMILL_PIECE_S);
         }
     seg = calloc(cap, sizeof(*seg));
     if (seg == NULL)
-        return;
-    for (i = 0; i < a->n_bouts; i++) {
-        const bstep__bout_row *b = &a->bouts[i];
+        return BSTEP_ENOMEM;
+    for (i = 0; i < n_bouts; i++) {
+        const bstep__bout_row *b = &bouts[i];
         const double dur = b->end_s - b->start_s;
         const bstep_direction dir =
             strstr(b->activity, "backward") ? BSTEP_DIRECTION_BACKWARD : BSTEP_DIRECTION_FORWARD;
@@ -471,6 +479,19 @@ void bstep__analysis_energy(bstep__analysis *a, double mass_kg)
             n++;
         }
     }
+    rc = bstep_energy_session(seg, n, w, r);
+    free(seg);
+    return rc;
+}
+
+void bstep__analysis_energy(bstep__analysis *a, double mass_kg)
+{
+    bstep_energy_walker w;
+    bstep_energy_session_result r;
+    a->energy_kcal = a->energy_low_kcal = a->energy_high_kcal = a->met_mean = (double)NAN;
+    a->energy_unknown_s = 0.0;
+    a->energy_mass_assumed = !isfinite(mass_kg);
+    a->energy_mass_kg = a->energy_mass_assumed ? ASSUMED_MASS_KG : mass_kg;
     memset(&w, 0, sizeof(w));
     w.mass_kg = a->energy_mass_kg;
     w.age_y = a->age_y >= 5.0 && a->age_y <= 110.0 ? a->age_y : (double)NAN;
@@ -478,7 +499,8 @@ void bstep__analysis_energy(bstep__analysis *a, double mass_kg)
     w.vo2max_ml_kg_min = (double)NAN;
     a->energy_kcal_hr = (double)NAN;
     a->energy_hr_flags = 0u;
-    if (bstep_energy_session(seg, n, &w, &r) == BSTEP_OK) {
+    if (bstep__bouts_energy(a->bouts, a->n_bouts, a->tm, a->n_tm, a->hr, a->n_hr, a->t0_us, &w,
+                            &r) == BSTEP_OK) {
         a->energy_kcal = r.energy_kcal;
         a->energy_low_kcal = r.energy_low_kcal;
         a->energy_high_kcal = r.energy_high_kcal;
@@ -488,7 +510,6 @@ void bstep__analysis_energy(bstep__analysis *a, double mass_kg)
         a->energy_hr_flags = r.flags & (BSTEP_ENERGY_HR_EXTRAPOLATED | BSTEP_ENERGY_HR_LOW |
                                         BSTEP_ENERGY_HR_CLAMPED | BSTEP_ENERGY_HR_BACKWARD);
     }
-    free(seg);
     bstep_assess_session(&a->summary, &a->context, NULL, &a->assessment);
 }
 

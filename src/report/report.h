@@ -166,6 +166,18 @@ int bstep__analysis_add_event(bstep__analysis *a, bstep_summary *sum, const bste
 /** The session energy from the bouts (mass_kg NAN: 70 kg assumed), then the session assessment
  * (bstep_assess_session on a->summary with a->context): call it after bstep_summary_get. */
 void bstep__analysis_energy(bstep__analysis *a, double mass_kg);
+/**
+ * The energy of walking bouts (bout times in s from t0_us), the one rule of analyze and import:
+ * each bout's direction and gait (from its activity) at its measured speed (distance / duration)
+ * on level ground; a bout with treadmill readings (tm, absolute times) is cut into pieces of at
+ * most 60 s, each at the belt's mean speed and incline during it (a piece without readings takes
+ * the bout's); the heart rate of each piece from hr. @return bstep_energy_session's status, or
+ * BSTEP_ENOMEM.
+ */
+int bstep__bouts_energy(const bstep__bout_row *bouts, size_t n_bouts,
+                        const bstep_treadmill_point *tm, size_t n_tm, const bstep_hr_point *hr,
+                        size_t n_hr, int64_t t0_us, const bstep_energy_walker *w,
+                        bstep_energy_session_result *r);
 /** Optional, before the first event: the plan context (speed limit, planned backward time, NAN =
  * none) for the cues and the assessment. Without it the cues run with their defaults. */
 void bstep__analysis_set_context(bstep__analysis *a, double speed_max_mps,

@@ -132,6 +132,8 @@ int bstep__session_save(bstep_store *st, const bstep__analysis *a, const bstep__
 {
     bstep_store_session *s = &out->s;
     bstep__stored_parts parts;
+    bstep_store_series_point *series = NULL;
+    size_t n_series = 0;
     const char *name = in->path != NULL ? in->path : "live session";
     int rc;
     out_init(out);
@@ -185,7 +187,21 @@ int bstep__session_save(bstep_store *st, const bstep__analysis *a, const bstep__
         } else {
             s->start_us = bstep__store_start_of(a, in->path, INT64_MIN, &s->start_source);
         }
+        /* a treadmill recording's belt readings go in with the session, in its transaction:
+         * what its energy was computed from, for import to compute it again */
+        if ((rc = bstep__store_series_of_analysis(a, s->start_us, &series, &n_series)) !=
+            BSTEP_OK) {
+            bstep__stored_parts_free(&parts);
+            snprintf(err, err_len, "%s: not stored: out of memory", name);
+            return rc;
+        }
+        if (n_series > 0) {
+            parts.parts.series = series;
+            parts.parts.n_series = n_series;
+            parts.parts.series_source = bstep_format_name(a->format);
+        }
         rc = bstep_store_session_add(st, s, &parts.parts, &out->existed);
+        free(series);
         if (rc == BSTEP_OK && out->existed)
             rc = bstep_store_session_get(st, s->id, s); /* what was stored then */
     }

@@ -228,6 +228,58 @@ bstep_store_series_point *bstep__store_series_of_activity(const bstep__activity_
     return p;
 }
 
+static int cmp_point_time(const void *x, const void *y)
+{
+    const bstep_store_series_point *a = x, *b = y;
+    return (a->t_us > b->t_us) - (a->t_us < b->t_us);
+}
+
+static double first_finite(double a, double b)
+{
+    return isfinite(a) ? a : b;
+}
+
+int bstep__store_series_of_analysis(const bstep__analysis *a, int64_t start_us,
+                                    bstep_store_series_point **out, size_t *n)
+{
+    bstep_store_series_point *p;
+    size_t i, k = 0, m;
+    *out = NULL;
+    *n = 0;
+    if (a->n_tm == 0)
+        return BSTEP_OK;
+    p = calloc(a->n_tm + a->n_hr + 1, sizeof(*p));
+    if (p == NULL)
+        return BSTEP_ENOMEM;
+    for (i = 0; i < a->n_tm + a->n_hr; i++) {
+        bstep_store_series_point *q = &p[k++];
+        q->hr_bpm = q->speed_mps = q->incline_pct = q->cadence_spm = q->distance_m = (double)NAN;
+        if (i < a->n_tm) {
+            q->t_us = start_us + (a->tm[i].t_us - a->t0_us);
+            q->speed_mps = (double)a->tm[i].speed_mps;
+            q->incline_pct = (double)a->tm[i].incline_pct;
+        } else {
+            q->t_us = start_us + (a->hr[i - a->n_tm].t_us - a->t0_us);
+            q->hr_bpm = (double)a->hr[i - a->n_tm].hr_bpm;
+        }
+    }
+    /* one point per time: the belt's and the heart rate's readings of the same second merged */
+    qsort(p, k, sizeof(*p), cmp_point_time);
+    for (i = 0, m = 0; i < k; i++) {
+        if (m > 0 && p[m - 1].t_us == p[i].t_us) {
+            bstep_store_series_point *q = &p[m - 1];
+            q->hr_bpm = first_finite(q->hr_bpm, p[i].hr_bpm);
+            q->speed_mps = first_finite(q->speed_mps, p[i].speed_mps);
+            q->incline_pct = first_finite(q->incline_pct, p[i].incline_pct);
+        } else {
+            p[m++] = p[i];
+        }
+    }
+    *out = p;
+    *n = m;
+    return BSTEP_OK;
+}
+
 int bstep__store_parts_from_analysis(const bstep__analysis *a, bstep__stored_parts *p)
 {
     size_t i;

@@ -37,6 +37,16 @@ void bstep__store_session_from_activity(const bstep__activity_analysis *a, bstep
 bstep_store_bout *bstep__store_bouts_of_activity(const bstep__activity_analysis *a);
 /** The records of an activity analysis as series points (malloc'd; NULL when out of memory). */
 bstep_store_series_point *bstep__store_series_of_activity(const bstep__activity_analysis *a);
+/**
+ * The treadmill readings a recording carries (canonical CSV `speed`, `incline` columns, at most
+ * one point per second) as series points at absolute times (start_us + the time since the
+ * recording's first sample), with the heart rate read in the same seconds (`hr (bpm)`), so that
+ * the stored session keeps what its energy was computed from (import computes it again with
+ * them). *out NULL and *n 0 when the recording has no treadmill readings.
+ * @return BSTEP_OK or BSTEP_ENOMEM.
+ */
+int bstep__store_series_of_analysis(const bstep__analysis *a, int64_t start_us,
+                                    bstep_store_series_point **out, size_t *n);
 /** A session record with every figure unknown (NAN, counts -1): a live session that could not
  * be analysed (too few samples) is stored as this, never as zeros. */
 void bstep__store_session_unknown(bstep_store_session *s);

@@ -235,6 +235,39 @@ awk -F, 'NR == 1 { print $0 ",speed (m/s)"; next } { print $0 (NR == 300 ? ",-1"
 expect_exit "a negative belt speed: exit 3" 3 analyze --no-store "$TMP/badtm.csv"
 contains "a negative belt speed: named" "$TMP/err" "badtm.csv:300:8: field 'speed (m/s)'"
 
+# import keeps the belt: the treadmill CSV's readings are stored with its session (series source
+# "csv"), so when a watch's heart rate (a TCX without speed) is merged into it, the energy computed
+# again is still the belt's (0.8 m/s for 30 s, then 1.0 m/s, at 5 %), the energy analyze gave,
+# not the one of the foot's 0.5 m/s against the belt on level ground.
+awk -F, 'NR == 1 { print $0 ",speed (km/h),incline (%)"; next } { print $0 "," ($1 < 33 ? "2.88" : "3.6") ",5" }' \
+  "$TMP/bwt.csv" >"$TMP/tm2.csv"
+expect_exit "analyze a treadmill CSV whose belt speeds up" 0 analyze --db "$TMP/tm2.db" --placement \
+  foot-right --toe-axis +x --mass-kg 70 --format json --start @1700000000 "$TMP/tm2.csv"
+belt=$("$JQ" "$TMP/out" get summary.energy_kcal)
+python3 - "$TMP/hr.tcx" <<'PY'
+import datetime, sys
+def iso(t):
+    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+pts = "".join("<Trackpoint><Time>%s</Time><HeartRateBpm><Value>%d</Value></HeartRateBpm></Trackpoint>\n"
+              % (iso(1700000000 + i), 100 + i % 3) for i in range(67))
+open(sys.argv[1], "w").write("""<?xml version="1.0" encoding="UTF-8"?>
+<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">
+<Activities><Activity Sport="Other"><Id>%s</Id><Lap StartTime="%s"><TotalTimeSeconds>66</TotalTimeSeconds>
+<DistanceMeters>0</DistanceMeters><Calories>0</Calories><Intensity>Active</Intensity>
+<TriggerMethod>Manual</TriggerMethod><Track>%s</Track></Lap></Activity></Activities></TrainingCenterDatabase>
+""" % (iso(1700000000), iso(1700000000), pts))
+PY
+expect_exit "import a watch's heart rate into the treadmill session" 0 import --db "$TMP/tm2.db" "$TMP/hr.tcx"
+contains "the heart rate merged into the treadmill session" "$TMP/out" "into session 1"
+expect_exit "history after the import" 0 history --db "$TMP/tm2.db" --format json
+near "energy after the import: still the belt's" "$TMP/out" sessions.0.energy_kcal "$belt" 0.051
+near "the watch's heart rate merged" "$TMP/out" sessions.0.hr_mean_bpm 101 0.1
+near "the treadmill speed kept" "$TMP/out" sessions.0.treadmill_speed_mps 0.903 0.01
+expect_exit "export the treadmill session's records" 0 export --db "$TMP/tm2.db" --session 1 \
+  --format csv --out "$TMP/tm2-rec.csv"
+n=$(awk -F, 'NR > 1 && $5 != "" { n++ } END { print n + 0 }' "$TMP/tm2-rec.csv")
+if [ "$n" -ge 60 ] && [ "$n" -le 70 ]; then ok "the belt's readings stored, one a second ($n)"; else bad "belt records stored: $n"; fi
+
 # A treadmill session counts for the plan with what it measured (src/store/session_save.h): the
 # FTMS log walked backward gives the dose gate its walking time (not 0), the rhythm and toe-first
 # gates say a treadmill does not measure them.
