@@ -121,7 +121,9 @@ typedef struct {
     float stance_window_s;       /**< window of that mean, s; 0.1 */
     float stance_accel_mps2;     /**< ... and the mean | |a| - g | below this, m/s^2; 1.5 */
     float stance_tilt_deg;       /**< ... and the foot back within this of the flat attitude of
-                                      the stance before (or still for 0.25 s), deg; 15 */
+                                      the stance before (or still for 0.25 s), deg; 13 (under
+                                      the 14 deg heel-strike angle of slow walking: the hover
+                                      before such a heel strike is not a stance) */
     float ic_search_before_s;    /**< IC searched from this long before stance start to the
                                       moment stance is confirmed, s; 0.25 */
     float ic_impact_fraction;    /**< the landing is the first jerk peak above this share of the
