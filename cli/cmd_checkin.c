@@ -178,11 +178,12 @@ int bstep_cmd_checkin(int argc, char **argv)
         /* the plan decides again with the answer (a stumble moves back, high pain pauses) */
         bstep__plan_state ps;
         char err[512];
-        if (bstep__plan_replay(st, user.id, INT32_MAX / 2, &ps, err, sizeof(err)) == BSTEP_OK) {
+        int prc = bstep__plan_decide(st, user.id, INT32_MAX / 2, &ps, err, sizeof(err));
+        if (prc != BSTEP_OK && prc != BSTEP_ENOTFOUND)
+            fprintf(stderr, "backstep %s: plan: %s\n", cmd, err);
+        if (prc == BSTEP_OK) {
             bstep_coach_status stt;
-            int before = ps.plan.level;
-            if (bstep__plan_sync(st, &ps, err, sizeof(err)) != BSTEP_OK)
-                fprintf(stderr, "backstep %s: plan: %s\n", cmd, err);
+            const int before = ps.stored_level;
             bstep_coach_get_status(&ps.coach, &stt);
             printf("plan: level %d%s%s\n", stt.level,
                    stt.level != before ? (stt.level > before ? " (moved up)" : " (moved back)")

@@ -234,14 +234,16 @@ static int replay(bstep_store *st, int64_t user_id, int32_t today, bstep__plan_s
     return rc == BSTEP_ENOTFOUND ? BSTEP_EXIT_INPUT : BSTEP_EXIT_DB;
 }
 
-static int sync_store(bstep_store *st, bstep__plan_state *ps)
+/* Replay and sync as one decision (bstep__plan_decide: one transaction under the user's plan
+ * lock); prints the error and returns an exit code, or -1 on success. */
+static int decide(bstep_store *st, int64_t user_id, int32_t today, bstep__plan_state *ps)
 {
     char err[512];
-    if (bstep__plan_sync(st, ps, err, sizeof(err)) != BSTEP_OK) {
-        fprintf(stderr, "backstep plan: %s\n", err);
-        return BSTEP_EXIT_DB;
-    }
-    return -1;
+    int rc = bstep__plan_decide(st, user_id, today, ps, err, sizeof(err));
+    if (rc == BSTEP_OK)
+        return -1;
+    fprintf(stderr, "backstep plan: %s\n", err);
+    return rc == BSTEP_ENOTFOUND ? BSTEP_EXIT_INPUT : BSTEP_EXIT_DB;
 }
 
 static void today_of(const bstep__plan_state *ps, bstep_coach_today *t)
@@ -312,8 +314,7 @@ static int cmd_start(plan_opts *po)
         bstep_store_close(st);
         return BSTEP_EXIT_DB;
     }
-    if ((rc = replay(st, user.id, start, &ps)) >= 0 || (rc = sync_store(st, &ps)) >= 0) {
-        bstep__plan_state_free(&ps);
+    if ((rc = decide(st, user.id, start, &ps)) >= 0) {
         bstep_store_close(st);
         return rc;
     }
@@ -390,12 +391,7 @@ static int cmd_show(plan_opts *po, int today_only)
         return BSTEP_EXIT_USAGE;
     if ((rc = open_user(po, &st, &user, 0)) != BSTEP_EXIT_OK)
         return rc;
-    if ((rc = replay(st, user.id, today, &ps)) >= 0) {
-        bstep_store_close(st);
-        return rc;
-    }
-    if ((rc = sync_store(st, &ps)) >= 0) {
-        bstep__plan_state_free(&ps);
+    if ((rc = decide(st, user.id, today, &ps)) >= 0) {
         bstep_store_close(st);
         return rc;
     }
@@ -588,7 +584,7 @@ static int cmd_adjust(plan_opts *po)
         bstep_store_close(st);
         return BSTEP_EXIT_DB;
     }
-    if ((rc = replay(st, user.id, day, &ps)) >= 0 || (rc = sync_store(st, &ps)) >= 0) {
+    if ((rc = decide(st, user.id, day, &ps)) >= 0) {
         bstep_store_close(st);
         return rc;
     }

@@ -243,6 +243,7 @@ int bstep__plan_replay(bstep_store *st, int64_t user_id, int32_t today, bstep__p
         bstep__plan_state_free(ps);
         return BSTEP_ENOTFOUND;
     }
+    ps->stored_level = ps->plan.level;
     bstep__screening_from_answers(ps->answers, ps->n_answers, &ps->screening);
     if (bstep_coach_init(&ps->coach, ps->plan_id, &ps->screening, ps->start_day, NULL,
                          &ps->first) != BSTEP_OK) {
@@ -361,6 +362,43 @@ done:
     bstep_store_free(pp);
     if (rc != BSTEP_OK)
         bstep__plan_state_free(ps);
+    return rc;
+}
+
+void (*bstep__plan_decide_pause)(int64_t user_id);
+
+int bstep__plan_decide(bstep_store *st, int64_t user_id, int32_t today, bstep__plan_state *out,
+                       char *err, size_t err_len)
+{
+    bstep_store_plan p;
+    int rc = bstep_store_plan_active(st, user_id, &p);
+    memset(out, 0, sizeof(*out));
+    if (rc == BSTEP_ENOTFOUND) { /* no plan: no lock to wait for */
+        snprintf(err, err_len, "no plan yet: start one with `backstep plan start`");
+        return rc;
+    }
+    if (rc == BSTEP_OK)
+        rc = bstep_store_plan_txn_begin(st, user_id);
+    if (rc != BSTEP_OK) {
+        snprintf(err, err_len, "%s", bstep_store_errmsg(st));
+        return rc;
+    }
+    rc = bstep__plan_replay(st, user_id, today, out, err, err_len);
+    if (rc != BSTEP_OK) {
+        bstep_store_txn_rollback(st);
+        memset(out, 0, sizeof(*out));
+        return rc;
+    }
+    if (bstep__plan_decide_pause != NULL)
+        bstep__plan_decide_pause(user_id);
+    rc = bstep__plan_sync(st, out, err, err_len);
+    if (rc == BSTEP_OK && (rc = bstep_store_txn_commit(st)) != BSTEP_OK)
+        snprintf(err, err_len, "%s", bstep_store_errmsg(st));
+    if (rc != BSTEP_OK) {
+        bstep_store_txn_rollback(st);
+        bstep__plan_state_free(out);
+        memset(out, 0, sizeof(*out));
+    }
     return rc;
 }
 

@@ -41,6 +41,7 @@ typedef struct {
     int sessions_done;      /**< sessions from the start up to `today` */
     int sessions_this_week; /**< in the plan week of `today` */
     int32_t today;
+    int stored_level; /**< the plan's level as the replay read it (before bstep__plan_sync) */
 } bstep__plan_state;
 
 /** Local calendar day number of a time. */
@@ -71,6 +72,20 @@ const bstep__plan_step *bstep__plan_step_of(const bstep__plan_state *ps, int64_t
  * dashboard shows: dose, source, level, status). @return a bstep_status (message in err).
  */
 int bstep__plan_sync(bstep_store *st, bstep__plan_state *ps, char *err, size_t err_len);
+
+/**
+ * Decide the user's plan: replay (as bstep__plan_replay, up to `today`) and sync, as one
+ * transaction holding the user's plan lock (bstep_store_plan_txn_begin), so two writers deciding
+ * at once (two uploads, an analyze and a live session) never store a level from the older of
+ * their snapshots: the second waits, then replays what the first committed. On success *out
+ * holds the replay (free it with bstep__plan_state_free). @return as bstep__plan_replay, or the
+ * store's error (message in err); nothing is written on an error.
+ */
+int bstep__plan_decide(bstep_store *st, int64_t user_id, int32_t today, bstep__plan_state *out,
+                       char *err, size_t err_len);
+/** For tests only (NULL otherwise): called inside bstep__plan_decide between the replay and the
+ * sync, to hold a decision open while another writer tries to decide. */
+extern void (*bstep__plan_decide_pause)(int64_t user_id);
 
 /**
  * Today's context of the user's active plan for an analysis (the cue "slow down", the advice to

@@ -82,21 +82,45 @@ int bstep__db_prepare(bstep__db *db, const char *sql, bstep__stmt **out)
     return db->ops->prepare(db, sql, out);
 }
 
+/* Transactions nest: a begin inside an open transaction joins it (a store call made inside
+ * bstep_store_plan_txn_begin .. bstep_store_txn_commit is part of that one transaction), its
+ * commit only ends the nesting, and its rollback marks the open transaction failed (the outermost
+ * commit then rolls everything back and fails). */
 int bstep__db_begin(bstep__db *db)
 {
     int rc;
     db->last_error = BSTEP__DBERR_NONE;
+    if (db->in_txn) {
+        db->txn_depth++;
+        return BSTEP_OK;
+    }
     rc = db->ops->begin(db);
-    if (rc == BSTEP_OK)
+    if (rc == BSTEP_OK) {
         db->in_txn = 1;
+        db->txn_depth = 1;
+        db->txn_failed = 0;
+    }
     return rc;
 }
 
 int bstep__db_commit(bstep__db *db)
 {
-    int rc = db->ops->exec(db, "COMMIT");
+    int rc;
+    if (db->in_txn && db->txn_depth > 1) {
+        db->txn_depth--;
+        return db->txn_failed ? bstep__db_fail(db, BSTEP__DBERR_OTHER,
+                                               "a part of the transaction failed: rolled back")
+                              : BSTEP_OK;
+    }
+    if (db->in_txn && db->txn_failed) {
+        rc =
+            bstep__db_fail(db, BSTEP__DBERR_OTHER, "a part of the transaction failed: rolled back");
+        bstep__db_rollback(db);
+        return rc;
+    }
+    rc = db->ops->exec(db, "COMMIT");
     if (rc == BSTEP_OK)
-        db->in_txn = 0;
+        db->in_txn = db->txn_depth = 0;
     return rc;
 }
 
@@ -106,9 +130,14 @@ void bstep__db_rollback(bstep__db *db)
     bstep__dberr kind = db->last_error;
     if (!db->in_txn)
         return;
+    if (db->txn_depth > 1) {
+        db->txn_depth--;
+        db->txn_failed = 1;
+        return;
+    }
     memcpy(keep, db->errmsg, sizeof(keep));
     db->ops->exec(db, "ROLLBACK");
-    db->in_txn = 0;
+    db->in_txn = db->txn_depth = db->txn_failed = 0;
     memcpy(db->errmsg, keep, sizeof(keep));
     db->last_error = kind;
 }

@@ -41,6 +41,8 @@ struct bstep__db {
     bstep__dberr last_error;
     char location[1024];
     int in_txn;
+    int txn_depth;  /* transactions begun and not yet ended: > 1 when nested (one open) */
+    int txn_failed; /* a nested transaction was rolled back: the open one can only roll back */
 };
 
 /* Statement: drivers embed this first. Parameters are 1-based, columns 0-based. */

@@ -51,10 +51,11 @@ int bstep__plan_update(bstep_store *st, int64_t user_id, int64_t session_id,
     if (decided != NULL)
         *decided = 0;
     pthread_mutex_lock(mu);
-    rc = bstep__plan_replay(st, user_id, INT32_MAX / 2, &ps, err, err_len);
+    /* one transaction under the user's plan lock: other processes deciding at the same moment
+     * wait, and then decide with this decision and its session stored */
+    rc = bstep__plan_decide(st, user_id, INT32_MAX / 2, &ps, err, err_len);
     if (rc == BSTEP_OK) {
         const bstep__plan_step *step;
-        rc = bstep__plan_sync(st, &ps, err, err_len);
         step = session_id > 0 ? bstep__plan_step_of(&ps, session_id) : NULL;
         if (step != NULL && d != NULL && decided != NULL) {
             *d = step->d;

@@ -2518,6 +2518,44 @@ int bstep_store_plan_progress_append(bstep_store *st, bstep_store_plan_progress 
     return rc;
 }
 
+int bstep_store_plan_txn_begin(bstep_store *st, int64_t user_id)
+{
+    bstep__stmt *q = NULL;
+    int rc;
+    if (st->db->in_txn)
+        return say(st, BSTEP_EINVAL, "a transaction is open already");
+    if ((rc = begin(st)) != BSTEP_OK)
+        return rc;
+    if (st->db->ops->backend == BSTEP_STORE_POSTGRESQL) {
+        /* the key space of the users' plan decisions (1651733617); plans use 1651733616 */
+        rc = prep(st, "SELECT pg_advisory_xact_lock(1651733617, CAST(? AS INTEGER))", &q);
+        if (rc == BSTEP_OK) {
+            bstep__bind_int(q, 1, user_id & 0x7fffffff);
+            rc = run(st, q);
+            bstep__stmt_finalize(q);
+        }
+        if (rc != BSTEP_OK)
+            return abort_txn(st, rc);
+    }
+    ok(st);
+    return BSTEP_OK;
+}
+
+int bstep_store_txn_commit(bstep_store *st)
+{
+    int rc;
+    if (!st->db->in_txn)
+        return say(st, BSTEP_EINVAL, "no transaction is open");
+    if ((rc = commit(st)) == BSTEP_OK)
+        ok(st);
+    return rc;
+}
+
+void bstep_store_txn_rollback(bstep_store *st)
+{
+    bstep__db_rollback(st->db);
+}
+
 int bstep_store_plan_progress_list(bstep_store *st, int64_t plan_id,
                                    bstep_store_plan_progress **out, size_t *n)
 {

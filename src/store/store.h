@@ -480,6 +480,25 @@ int bstep_store_plan_progress_append(bstep_store *st, bstep_store_plan_progress 
 int bstep_store_plan_progress_list(bstep_store *st, int64_t plan_id,
                                    bstep_store_plan_progress **out, size_t *n);
 
+/**
+ * @brief Begin the transaction in which a user's plan is decided (src/store/coach_store.h
+ *   bstep__plan_decide): every store call until bstep_store_txn_commit or _rollback is part of it
+ *   (their own transactions join it), and no other connection decides the same user's plan in
+ *   the meantime, so the level written is the one of what the decision read. SQLite: BEGIN
+ *   IMMEDIATE (the database's write lock from the start: nobody else writes until the commit,
+ *   and the reads see the last committed state). PostgreSQL: BEGIN and a transaction-level
+ *   advisory lock of the user, waited for (READ COMMITTED: every read after it sees what the
+ *   previous holder committed; sessions are stored meanwhile, and each is decided by its own
+ *   writer after it, under the lock).
+ * @return BSTEP_OK, BSTEP_EBUSY (SQLite: the write lock not obtained within the busy timeout),
+ *   BSTEP_EDB; BSTEP_EINVAL when a transaction is open already.
+ */
+int bstep_store_plan_txn_begin(bstep_store *st, int64_t user_id);
+/** @brief Commit the transaction begun by bstep_store_plan_txn_begin. */
+int bstep_store_txn_commit(bstep_store *st);
+/** @brief Roll it back (nothing of it is stored); a no-op without one. */
+void bstep_store_txn_rollback(bstep_store *st);
+
 /* ---- check-ins (self-reported pain and wellbeing) ------------------------------------------- */
 
 typedef struct {

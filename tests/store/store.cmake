@@ -33,3 +33,7 @@ bstep_add_store_test(test_store_reliability ${CMAKE_CURRENT_LIST_DIR}/test_store
 # SHA-256 (the checksum that recognises a recording stored before).
 bstep_add_test(test_sha256 ${PROJECT_SOURCE_DIR}/tests/unit/test_sha256.c)
 target_compile_definitions(test_sha256 PRIVATE _POSIX_C_SOURCE=200809L)
+
+# Two processes deciding one walker's plan at once (bstep__plan_decide: one transaction under the
+# user's plan lock).
+bstep_add_store_test(test_store_plan_race ${CMAKE_CURRENT_LIST_DIR}/test_store_plan_race.c)
