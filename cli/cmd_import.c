@@ -11,8 +11,9 @@
  * (bstep__bouts_energy, src/report/analysis.c) on the stored bouts: per bout, in pieces of at
  * most 60 s, the treadmill's speed (a motion sensor on a treadmill measures the foot against the
  * belt, not the walking speed) and incline where the series has them (an imported FTMS log's, or
- * the belt readings the recording's CSV carried, stored with the session), the bout's measured
- * speed otherwise, and the heart rate of the series.
+ * the belt readings the recording's CSV carried, stored with the session; for a session stored
+ * before those were kept, their means), the bout's measured speed otherwise, and the heart rate
+ * of the series.
  * With no overlapping session the file is stored as a session of its own.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
@@ -108,7 +109,7 @@ static int update_energy(bstep_store *st, int64_t id, const bstep_store_user *us
     if (rc != BSTEP_OK)
         return rc;
     bouts = calloc(full->n_bouts + 1, sizeof(*bouts));
-    tm = calloc(full->n_series + 1, sizeof(*tm));
+    tm = calloc(full->n_series + full->n_bouts + 1, sizeof(*tm));
     hr = calloc(full->n_series + 1, sizeof(*hr));
     if (bouts == NULL || tm == NULL || hr == NULL) {
         free(bouts);
@@ -138,6 +139,17 @@ static int update_energy(bstep_store *st, int64_t id, const bstep_store_user *us
             n_hr++;
         }
     }
+    /* a treadmill session stored before its belt readings were kept (only their means): the
+     * means, the belt's measured speed and incline over the recording, for every bout */
+    if (n_tm == 0 && !bstep_format_is_activity(full->session.format) &&
+        (isfinite(full->session.treadmill_speed_mps) ||
+         isfinite(full->session.treadmill_incline_pct)))
+        for (i = 0; i < full->n_bouts; i++) {
+            tm[n_tm].t_us = full->session.start_us + (int64_t)llround(bouts[i].start_s * 1e6);
+            tm[n_tm].speed_mps = (float)full->session.treadmill_speed_mps;
+            tm[n_tm].incline_pct = (float)full->session.treadmill_incline_pct;
+            n_tm++;
+        }
     memset(&w, 0, sizeof(w));
     w.mass_kg = isfinite(full->session.energy_mass_kg) ? full->session.energy_mass_kg : 70.0;
     w.age_y = user->age_y >= 5.0 && user->age_y <= 110.0 ? user->age_y : (double)NAN;

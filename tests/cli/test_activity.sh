@@ -267,6 +267,19 @@ expect_exit "export the treadmill session's records" 0 export --db "$TMP/tm2.db"
   --format csv --out "$TMP/tm2-rec.csv"
 n=$(awk -F, 'NR > 1 && $5 != "" { n++ } END { print n + 0 }' "$TMP/tm2-rec.csv")
 if [ "$n" -ge 60 ] && [ "$n" -le 70 ]; then ok "the belt's readings stored, one a second ($n)"; else bad "belt records stored: $n"; fi
+# A treadmill session stored before its readings were kept (only their means): import computes
+# the energy with the means (here the belt ran one speed: the same energy as with the readings).
+expect_exit "analyze the constant-belt CSV" 0 analyze --db "$TMP/tm3.db" --placement foot-right \
+  --toe-axis +x --mass-kg 70 --start @1700000000 "$TMP/tm.csv"
+python3 - "$TMP/tm3.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("DELETE FROM series")
+c.commit()
+PY
+expect_exit "import the heart rate into an older treadmill session" 0 import --db "$TMP/tm3.db" "$TMP/hr.tcx"
+expect_exit "history of the older treadmill session" 0 history --db "$TMP/tm3.db" --format json
+near "older treadmill session: energy from the stored belt means" "$TMP/out" sessions.0.energy_kcal "$want" 0.051
 
 # A treadmill session counts for the plan with what it measured (src/store/session_save.h): the
 # FTMS log walked backward gives the dose gate its walking time (not 0), the rhythm and toe-first
