@@ -43,6 +43,10 @@
 /* Quiet stance samples (gravity, zero-velocity updates): slower than half the stance threshold
  * and within this of 1 g, m/s^2. */
 #define QUIET_ACC_MPS2 1.0f
+/* Quiet samples summed for the stance gravity before the sums are halved: float sums of ~10 m/s^2
+ * readings stay exact to 1e-4 relative up to ~8e4 (a stance standing for minutes would otherwise
+ * round every added sample to the sum's coarse ulp, biasing the mean). */
+#define G_SUM_MAX 8192u
 /* A stance came to rest (walking, not running) when quiet for this long, s. */
 #define REST_S 0.05f
 /* A landing impact: a jerk this many times the swing's mean jerk. */
@@ -336,6 +340,13 @@ static void nav(foot_t *f, const bstep_imu_sample *s, float gn, float ad, float 
         f->g_sum[1] += acc[1];
         f->g_sum[2] += acc[2];
         f->g_n++;
+        if (f->g_n >= G_SUM_MAX) {
+            /* a long stance: halve the sums (the mean is kept, recent samples weigh more) */
+            f->g_sum[0] *= 0.5f;
+            f->g_sum[1] *= 0.5f;
+            f->g_sum[2] *= 0.5f;
+            f->g_n /= 2u;
+        }
         zupt(f, s->t_us);
     }
 }
@@ -683,14 +694,24 @@ static float tilt_rate(const bstep__foot_bin *b, const float w[3])
 static void start_stance(bstep_analyzer *a, bstep_time_us start_us, bstep_time_us now_us)
 {
     foot_t *f = &a->eng.foot;
+    const int stride_ended = f->have_swing &&
+                             (float)(start_us - f->swing_start_us) * 1e-6f >= a->cfg.min_swing_s &&
+                             (f->swing_peak_tilt_dps >= a->cfg.min_swing_gyro_dps ||
+                              f->swing_peak_ad >= a->cfg.min_swing_accel_mps2);
     f->in_stance = 1;
     f->still_start_us = start_us;
-    f->g_sum[0] = f->g_sum[1] = f->g_sum[2] = 0.0f;
-    f->g_n = 0;
-    if (f->have_swing &&
-        (float)(f->still_start_us - f->swing_start_us) * 1e-6f >= a->cfg.min_swing_s &&
-        (f->swing_peak_tilt_dps >= a->cfg.min_swing_gyro_dps ||
-         f->swing_peak_ad >= a->cfg.min_swing_accel_mps2))
+    /* A movement too short or gentle to be a stride (a twitch, a weight shift, the flicker of the
+     * stance test) leaves the foot where it was: the stance goes on, and its quiet samples keep
+     * counting for its flat attitude, its gravity and whether it came to rest. Restarting them
+     * made a stance whose last part had no quiet sample a "running" one, which turns the flat
+     * test off, and took the flat attitude from the integrated one at the heel rise; the hover
+     * before the next toe contact then passed for a stance and cut the stride (sangenis 08_23
+     * exp200 and exp300: the first backward stride after the turn 0.65 m instead of 1.0-1.2 m). */
+    if (stride_ended || !f->have_swing) {
+        f->g_sum[0] = f->g_sum[1] = f->g_sum[2] = 0.0f;
+        f->g_n = 0;
+    }
+    if (stride_ended)
         end_stride(a, now_us);
     f->have_swing = 0;
     if (f->have_iq)

@@ -196,6 +196,77 @@ BSTEP_TEST(foot_contact_arrests_swing_rotation)
     }
 }
 
+/* Backward-like strides whose stance is interrupted: at phase 0 the toes lift (+300 deg/s about
+ * y, 0.15 s), the foot swings back and pitches 20 deg toes-down (0.25 s), hovers still for 0.1 s,
+ * lands on the toes at 0.50 s (+25 m/s^2) and lowers the heel (0.1 s), flat again at 0.60 s;
+ * quiet stance until 1.20 s, then a 40 ms twitch (300 deg/s about x, no net rotation) and, to the
+ * next stride at 1.60 s, stance that is not quiet (| |a| - g | = 1.2 m/s^2, weight shifting). The
+ * accelerometer reads gravity in the pitched frame. Stride k starts at 1.0 + 1.6 k s. */
+static size_t interrupted_stance_strides(bstep_imu_sample *s, size_t cap, double rate, int strides)
+{
+    const double T = 1.6, t0 = 1.0, pi = 3.141592653589793, D = pi / 180.0;
+    double th = 0.0; /* pitch, rad */
+    size_t n;
+    for (n = 0; n < cap; n++) {
+        const double t = (double)n / rate;
+        double ph, w = 0.0, wx = 0.0;
+        int k;
+        if (t > t0 + T * strides + 1.0)
+            break;
+        k = still_sample(&s[n], t, t0, T, &ph);
+        if (t >= t0 && k < strides) {
+            if (ph < 0.15)
+                w = 300.0 * sin(pi * ph / 0.15);
+            else if (ph < 0.40)
+                w = -305.3 * sin(pi * (ph - 0.15) / 0.25);
+            else if (ph >= 0.50 && ph < 0.60)
+                w = 314.2 * sin(pi * (ph - 0.50) / 0.10);
+            else if (ph >= 1.20 && ph < 1.24)
+                wx = 300.0 * sin(2.0 * pi * (ph - 1.20) / 0.04);
+        }
+        th += w * D / rate;
+        if (ph >= 0.60 || t < t0 || k >= strides)
+            th = 0.0;
+        s[n].gyro_dps[1] = (float)w;
+        s[n].gyro_dps[0] = (float)wx;
+        s[n].accel_mps2[0] = (float)(-(double)G * sin(th));
+        s[n].accel_mps2[2] = (float)((double)G * cos(th));
+        if (t >= t0 && k < strides && fabs(ph - 0.50) < 0.5 / rate)
+            s[n].accel_mps2[2] += 25.0f; /* toe contact */
+        if (t >= t0 && k < strides && ph >= 1.24)
+            s[n].accel_mps2[2] += 1.2f;
+    }
+    return n;
+}
+
+/* A stance interrupted by a twitch too short to be a stride is the same foot placement: whether
+ * it came to rest and its flat attitude come from all its quiet samples, so the hover before the
+ * next toe contact (20 deg toes-down, still for 0.1 s) is not taken for a stance even though the
+ * stance's last part had no quiet sample. Without that the stride ends at the hover, 0.1 s before
+ * the contact (sangenis: the first backward stride after the turn cut at 0.65 m). */
+BSTEP_TEST(interrupted_stance_keeps_its_rest)
+{
+    static bstep_imu_sample s[20000];
+    static bstep_event ev[MAX_EV], ev1[MAX_EV];
+    bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+    size_t n, ne, ne1, i, k = 0;
+    cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
+    cfg.sample_rate_hz = 200.0f;
+    cfg.toe_axis = BSTEP_AXIS_POS_X;
+    n = interrupted_stance_strides(s, 20000, 200.0, 8);
+    ne = run_block(&cfg, s, n, n, ev);
+    BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 8);
+    for (i = 0; i < ne; i++) {
+        if (ev[i].type != BSTEP_EVENT_INITIAL_CONTACT)
+            continue;
+        BSTEP_ASSERT_NEAR((double)ev[i].t_us * 1e-6, 1.0 + 1.6 * (double)k + 0.50, 0.0101);
+        k++;
+    }
+    ne1 = run_block(&cfg, s, n, 1, ev1);
+    BSTEP_ASSERT_EQ(ne1, ne);
+    BSTEP_ASSERT(events_equal(ev, ev1, ne));
+}
+
 BSTEP_TEST(split_input_identical)
 {
     static bstep_imu_sample s[20000];
@@ -480,6 +551,7 @@ BSTEP_TEST(rate_estimate)
 
 BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(foot_contacts_at_impacts),
                 BSTEP_TEST_ENTRY(foot_contact_arrests_swing_rotation),
+                BSTEP_TEST_ENTRY(interrupted_stance_keeps_its_rest),
                 BSTEP_TEST_ENTRY(split_input_identical),
                 BSTEP_TEST_ENTRY(split_input_identical_simulated_foot),
                 BSTEP_TEST_ENTRY(trunk_steps_at_collision_rise),
