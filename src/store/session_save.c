@@ -188,8 +188,9 @@ int bstep__session_save(bstep_store *st, const bstep__analysis *a, const bstep__
         } else {
             s->start_us = bstep__store_start_of(a, in->path, INT64_MIN, &s->start_source);
         }
-        /* a treadmill recording's belt readings go in with the session, in its transaction:
-         * what its energy was computed from, for import to compute it again */
+        /* the recording's belt and heart-rate readings go in with the session, in its
+         * transaction: what its energy and heart rate were computed from, for import to compute
+         * them again with what it merges in */
         if ((rc = bstep__store_series_of_analysis(a, s->start_us, &series, &n_series)) !=
             BSTEP_OK) {
             bstep__stored_parts_free(&parts);

@@ -246,7 +246,7 @@ int bstep__store_series_of_analysis(const bstep__analysis *a, int64_t start_us,
     size_t i, k = 0, m;
     *out = NULL;
     *n = 0;
-    if (a->n_tm == 0)
+    if (a->n_tm == 0 && a->n_hr == 0)
         return BSTEP_OK;
     p = calloc(a->n_tm + a->n_hr + 1, sizeof(*p));
     if (p == NULL)

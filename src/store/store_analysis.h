@@ -38,11 +38,12 @@ bstep_store_bout *bstep__store_bouts_of_activity(const bstep__activity_analysis 
 /** The records of an activity analysis as series points (malloc'd; NULL when out of memory). */
 bstep_store_series_point *bstep__store_series_of_activity(const bstep__activity_analysis *a);
 /**
- * The treadmill readings a recording carries (canonical CSV `speed`, `incline` columns, at most
- * one point per second) as series points at absolute times (start_us + the time since the
- * recording's first sample), with the heart rate read in the same seconds (`hr (bpm)`), so that
- * the stored session keeps what its energy was computed from (import computes it again with
- * them). *out NULL and *n 0 when the recording has no treadmill readings.
+ * The treadmill and heart-rate readings a recording carries (canonical CSV `speed`, `incline`,
+ * `hr` columns, at most one point per second) as series points at absolute times (start_us + the
+ * time since the recording's first sample; a second's belt and heart-rate readings in one
+ * point), so that the stored session keeps what its energy and heart rate were computed from
+ * (import computes them again with what it merges in). *out NULL and *n 0 when the recording has
+ * neither.
  * @return BSTEP_OK or BSTEP_ENOMEM.
  */
 int bstep__store_series_of_analysis(const bstep__analysis *a, int64_t start_us,

@@ -267,6 +267,26 @@ expect_exit "export the treadmill session's records" 0 export --db "$TMP/tm2.db"
   --format csv --out "$TMP/tm2-rec.csv"
 n=$(awk -F, 'NR > 1 && $5 != "" { n++ } END { print n + 0 }' "$TMP/tm2-rec.csv")
 if [ "$n" -ge 60 ] && [ "$n" -le 70 ]; then ok "the belt's readings stored, one a second ($n)"; else bad "belt records stored: $n"; fi
+# A CSV's heart rate is stored with its session: importing a treadmill log without heart rate keeps
+# the session's heart rate (it was lost before: the mean of the series, none) and takes the belt's
+# speed for the energy.
+awk -F, 'NR == 1 { print $0 ",hr (bpm)"; next } { print $0 ",120" }' "$TMP/bwt.csv" >"$TMP/hrc.csv"
+expect_exit "analyze a CSV with heart rate" 0 analyze --db "$TMP/hrc.db" --placement foot-right \
+  --toe-axis +x --mass-kg 70 --start @1700000000 "$TMP/hrc.csv"
+python3 - "$TMP/nohr.ftms" <<'PY'
+import struct, sys
+out, dist = ["# backstep ftms log 1"], 0.0
+for i in range(67):
+    dist += 2.88 / 3.6
+    b = struct.pack("<HH", 0x0004 | 0x0008, 288) + struct.pack("<I", int(dist))[:3] + struct.pack("<hh", 50, 0)
+    out.append("%d.000 2acd %s" % (1700000000 + i, " ".join("%02x" % x for x in b)))
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+expect_exit "import a treadmill log without heart rate" 0 import --db "$TMP/hrc.db" "$TMP/nohr.ftms"
+expect_exit "history after that import" 0 history --db "$TMP/hrc.db" --format json
+near "the CSV's heart rate kept" "$TMP/out" sessions.0.hr_mean_bpm 120 1e-9
+near "the log's belt speed" "$TMP/out" sessions.0.treadmill_speed_mps 0.8 1e-9
+near "energy from the log's belt speed and incline" "$TMP/out" sessions.0.energy_kcal "$want" 0.051
 # A treadmill session stored before its readings were kept (only their means): import computes
 # the energy with the means (here the belt ran one speed: the same energy as with the readings).
 expect_exit "analyze the constant-belt CSV" 0 analyze --db "$TMP/tm3.db" --placement foot-right \
