@@ -246,6 +246,18 @@ static int decide(bstep_store *st, int64_t user_id, int32_t today, bstep__plan_s
     return rc == BSTEP_ENOTFOUND ? BSTEP_EXIT_INPUT : BSTEP_EXIT_DB;
 }
 
+/* Decide the plan with everything stored (the store is never synced with a replay cut at an
+ * earlier day: `plan show --date` of a past day would store that day's level and status), then
+ * the replay up to `day` for what is shown. Exit code, or -1 on success (*ps to free). */
+static int decide_and_view(bstep_store *st, int64_t user_id, int32_t day, bstep__plan_state *ps)
+{
+    int rc = decide(st, user_id, INT32_MAX / 2, ps);
+    if (rc >= 0)
+        return rc;
+    bstep__plan_state_free(ps);
+    return replay(st, user_id, day, ps);
+}
+
 static void today_of(const bstep__plan_state *ps, bstep_coach_today *t)
 {
     bstep_coach_get_today(&ps->coach, ps->today, ps->sessions_this_week, t);
@@ -314,7 +326,7 @@ static int cmd_start(plan_opts *po)
         bstep_store_close(st);
         return BSTEP_EXIT_DB;
     }
-    if ((rc = decide(st, user.id, start, &ps)) >= 0) {
+    if ((rc = decide_and_view(st, user.id, start, &ps)) >= 0) {
         bstep_store_close(st);
         return rc;
     }
@@ -391,7 +403,7 @@ static int cmd_show(plan_opts *po, int today_only)
         return BSTEP_EXIT_USAGE;
     if ((rc = open_user(po, &st, &user, 0)) != BSTEP_EXIT_OK)
         return rc;
-    if ((rc = decide(st, user.id, today, &ps)) >= 0) {
+    if ((rc = decide_and_view(st, user.id, today, &ps)) >= 0) {
         bstep_store_close(st);
         return rc;
     }
@@ -584,7 +596,7 @@ static int cmd_adjust(plan_opts *po)
         bstep_store_close(st);
         return BSTEP_EXIT_DB;
     }
-    if ((rc = decide(st, user.id, day, &ps)) >= 0) {
+    if ((rc = decide(st, user.id, INT32_MAX / 2, &ps)) >= 0) {
         bstep_store_close(st);
         return rc;
     }

@@ -242,5 +242,21 @@ check "plan start without answers" "$BIN" plan start --start 2026-01-05 --no-ask
 contains "unanswered counted as yes" "$TMP/out" "counted as 'yes'"
 contains "unanswered: paused" "$TMP/out" "The plan starts paused"
 
+# Looking at a past day does not rewrite the plan: `plan show --date` of a day before a check-in
+# that paused the plan shows that day, and the stored plan (what the dashboard shows) stays paused.
+PS="$TMP/pastshow.db"
+# shellcheck disable=SC2086
+check "plan start (past show)" "$BIN" plan start --db "$PS" --plan general --start 2026-01-01 $NO \
+  --pain 1 --age 40 --no-ask
+check "check-in with high pain pauses" "$BIN" checkin --db "$PS" --date 2026-01-05 --pain 9
+contains "paused by the check-in" "$TMP/out" "paused"
+check "plan show of a day before the pause" "$BIN" plan show --db "$PS" --date 2026-01-03 --format json
+contains "that day: not paused" "$TMP/out" '"paused": false,'
+python3 - "$PS" >"$TMP/stored-plan.txt" <<'PY'
+import json, sqlite3, sys
+print(json.loads(sqlite3.connect(sys.argv[1]).execute("SELECT params_json FROM plans").fetchone()[0])["status"])
+PY
+contains "the stored plan is still paused" "$TMP/stored-plan.txt" "pain of 7 or more"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
