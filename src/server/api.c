@@ -19,6 +19,7 @@
 #include "backstep/coach.h"
 #include "backstep/status.h"
 #include "server/pages.h"
+#include "report/activity_report.h"
 #include "server/server_internal.h"
 #include "store/coach_store.h"
 #include "store/session_save.h"
@@ -349,18 +350,72 @@ static void h_session(bstep__req *r, int64_t id, const char *what)
     reply(r, 200, root);
 }
 
+/* An upload's reader error names the temporary path: name the upload instead. */
+static void upload_error(bstep__req *r, int rc, const char *err, const char *path)
+{
+    const char *p = strstr(err, path);
+    char msg[600];
+    if (p != NULL)
+        snprintf(msg, sizeof(msg), "upload%s", p + strlen(path));
+    else
+        snprintf(msg, sizeof(msg), "%s", err);
+    bstep__req_error(r, rc == BSTEP_ENOMEM ? 500 : 422, "%s", msg);
+}
+
+/* The upload's checksum and source name ("upload:NAME"). */
+static void upload_identity(bstep__req *r, char sha[65], char *source, size_t cap)
+{
+    unsigned char digest[32];
+    const char *name = bstep__req_arg(r, "name");
+    crypto_hash_sha256(digest, (const unsigned char *)r->body, r->body_len);
+    sodium_bin2hex(sha, 65, digest, sizeof(digest));
+    snprintf(source, cap, "upload:%s",
+             name != NULL && bstep__ingest_id_valid(name, strlen(name), 200) ? name : "recording");
+}
+
+/* An uploaded activity file (FIT, TCX, FTMS log): the session analyze stores from its records
+ * (src/store/session_save.h), the plan decided again with it. */
+static void h_upload_activity(bstep__req *r, const char *path, const bstep__activity_options *o)
+{
+    bstep__activity_analysis aa;
+    bstep__session_in in;
+    bstep__session_out out;
+    char sha[65], source[300], err[1400];
+    cJSON *root;
+    int rc = bstep__analyze_activity(path, o, &aa, err, sizeof(err));
+    if (rc != BSTEP_OK) {
+        bstep__activity_analysis_free(&aa);
+        upload_error(r, rc, err, path);
+        return;
+    }
+    upload_identity(r, sha, source, sizeof(source));
+    bstep__session_in_init(&in, r->user.id);
+    in.path = "upload";
+    in.sha256_hex = sha;
+    in.source_path = source;
+    rc = bstep__session_save_activity(bstep__req_store(r), &aa, &in, &out, err, sizeof(err));
+    bstep__activity_analysis_free(&aa);
+    if (rc != BSTEP_OK) {
+        db_error(r);
+        return;
+    }
+    root = session_json(&out.s);
+    cJSON_AddBoolToObject(root, "existed", out.existed);
+    reply(r, out.existed ? 200 : 201, root);
+}
+
 /* POST /api/sessions: the body is a recording file (any format backstep reads; a Sensor Logger
- * export as its .zip). It is written to a private temporary file, analysed as `backstep analyze`
- * would, stored for the requester, and removed. */
+ * export as its .zip; a watch's or treadmill's FIT, TCX or FTMS file). It is written to a private
+ * temporary file, analysed as `backstep analyze` would, stored for the requester, and removed. */
 static void h_upload(bstep__req *r)
 {
     bstep__analysis_options opt;
+    bstep__activity_options aopt;
     bstep__analysis a;
     bstep__session_in in;
     bstep__session_out out;
     char sha[65], source[300];
     char path[1200], err[512];
-    unsigned char digest[32];
     const char *v, *dir = r->srv->opt.upload_dir;
     int fd, rc, existed = 0;
     cJSON *root;
@@ -395,6 +450,21 @@ static void h_upload(bstep__req *r)
         bstep__req_error(r, 400, "front-axis: one of +x -x +y -y +z -z auto");
         return;
     }
+    /* an activity file as analyze reads one: the walker's mass, age and sex, and how the walk was
+     * done (a watch or a treadmill cannot tell) */
+    memset(&aopt, 0, sizeof(aopt));
+    aopt.mass_kg = opt.mass_kg;
+    aopt.age_y = opt.age_y;
+    aopt.sex = opt.sex;
+    aopt.format = BSTEP_FORMAT_AUTO;
+    aopt.direction = BSTEP_DIRECTION_UNKNOWN;
+    if ((v = bstep__req_arg(r, "direction")) != NULL &&
+        (bstep_direction_parse(v, &aopt.direction) != BSTEP_OK ||
+         (aopt.direction != BSTEP_DIRECTION_FORWARD &&
+          aopt.direction != BSTEP_DIRECTION_BACKWARD))) {
+        bstep__req_error(r, 400, "direction: forward or backward");
+        return;
+    }
     if (dir == NULL)
         dir = getenv("TMPDIR");
     if (dir == NULL || dir[0] == '\0')
@@ -419,28 +489,19 @@ static void h_upload(bstep__req *r)
         }
         close(fd);
     }
+    if (bstep__is_activity_file(path, BSTEP_FORMAT_AUTO)) {
+        h_upload_activity(r, path, &aopt);
+        unlink(path);
+        return;
+    }
     rc = bstep__analyze_file(path, &opt, &a, err, sizeof(err));
     unlink(path);
     if (rc != BSTEP_OK) {
-        /* the reader names the temporary path; name the upload instead */
-        char *p = strstr(err, path);
-        char msg[600];
-        if (p != NULL)
-            snprintf(msg, sizeof(msg), "upload%s", p + strlen(path));
-        else
-            snprintf(msg, sizeof(msg), "%s", err);
         bstep__analysis_free(&a);
-        bstep__req_error(r, rc == BSTEP_ENOMEM ? 500 : 422, "%s", msg);
+        upload_error(r, rc, err, path);
         return;
     }
-    crypto_hash_sha256(digest, (const unsigned char *)r->body, r->body_len);
-    sodium_bin2hex(sha, sizeof(sha), digest, sizeof(digest));
-    {
-        const char *name = bstep__req_arg(r, "name");
-        snprintf(source, sizeof(source), "upload:%s",
-                 name != NULL && bstep__ingest_id_valid(name, strlen(name), 200) ? name
-                                                                                 : "recording");
-    }
+    upload_identity(r, sha, source, sizeof(source));
     /* the one conversion of every session (src/store/session_save.h): stored as analyze stores
      * a file, and the walker's plan decided again with it */
     bstep__session_in_init(&in, r->user.id);

@@ -148,14 +148,16 @@ DAN=$("$BIN" token create --user dan --db "$db" 2>/dev/null)
 "$BIN" simulate --placement foot-right --seed 5 --out "$TMP/fast.csv" \
   --scenario-text "stand 3s;walk forward 8 strides speed=1.1;turn 180;walk backward 60s speed=0.9 strike=toe;stand 3s" \
   >/dev/null 2>&1
-upload() { # token, file -> the stored session's id
-  python3 - "$URL" "$1" "$2" <<'PY'
-import json, sys, urllib.request
-url, tok, path = sys.argv[1:4]
-req = urllib.request.Request(url + "/api/sessions?placement=foot-right&toe-axis=%2Bx&name=fast.csv",
-                             data=open(path, "rb").read(), method="POST",
-                             headers={"Authorization": "Bearer " + tok})
-print(json.load(urllib.request.urlopen(req))["id"])
+upload() { # token, file [, query] -> the stored session's id (or the HTTP status of an error)
+  python3 - "$URL" "$1" "$2" "${3:-placement=foot-right&toe-axis=%2Bx&name=fast.csv}" <<'PY'
+import json, sys, urllib.error, urllib.request
+url, tok, path, query = sys.argv[1:5]
+req = urllib.request.Request(url + "/api/sessions?" + query, data=open(path, "rb").read(),
+                             method="POST", headers={"Authorization": "Bearer " + tok})
+try:
+    print(json.load(urllib.request.urlopen(req))["id"])
+except urllib.error.HTTPError as e:
+    print("HTTP", e.code)
 PY
 }
 start_server || exit 1
@@ -165,6 +167,25 @@ for who in cy dan; do
   [ -n "$sid" ] && ok "upload by $who stored (session $sid)" || { bad "upload by $who"; head -3 "$TMP/up.err"; }
   "$PUSH" --url "$URL" --token "$tok" --get "/api/sessions/$sid" >"$TMP/up-$who.json" 2>&1
 done
+# A treadmill's FTMS log uploaded as analyze reads it (an activity file: the session from its
+# records), walked backward as the upload says; a bad direction is refused.
+python3 - "$TMP/tread.ftms" <<'PY'
+import struct, sys
+out, dist = ["# backstep ftms log 1"], 0.0
+for i in range(120):
+    dist += 2.5 / 3.6
+    b = struct.pack("<HH", 0x0004, 250) + struct.pack("<I", int(dist))[:3]
+    out.append("%d.000 2acd %s" % (1700000000 + i, " ".join("%02x" % x for x in b)))
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+tid=$(upload "$DAN" "$TMP/tread.ftms" "direction=backward&name=tread.ftms")
+case "$tid" in [0-9]*) ok "an FTMS log uploaded (session $tid)" ;; *) bad "FTMS upload: $tid" ;; esac
+"$PUSH" --url "$URL" --token "$DAN" --get "/api/sessions/$tid" >"$TMP/up-ftms.json" 2>&1
+bw=$("$JQ" "$TMP/up-ftms.json" get backward_time_s)
+if awk -v a="$bw" 'BEGIN { exit !(a + 0 > 100) }'; then ok "the uploaded log walked backward ($bw s)"; else bad "uploaded FTMS backward time: $bw"; fi
+contains "the uploaded log's distance" "$TMP/up-ftms.json" '"distance_m":82'
+bad_dir=$(upload "$DAN" "$TMP/tread.ftms" "direction=sideways")
+[ "$bad_dir" = "HTTP 400" ] && ok "upload with a bad direction: 400" || bad "bad direction: $bad_dir"
 kill -TERM $srv_pid; wait $srv_pid; srv_pid=
 contains "an upload with a plan: the slow-down cue of the level's top speed" "$TMP/up-cy.json" '"slow_down"'
 if grep -qF '"slow_down"' "$TMP/up-dan.json"; then bad "an upload without a plan has no top speed to slow down from"; else ok "an upload without a plan: no slow-down cue"; fi
