@@ -18,8 +18,8 @@
 
 #include "backstep/coach.h"
 #include "backstep/status.h"
-#include "server/pages.h"
 #include "report/activity_report.h"
+#include "server/pages.h"
 #include "server/server_internal.h"
 #include "store/coach_store.h"
 #include "store/session_save.h"
