@@ -143,6 +143,10 @@ typedef struct {
                                       5 */
     int toe_calibration_strides; /**< --toe-axis auto: forward strides averaged; 6 */
     float toe_calibration_spread_deg; /**< ... whose directions agree within this, deg; 20 */
+    float accel_range_mps2; /**< the accelerometer's full scale, m/s^2: a foot reading from 95 %
+                                 of it is taken as clipped (the de-drift then treats the loss as
+                                 a step at the impact, docs/algorithms.md 2.6); 0 = never clips;
+                                 156.9 (16 g, the standard range of foot IMUs) */
     /* Trunk / pocket: steps from the vertical acceleration (resampled to 100 Hz). */
     float trunk_smooth_s;        /**< length of each of two cascaded moving averages used to
                                       find steps, s; 0.15 */

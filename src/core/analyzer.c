@@ -52,6 +52,7 @@ const bstep_analyzer_settings bstep_analyzer_default_settings = {
     .strike_flat_deg = 5.0f,
     .toe_calibration_strides = 6,
     .toe_calibration_spread_deg = 20.0f,
+    .accel_range_mps2 = 16.0f * BSTEP_STANDARD_GRAVITY_MPS2,
     .trunk_smooth_s = 0.15f,
     .trunk_timing_smooth_s = 0.05f,
     .trunk_detrend_s = 1.0f,

@@ -53,10 +53,13 @@
 #define IMPACT_OVER_SWING 3.0f
 /* Stillness lasting this long is a stance even with the foot tilted (walking on the toes), us. */
 #define STILL_OVERRIDE_US 250000
-/* An accelerometer axis reading at least this is taken as clipped, m/s^2: 95 % of 16 g, the
- * largest standard range of foot IMUs (VN-200, NilsPod, Xsens MTw); uncompensated sensors
- * saturate a few per cent below their nominal range (the VN-200 z axis at 15.6 g). */
-#define ACC_CLIP_MPS2 (0.95f * 16.0f * BSTEP_STANDARD_GRAVITY_MPS2)
+/* An accelerometer axis reading at least this share of the sensor's full scale (accel_range_mps2,
+ * by default 16 g, the largest standard range of foot IMUs: VN-200, NilsPod, Xsens MTw) is taken
+ * as clipped: uncompensated sensors saturate a few per cent below their nominal range (the VN-200
+ * at 15.6 g on z, 16.0 g on x and y). A sensor with a larger range is not misjudged at 15-16 g
+ * (the simulator's ideal sensor reads 250 m/s^2 unclipped at 5 m/s: the rule there cost
+ * 3.5 / 5 m/s strides 0.5 %). */
+#define ACC_CLIP_FRACTION 0.95f
 /* Fast confirmation: a foot that stays under FAST_FRAC of both stillness thresholds for FAST_US is
  * still without waiting for the full stance window (the long window only averages out the flicker
  * of a foot near the thresholds). Brings the contact-to-event latency down by up to 50 ms: a stance
@@ -83,7 +86,8 @@ int bstep__foot_settings_valid(const bstep_analyzer_settings *c)
         !(c->turn_stride_deg <= 180.0f) || !(c->strike_flat_deg >= 0.0f) ||
         !(c->strike_flat_deg < 45.0f) || c->toe_calibration_strides < 1 ||
         c->toe_calibration_strides > 100 || !(c->toe_calibration_spread_deg > 0.0f) ||
-        !(c->toe_calibration_spread_deg < 90.0f))
+        !(c->toe_calibration_spread_deg < 90.0f) || !(c->accel_range_mps2 >= 0.0f) ||
+        !isfinite(c->accel_range_mps2))
         return 0;
     /* The look-back (search window plus the stance window) must fit in the ring at the bin
      * rate, with a 25 % margin for sampling jitter. */
@@ -273,7 +277,8 @@ static void zupt(foot_t *f, bstep_time_us t_us)
  * trapezoidal integration of the gravity-free world acceleration. Each truly still stance sample
  * is a zero-velocity update, so integration never starts late (starting it when the stance-end
  * test fires misses the first samples of the take-off: 0.4 m/s on a simulated walk). */
-static void nav(foot_t *f, const bstep_imu_sample *s, float gn, float ad, float cfg_gyro)
+static void nav(foot_t *f, const bstep_imu_sample *s, float gn, float ad, float cfg_gyro,
+                float clip_mps2)
 {
     const float gain = 5.0f;
     const float *acc = s->accel_mps2;
@@ -317,13 +322,13 @@ static void nav(foot_t *f, const bstep_imu_sample *s, float gn, float ad, float 
         f->prev_aw[k] = aw[k];
         f->prev_w[k] = w[k];
     }
-    if (fabsf(acc[0]) >= ACC_CLIP_MPS2 || fabsf(acc[1]) >= ACC_CLIP_MPS2 ||
-        fabsf(acc[2]) >= ACC_CLIP_MPS2) {
+    if (clip_mps2 > 0.0f &&
+        (fabsf(acc[0]) >= clip_mps2 || fabsf(acc[1]) >= clip_mps2 || fabsf(acc[2]) >= clip_mps2)) {
         /* A clipped impact: the true specific force was larger along each clipped axis, in the
          * sign of its reading; where that points in the world, the velocity misses a step. */
         float e[3], ew[3];
         for (k = 0; k < 3; k++)
-            e[k] = fabsf(acc[k]) < ACC_CLIP_MPS2 ? 0.0f : (acc[k] > 0.0f ? 1.0f : -1.0f);
+            e[k] = fabsf(acc[k]) < clip_mps2 ? 0.0f : (acc[k] > 0.0f ? 1.0f : -1.0f);
         bstep__quat_rotate(f->iq, e, ew);
         for (k = 0; k < 3; k++)
             f->clip_dir[k] += ew[k];
@@ -897,7 +902,7 @@ void bstep__foot_update(bstep_analyzer *a, const bstep_imu_sample *s)
 
     if (!(s->flags & BSTEP_SAMPLE_HAS_GYRO))
         return; /* stance detection and navigation need the gyroscope */
-    nav(f, s, gn, ad, a->cfg.stance_gyro_dps);
+    nav(f, s, gn, ad, a->cfg.stance_gyro_dps, ACC_CLIP_FRACTION * a->cfg.accel_range_mps2);
     if (f->have_prev_a && s->t_us > f->prev_a_t_us) {
         const float d[3] = {acc[0] - f->prev_a[0], acc[1] - f->prev_a[1], acc[2] - f->prev_a[2]};
         jerk = norm3(d) / ((float)(s->t_us - f->prev_a_t_us) * 1e-6f);

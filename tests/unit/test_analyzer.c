@@ -531,6 +531,12 @@ BSTEP_TEST(invalid_settings)
     c.min_bout_steps = 0;
     BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, &c), BSTEP_EINVAL);
     c = bstep_analyzer_default_settings;
+    c.placement = BSTEP_PLACEMENT_FOOT_LEFT;
+    c.accel_range_mps2 = -1.0f;
+    BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, &c), BSTEP_EINVAL);
+    c.accel_range_mps2 = 0.0f; /* a sensor that does not clip */
+    BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, &c), BSTEP_OK);
+    c = bstep_analyzer_default_settings;
     c.trunk_detrend_s = 100.0f; /* does not fit the fixed buffer */
     BSTEP_ASSERT_EQ(bstep_analyzer_init(&a, &c), BSTEP_EINVAL);
     BSTEP_ASSERT_EQ(bstep_analyzer_init(NULL, &c), BSTEP_EINVAL);
