@@ -12,8 +12,8 @@
  * most 60 s, the treadmill's speed (a motion sensor on a treadmill measures the foot against the
  * belt, not the walking speed) and incline where the series has them (an imported FTMS log's, or
  * the belt readings the recording's CSV carried, stored with the session; for a session stored
- * before those were kept, their means), the bout's measured speed otherwise, and the heart rate
- * of the series.
+ * before those were kept, their means), else a watch's speed (FIT, TCX) where it has one, else
+ * the bout's measured speed, and the heart rate of the series.
  * With no overlapping session the file is stored as a session of its own.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
@@ -99,6 +99,8 @@ static int find_match(bstep_store *st, int64_t user_id, int64_t from, int64_t to
 static int update_energy(bstep_store *st, int64_t id, const bstep_store_user *user)
 {
     bstep_store_session_full *full = NULL;
+    bstep_store_series_point *belt = NULL;
+    size_t n_belt = 0;
     bstep__bout_row *bouts;
     bstep_treadmill_point *tm;
     bstep_hr_point *hr;
@@ -108,6 +110,11 @@ static int update_energy(bstep_store *st, int64_t id, const bstep_store_user *us
     int rc = bstep_store_session_load(st, id, &full);
     if (rc != BSTEP_OK)
         return rc;
+    /* on a treadmill the belt's readings give the speed and incline, not a watch's estimate */
+    if ((rc = bstep_store_series_get_treadmill(st, id, &belt, &n_belt)) != BSTEP_OK) {
+        bstep_store_session_full_free(full);
+        return rc;
+    }
     bouts = calloc(full->n_bouts + 1, sizeof(*bouts));
     tm = calloc(full->n_series + full->n_bouts + 1, sizeof(*tm));
     hr = calloc(full->n_series + 1, sizeof(*hr));
@@ -115,6 +122,7 @@ static int update_energy(bstep_store *st, int64_t id, const bstep_store_user *us
         free(bouts);
         free(tm);
         free(hr);
+        bstep_store_free(belt);
         bstep_store_session_full_free(full);
         return BSTEP_ENOMEM;
     }
@@ -124,15 +132,24 @@ static int update_energy(bstep_store *st, int64_t id, const bstep_store_user *us
         bouts[i].activity = full->bouts[i].activity;
         bouts[i].distance_m = full->bouts[i].distance_m;
     }
+    {
+        /* the belt's readings when the session has them, else every source's (a watch's) */
+        const bstep_store_series_point *src = n_belt > 0 ? belt : full->series;
+        const size_t n_src = n_belt > 0 ? n_belt : full->n_series;
+        for (i = 0; i < n_src; i++) {
+            const bstep_store_series_point *p = &src[i];
+            const double v =
+                p->speed_mps >= 0.0 && p->speed_mps <= 50.0 ? p->speed_mps : (double)NAN;
+            if (isfinite(v) || isfinite(p->incline_pct)) {
+                tm[n_tm].t_us = p->t_us;
+                tm[n_tm].speed_mps = (float)v;
+                tm[n_tm].incline_pct = (float)p->incline_pct;
+                n_tm++;
+            }
+        }
+    }
     for (i = 0; i < full->n_series; i++) {
         const bstep_store_series_point *p = &full->series[i];
-        const double v = p->speed_mps >= 0.0 && p->speed_mps <= 50.0 ? p->speed_mps : (double)NAN;
-        if (isfinite(v) || isfinite(p->incline_pct)) {
-            tm[n_tm].t_us = p->t_us;
-            tm[n_tm].speed_mps = (float)v;
-            tm[n_tm].incline_pct = (float)p->incline_pct;
-            n_tm++;
-        }
         if (p->hr_bpm >= 30.0 && p->hr_bpm <= 230.0) {
             hr[n_hr].t_us = p->t_us;
             hr[n_hr].hr_bpm = (float)p->hr_bpm;
@@ -140,11 +157,12 @@ static int update_energy(bstep_store *st, int64_t id, const bstep_store_user *us
         }
     }
     /* a treadmill session stored before its belt readings were kept (only their means): the
-     * means, the belt's measured speed and incline over the recording, for every bout */
-    if (n_tm == 0 && !bstep_format_is_activity(full->session.format) &&
+     * means, the belt's measured speed and incline over the recording, for every bout (rather
+     * than a watch's estimate) */
+    if (n_belt == 0 && !bstep_format_is_activity(full->session.format) &&
         (isfinite(full->session.treadmill_speed_mps) ||
          isfinite(full->session.treadmill_incline_pct)))
-        for (i = 0; i < full->n_bouts; i++) {
+        for (i = 0, n_tm = 0; i < full->n_bouts; i++) {
             tm[n_tm].t_us = full->session.start_us + (int64_t)llround(bouts[i].start_s * 1e6);
             tm[n_tm].speed_mps = (float)full->session.treadmill_speed_mps;
             tm[n_tm].incline_pct = (float)full->session.treadmill_incline_pct;
@@ -169,6 +187,7 @@ static int update_energy(bstep_store *st, int64_t id, const bstep_store_user *us
     free(bouts);
     free(tm);
     free(hr);
+    bstep_store_free(belt);
     bstep_store_session_full_free(full);
     return rc;
 }

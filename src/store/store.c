@@ -1943,6 +1943,19 @@ int bstep_store_series_get(bstep_store *st, int64_t session_id, bstep_store_seri
     return rc;
 }
 
+int bstep_store_series_get_treadmill(bstep_store *st, int64_t session_id,
+                                     bstep_store_series_point **out, size_t *n)
+{
+    int rc = list_by_id(st,
+                        "SELECT t_us, hr_bpm, speed_mps, incline_pct, cadence_spm, distance_m FROM "
+                        "series WHERE session_id = ? AND source NOT IN ('fit', 'tcx') AND "
+                        "(speed_mps IS NOT NULL OR incline_pct IS NOT NULL) ORDER BY t_us, source",
+                        session_id, sizeof(**out), read_point, (void **)out, n);
+    if (rc == BSTEP_OK)
+        ok(st);
+    return rc;
+}
+
 int bstep_store_session_load(bstep_store *st, int64_t id, bstep_store_session_full **out)
 {
     bstep_store_session_full *f = calloc(1, sizeof(*f));

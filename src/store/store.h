@@ -392,6 +392,11 @@ int bstep_store_session_find_by_time(bstep_store *st, int64_t user_id, int64_t f
  */
 int bstep_store_series_set(bstep_store *st, int64_t session_id, const char *source,
                            const bstep_store_series_point *pts, size_t n);
+/** @brief The session's treadmill readings, in time order: its series from every source but a
+ *   watch's (fit, tcx), i.e. an FTMS log's and the belt readings the recording itself carried
+ *   (source csv), the points with a speed or an incline. */
+int bstep_store_series_get_treadmill(bstep_store *st, int64_t session_id,
+                                     bstep_store_series_point **out, size_t *n);
 /** @brief The session's series, every source merged, in time order. */
 int bstep_store_series_get(bstep_store *st, int64_t session_id, bstep_store_series_point **out,
                            size_t *n);

@@ -267,6 +267,25 @@ expect_exit "export the treadmill session's records" 0 export --db "$TMP/tm2.db"
   --format csv --out "$TMP/tm2-rec.csv"
 n=$(awk -F, 'NR > 1 && $5 != "" { n++ } END { print n + 0 }' "$TMP/tm2-rec.csv")
 if [ "$n" -ge 60 ] && [ "$n" -le 70 ]; then ok "the belt's readings stored, one a second ($n)"; else bad "belt records stored: $n"; fi
+# a watch's own speed estimate (0.5 m/s) merged as well: the belt's readings still give the speed
+python3 - "$TMP/hrspeed.tcx" <<'PY'
+import datetime, sys
+def iso(t):
+    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+x = "http://www.garmin.com/xmlschemas/ActivityExtension/v2"
+pts = "".join("<Trackpoint><Time>%s</Time><HeartRateBpm><Value>110</Value></HeartRateBpm>"
+              "<Extensions><ns3:TPX><ns3:Speed>0.5</ns3:Speed></ns3:TPX></Extensions></Trackpoint>\n"
+              % iso(1700000000 + i) for i in range(67))
+open(sys.argv[1], "w").write("""<?xml version="1.0" encoding="UTF-8"?>
+<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2" xmlns:ns3="%s">
+<Activities><Activity Sport="Other"><Id>%s</Id><Lap StartTime="%s"><TotalTimeSeconds>66</TotalTimeSeconds>
+<DistanceMeters>0</DistanceMeters><Calories>0</Calories><Intensity>Active</Intensity>
+<TriggerMethod>Manual</TriggerMethod><Track>%s</Track></Lap></Activity></Activities></TrainingCenterDatabase>
+""" % (x, iso(1700000000), iso(1700000000), pts))
+PY
+expect_exit "import a watch file with its own speed" 0 import --db "$TMP/tm2.db" "$TMP/hrspeed.tcx"
+expect_exit "history after the watch's speed" 0 history --db "$TMP/tm2.db" --format json
+near "energy with a watch's speed merged: still the belt's" "$TMP/out" sessions.0.energy_kcal "$belt" 0.051
 # A CSV's heart rate is stored with its session: importing a treadmill log without heart rate keeps
 # the session's heart rate (it was lost before: the mean of the series, none) and takes the belt's
 # speed for the energy.
