@@ -700,6 +700,8 @@ static void start_stance(bstep_analyzer *a, bstep_time_us start_us, bstep_time_u
 {
     foot_t *f = &a->eng.foot;
     const int first = !f->have_swing;
+    /* the still window reaches back into the stance that just ended */
+    const int old_window = f->have_swing && start_us <= f->swing_start_us;
     const int stride_ended = f->have_swing &&
                              (float)(start_us - f->swing_start_us) * 1e-6f >= a->cfg.min_swing_s &&
                              (f->swing_peak_tilt_dps >= a->cfg.min_swing_gyro_dps ||
@@ -720,14 +722,14 @@ static void start_stance(bstep_analyzer *a, bstep_time_us start_us, bstep_time_u
     if (stride_ended)
         end_stride(a, now_us);
     f->have_swing = 0;
-    /* Restart the integration here if no quiet sample follows (running), but only after a stride:
-     * a stance confirmed again right after one ended is mostly the old stance's window (the 0.1 s
-     * mean is still low while the push-off has begun), and a zero-velocity update there zeroed a
-     * foot already moving (simulated run 3.5 m/s: 0.22 m/s forward, 0.37 m/s up, 15 ms into the
-     * push-off), an initial-velocity error the linear de-drift removes only half of: running
-     * strides 1.8 % short with an ideal sensor, 0.0 % now. The integration goes on from the last
-     * real zero-velocity instant; quiet samples still restart it. */
-    if (f->have_iq && (stride_ended || first))
+    /* Restart the integration here if no quiet sample follows (running), but not at a stance
+     * confirmed again right after one ended, whose still window reaches back into the old stance
+     * (the 0.1 s mean is still low while the push-off has begun): a zero-velocity update there
+     * zeroed a foot already moving (simulated run 3.5 m/s: 0.22 m/s forward, 0.37 m/s up, 15 ms
+     * into the push-off), an initial-velocity error the linear de-drift removes only half of:
+     * running strides 1.8 % short with an ideal sensor, 0.0 % now. The integration goes on from
+     * the last real zero-velocity instant; quiet samples still restart it. */
+    if (f->have_iq && (stride_ended || first || !old_window))
         zupt(f, now_us);
 }
 
