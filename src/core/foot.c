@@ -270,10 +270,10 @@ static void zupt(foot_t *f, bstep_time_us t_us)
  * the foot is at rest (slower than half the stance gyro threshold, |a| within QUIET_ACC_MPS2 of
  * 1 g: the samples that are also zero-velocity updates), not during the loading response, the
  * heel rise or a running stance, whose braking, impact and push-off it would read as tilt (the
- * lesson of the removed running tilt reset, 4c22d7f). Ideal simulated sensor at 800 Hz: running
- * strides at 3.5 / 5 m/s -3.2 / -3.6 % -> -2.3 / -1.7 %, side-steps -1.2 -> +0.4 %, walking
- * +0.1 -> 0.0 %; sangenis sprint 17.7 -> 15.0 %, run 10.7 -> 10.0 %, course -4.8 -> -3.6 %;
- * gaitmap 4.4 / 4.2 -> 4.3 / 4.1 cm (docs/validation.md). Velocity and position:
+ * lesson of the removed running tilt reset, 4c22d7f). Simulator (with the push-off restart of
+ * start_stance fixed): ideal sensor running 0.17 -> 0.01 %, 16 g IMU at 5 m/s 1.63 -> 0.40 %,
+ * side-steps 1.36 -> 0.96 %; sangenis sprint 17.7 -> 15.0 %, run 10.7 -> 9.9 %; gaitmap
+ * 4.4 / 4.2 -> 4.3 / 4.1 cm (docs/validation.md). Velocity and position:
  * trapezoidal integration of the gravity-free world acceleration. Each truly still stance sample
  * is a zero-velocity update, so integration never starts late (starting it when the stance-end
  * test fires misses the first samples of the take-off: 0.4 m/s on a simulated walk). */
