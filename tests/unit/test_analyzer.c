@@ -307,6 +307,87 @@ BSTEP_TEST(stance_after_twitch_restarts_integration)
     BSTEP_ASSERT_LE(dmax, 0.01); /* 0.006 m; 0.018 m when the integration ran on from the twitch */
 }
 
+/* One swing of a foot moving len_m forward in swing_s from rest to rest: forward position
+ * len (u - sin(2 pi u) / (2 pi)), u = t / swing_s, pitch 40 (1 - cos(2 pi u)) / 2 deg (the foot
+ * lifted and set down flat), the accelerometer reading world acceleration plus gravity in the
+ * pitched frame; a landing impact of +25 m/s^2 at its end. ph_s: time into the swing. */
+static void swing_sample(bstep_imu_sample *s, double ph_s, double swing_s, double len_m)
+{
+    const double pi = 3.141592653589793, u = ph_s / swing_s, th = 40.0 * pi / 180.0;
+    const double pitch = 0.5 * th * (1.0 - cos(2.0 * pi * u));
+    const double ax = len_m / (swing_s * swing_s) * 2.0 * pi * sin(2.0 * pi * u);
+    const double c = cos(pitch), sn = sin(pitch), gz = (double)G;
+    s->gyro_dps[1] = (float)(0.5 * 40.0 * 2.0 * pi / swing_s * sin(2.0 * pi * u));
+    s->accel_mps2[0] = (float)(c * ax - sn * gz);
+    s->accel_mps2[2] = (float)(sn * ax + c * gz);
+}
+
+/* Walking strides of 1.0 m (0.5 s swing) every period_s; with `shuffle_after_s` > 0, after each
+ * landing and that long at rest, the same foot lifted and set down 0.05 m further (0.25 s swing):
+ * a re-placement. Stride k starts at 1.0 + period_s k. */
+static size_t shuffle_walk(bstep_imu_sample *s, size_t cap, double rate, int strides,
+                           double period_s, double shuffle_after_s, double len_m)
+{
+    const double t0 = 1.0, sw = 0.5, sh = 0.25;
+    size_t n;
+    for (n = 0; n < cap; n++) {
+        const double t = (double)n / rate;
+        double ph;
+        int k;
+        if (t > t0 + period_s * strides + 1.0)
+            break;
+        k = still_sample(&s[n], t, t0, period_s, &ph);
+        if (t < t0 || k >= strides)
+            continue;
+        if (ph < sw)
+            swing_sample(&s[n], ph, sw, len_m);
+        else if (shuffle_after_s > 0.0 && ph >= sw + shuffle_after_s &&
+                 ph < sw + shuffle_after_s + sh)
+            swing_sample(&s[n], ph - sw - shuffle_after_s, sh, 0.05);
+        if (fabs(ph - sw) < 0.5 / rate ||
+            (shuffle_after_s > 0.0 && fabs(ph - sw - shuffle_after_s - sh) < 0.5 / rate))
+            s[n].accel_mps2[2] += 25.0f;
+    }
+    return n;
+}
+
+/* A foot set down again 0.05 m from where it landed 0.55 s before (a shuffle in a U-turn pivot) is
+ * not a step: 10 strides, not 20; the strides keep their 1.6 s stride time. Stepping in place at
+ * 1.0 s strides (a stride time of walking, not of a re-placement) is still counted. Split input
+ * gives the same events. */
+BSTEP_TEST(foot_replacement_is_not_a_step)
+{
+    static bstep_imu_sample s[20000];
+    static bstep_event ev[MAX_EV], ev1[MAX_EV];
+    bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+    size_t n, ne, ne1, i, k = 0;
+    cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
+    cfg.sample_rate_hz = 200.0f;
+    cfg.toe_axis = BSTEP_AXIS_POS_X;
+    n = shuffle_walk(s, 20000, 200.0, 10, 1.6, 0.3, 1.0);
+    ne = run_block(&cfg, s, n, n, ev);
+    for (i = 0; i < ne; i++)
+        if (ev[i].type == BSTEP_EVENT_INITIAL_CONTACT)
+            printf("ic %.3f s, stride %.3f m, %.3f s\n", (double)ev[i].t_us * 1e-6,
+                   (double)ev[i].stride_length_m, (double)ev[i].stride_time_s);
+    BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 10);
+    for (i = 0; i < ne; i++) {
+        if (ev[i].type != BSTEP_EVENT_INITIAL_CONTACT)
+            continue;
+        BSTEP_ASSERT_NEAR((double)ev[i].t_us * 1e-6, 1.0 + 1.6 * (double)k + 0.5, 0.0101);
+        if (k > 0)
+            BSTEP_ASSERT_NEAR(ev[i].stride_time_s, 1.6, 0.011);
+        k++;
+    }
+    ne1 = run_block(&cfg, s, n, 1, ev1);
+    BSTEP_ASSERT_EQ(ne1, ne);
+    BSTEP_ASSERT(events_equal(ev, ev1, ne));
+    /* stepping in place: 0.05 m strides every 1.0 s */
+    n = shuffle_walk(s, 20000, 200.0, 10, 1.0, 0.0, 0.05);
+    ne = run_block(&cfg, s, n, n, ev);
+    BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 10);
+}
+
 BSTEP_TEST(split_input_identical)
 {
     static bstep_imu_sample s[20000];
@@ -599,6 +680,7 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(foot_contacts_at_impacts),
                 BSTEP_TEST_ENTRY(foot_contact_arrests_swing_rotation),
                 BSTEP_TEST_ENTRY(interrupted_stance_keeps_its_rest),
                 BSTEP_TEST_ENTRY(stance_after_twitch_restarts_integration),
+                BSTEP_TEST_ENTRY(foot_replacement_is_not_a_step),
                 BSTEP_TEST_ENTRY(split_input_identical),
                 BSTEP_TEST_ENTRY(split_input_identical_simulated_foot),
                 BSTEP_TEST_ENTRY(trunk_steps_at_collision_rise),
