@@ -39,6 +39,9 @@ const char *bstep__opts_value(bstep__opts *o, const char *cmd);
 /** Parse a finite number in [lo, hi]; prints an error naming the option and returns -1. */
 int bstep__parse_double(const char *cmd, const char *opt, const char *text, double lo, double hi,
                         double *out);
+/** --accel-range: "none" (the sensor does not clip: INFINITY) or a full scale of 2..400 g, given
+ * in g and returned in m/s^2; prints an error and returns -1 otherwise. */
+int bstep__parse_accel_range(const char *cmd, const char *text, double *out_mps2);
 /** Print "backstep CMD: message" plus a hint to stderr; returns BSTEP_EXIT_USAGE. */
 int bstep__usage_error(const char *cmd, const char *fmt, ...);
 

@@ -39,6 +39,9 @@ static void help(void)
         "                     +x|-x|+y|-y|+z|-z|auto (default auto)\n"
         "  --front-axis A     trunk/pocket mounting: where the chest points (default auto:\n"
         "                     learned from the first bout of 8 steps, which must be forward)\n"
+        "  --accel-range G    the foot sensor's accelerometer full scale in g, 2..400, or none\n"
+        "                     (it does not clip); readings from 95 %% of it are clipped impacts\n"
+        "                     whose lost braking the stride integration restores (default 16)\n"
         "  --height-m H       body height, 0.8..2.5 m: a lower-back sensor sits at 0.53 x H\n"
         "                     (the pendulum length of the step-length model; default 1.75 m)\n"
         "  --step-scale X     the walker's step-length calibration factor, 0.3..3 (default 1)\n"
@@ -271,6 +274,9 @@ int bstep_cmd_analyze(int argc, char **argv)
             if (bstep__parse_double(cmd, o.name, v, 0.8, 2.5, &h) != 0)
                 return BSTEP_EXIT_USAGE;
             opt.sensor_height_m = 0.53 * h;
+        } else if (strcmp(o.name, "accel-range") == 0) {
+            if (bstep__parse_accel_range(cmd, v, &opt.accel_range_mps2) != 0)
+                return BSTEP_EXIT_USAGE;
         } else if (strcmp(o.name, "step-scale") == 0) {
             if (bstep__parse_double(cmd, o.name, v, 0.3, 3.0, &opt.step_scale) != 0)
                 return BSTEP_EXIT_USAGE;

@@ -52,6 +52,8 @@ static void help(void)
            "  --input-format F   as for backstep analyze (default auto)\n"
            "  --toe-axis A       foot mounting (default auto)\n"
            "  --front-axis A     trunk/pocket mounting (default auto)\n"
+           "  --accel-range G    foot accelerometer full scale in g or none (as for analyze;\n"
+           "                     default 16)\n"
            "  --mass-kg KG       body mass for the energy estimate (default: the user's stored\n"
            "                     mass, else 70 kg assumed)\n"
            "  --direction D      forward | backward: how the activity files' walks were done\n"
@@ -550,6 +552,9 @@ int bstep_cmd_batch(int argc, char **argv)
         } else if (strcmp(o.name, "front-axis") == 0) {
             if (bstep_axis_parse(v, &b.opt.front_axis) != BSTEP_OK)
                 return bstep__usage_error(cmd, "--front-axis: expected +x|-x|+y|-y|+z|-z|auto");
+        } else if (strcmp(o.name, "accel-range") == 0) {
+            if (bstep__parse_accel_range(cmd, v, &b.opt.accel_range_mps2) != 0)
+                return BSTEP_EXIT_USAGE;
         } else if (strcmp(o.name, "mass-kg") == 0) {
             if (bstep__parse_double(cmd, o.name, v, 20.0, 300.0, &b.opt.mass_kg) != 0)
                 return BSTEP_EXIT_USAGE;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backstep/types.h"
 #include "cli.h"
 
 void bstep__opts_init(bstep__opts *o, int argc, char **argv)
@@ -74,6 +75,20 @@ int bstep__parse_double(const char *cmd, const char *opt, const char *text, doub
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+int bstep__parse_accel_range(const char *cmd, const char *text, double *out_mps2)
+{
+    double g;
+    if (strcmp(text, "none") == 0) {
+        *out_mps2 = (double)INFINITY;
+        return 0;
+    }
+    /* 2 g: the smallest range of phone and IMU accelerometers; 400 g: impact sensors */
+    if (bstep__parse_double(cmd, "accel-range", text, 2.0, 400.0, &g) != 0)
+        return -1;
+    *out_mps2 = g * (double)BSTEP_STANDARD_GRAVITY_MPS2;
     return 0;
 }
 

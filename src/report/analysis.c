@@ -647,6 +647,8 @@ int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bs
         cfg.sensor_height_m = (float)opt->sensor_height_m;
     if (isfinite(opt->step_scale) && opt->step_scale > 0.0)
         cfg.step_length_scale = (float)opt->step_scale;
+    if (opt->accel_range_mps2 > 0.0)
+        cfg.accel_range_mps2 = isinf(opt->accel_range_mps2) ? 0.0f : (float)opt->accel_range_mps2;
     if (bstep_analyzer_init(an, &cfg) != BSTEP_OK) {
         rc = BSTEP_EINVAL;
         snprintf(err, err_len, "%s: analyzer settings rejected (rate %.1f Hz)", path, (double)rate);

@@ -66,6 +66,9 @@ typedef struct {
      * the walker's calibration factor (analyze --walked-m computes it). */
     double sensor_height_m;
     double step_scale;
+    /* The foot sensor's accelerometer full scale (m/s^2): 0 = not given (the analyzer's default,
+     * 16 g), INFINITY = the sensor does not clip. */
+    double accel_range_mps2;
 } bstep__analysis_options;
 
 typedef struct {

@@ -182,6 +182,21 @@ check "simulated truth written" test -s "$TMP/simfoot/s.truth.json"
 check "validate simulated foot session" "$BIN" validate "$TMP/simfoot" --min-f1 0.98 \
   --max-timing-ms 25 --min-backward-inside-pct 95 --max-backward-outside-pct 2
 contains "validate reports strike per step" "$TMP/out" "strike class per step"
+# --accel-range: a simulated 16 g sensor running at 5 m/s clips at the landings. The default is
+# 16 g; 'none' (does not clip) and 64 g (nothing reaches 95 % of it) keep the readings as they
+# are, so they give the same strides, different from the default's.
+check "simulate a clipped run" "$BIN" simulate --placement foot-right --noise acc-range=156.9,gyro-range=2000 \
+  --rate 400 --seed 5 --scenario-text "stand 2s;walk forward 8 strides speed=1.2;run forward 20 strides speed=5;stand 2s" \
+  --out "$TMP/run16.csv"
+range_dist() { "$BIN" analyze --no-store --placement foot-right --format json "$@" "$TMP/run16.csv" >"$TMP/range.json" 2>/dev/null &&
+  "$JQ" "$TMP/range.json" get summary.distance_m; }
+dist_default=$(range_dist); dist_16=$(range_dist --accel-range 16)
+dist_none=$(range_dist --accel-range none); dist_64=$(range_dist --accel-range 64)
+[ "$dist_default" = "$dist_16" ] && ok "--accel-range 16 is the default ($dist_16 m)" || bad "--accel-range 16 ($dist_16) vs default ($dist_default)"
+[ "$dist_none" = "$dist_64" ] && ok "--accel-range none = 64 g on a 16 g run ($dist_none m)" || bad "--accel-range none ($dist_none) vs 64 ($dist_64)"
+[ "$dist_none" != "$dist_default" ] && ok "--accel-range changes the clipped run" || bad "--accel-range has no effect ($dist_none)"
+expect_exit "--accel-range below 2 g" 2 "$BIN" analyze --no-store --accel-range 1 "$TMP/run16.csv"
+contains "--accel-range range named" "$TMP/err" "--accel-range: 1 is outside 2..400"
 check "analyze simulated session json" "$BIN" analyze --placement foot-right --format json "$TMP/simfoot/s.csv"
 cp "$TMP/out" "$TMP/simfoot.json"
 bw=$("$JQ" "$TMP/simfoot.json" get summary.steps_backward)
