@@ -240,7 +240,8 @@ typedef struct {
     float still_thr_dps, still_thr_mps2;
     int in_stance;
     bstep_time_us still_start_us;
-    bstep_time_us still_run_us; /* first bin of the current still run (not in stance), or 0 */
+    bstep_time_us still_run_us;      /* first bin of the current still run (not in stance), or 0 */
+    bstep_time_us still_run_from_us; /* the oldest bin of its still window */
     /* swing */
     int have_swing;
     bstep_time_us swing_start_us;

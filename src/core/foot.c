@@ -806,7 +806,7 @@ static void bin_done(bstep_analyzer *a, const float w[3])
     const bstep_time_us win_us = (bstep_time_us)(a->cfg.stance_window_s * 1e6f);
     bstep__foot_bin *b = &f->ring[f->head];
     const bstep__foot_bin *oldest;
-    int still;
+    int still, quiet;
     /* The ring is full: the bin about to be overwritten may still be in the window. */
     if (f->count == BSTEP__FOOT_RING && f->win_n == BSTEP__FOOT_RING) {
         f->win_g -= b->gyro_dps;
@@ -859,9 +859,9 @@ static void bin_done(bstep_analyzer *a, const float w[3])
     }
     oldest = bin_at(f, f->win_n - 1u);
     thresholds(a);
-    still = f->win_g / (float)f->win_n < f->still_thr_dps &&
-            f->win_ad / (float)f->win_n < f->still_thr_mps2 &&
-            b->t_us - oldest->t_us >= win_us - win_us / 10;
+    quiet = f->win_g / (float)f->win_n < f->still_thr_dps &&
+            f->win_ad / (float)f->win_n < f->still_thr_mps2;
+    still = quiet && b->t_us - oldest->t_us >= win_us - win_us / 10;
     /* ... or, over the newest FAST_US, clearly still (fast confirmation; its stance starts there)
      */
     if (!still && !f->in_stance && f->fwin_g / (float)f->fwin_n < FAST_FRAC * f->still_thr_dps &&
@@ -870,15 +870,22 @@ static void bin_done(bstep_analyzer *a, const float w[3])
         still = 1;
         oldest = bin_at(f, f->fwin_n - 1u);
     }
-    if (!still || f->in_stance)
+    /* A still run is ended by movement, not by lost packets: a window too short to decide (samples
+     * missing in it) whose samples are quiet keeps it (voisard 17-3 left, 19.4-21.6 s: the foot at
+     * rest, tilted, for 2 s, the run restarted by every gap and the stance never confirmed). */
+    if (f->in_stance || (!still && !quiet))
         f->still_run_us = 0;
-    else if (f->still_run_us == 0)
+    else if (still && f->still_run_us == 0) {
         f->still_run_us = b->t_us;
+        f->still_run_from_us = oldest->t_us;
+    }
     /* A foot reaching for the ground hovers for a moment at most; stillness that lasts is a
      * stance however the foot is tilted (on the toes, on a slope). */
     if (still && !f->in_stance &&
         !(f->have_swing && not_flat(a) && b->t_us - f->still_run_us < STILL_OVERRIDE_US)) {
-        start_stance(a, oldest->t_us, b->t_us);
+        /* a tilted foot's stance began where its stillness did, not after the 0.25 s wait */
+        start_stance(a, f->have_swing && not_flat(a) ? f->still_run_from_us : oldest->t_us,
+                     b->t_us);
     } else if (f->in_stance) {
         /* Stance ends at the first bin that rotates or accelerates once the window is not
          * still any more. */

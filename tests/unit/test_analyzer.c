@@ -388,6 +388,95 @@ BSTEP_TEST(foot_replacement_is_not_a_step)
     BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 10);
 }
 
+/* Strides between stances that alternate flat and pitched 20 deg toes-down (standing on a slope or
+ * on the forefoot), 1.6 s apart at 100 Hz: a 0.5 s swing of 1.0 m (pitch from the stance's to the
+ * next one's plus a 40 deg lift, smooth), a landing impact (+25 m/s^2) at its end, the foot
+ * settling for 0.1 s (a 150 deg/s wobble, no net rotation), then at rest. Every landing is 20 deg
+ * off the flat attitude of the stance before, so its stance is confirmed only by lasting
+ * stillness. With `drop`, every fifth sample of the rest is lost (as voisard's packet loss).
+ * Landing k at 1.0 + 1.6 k + 0.5 s. */
+static size_t tilted_stances(bstep_imu_sample *s, size_t cap, int strides, int drop)
+{
+    const double rate = 100.0, T = 1.6, t0 = 1.0, sw = 0.5, pi = 3.141592653589793;
+    const double D = pi / 180.0, tilt = -20.0 * D, lift = 40.0 * D;
+    size_t n = 0, i;
+    for (i = 0; n < cap; i++) {
+        const double t = (double)i / rate;
+        double ph, th, w = 0.0, ax = 0.0;
+        int k;
+        bstep_imu_sample *x = &s[n];
+        if (t > t0 + T * strides + 1.0)
+            break;
+        k = still_sample(x, t, t0, T, &ph);
+        if (t < t0)
+            k = -1;
+        if (k >= strides)
+            k = strides;
+        /* pitch of the stance after landing j: 0 for even j, tilt for odd */
+        th = (k >= 1 && (k - 1) % 2 == 0) ? tilt : 0.0;
+        if (k >= 0 && k < strides && ph < sw) {
+            const double u = ph / sw, a0 = (k % 2 == 1) ? tilt : 0.0,
+                         a1 = (k % 2 == 0) ? tilt : 0.0;
+            const double sm =
+                u - sin(2.0 * pi * u) / (2.0 * pi); /* 0 -> 1, zero rate at both ends */
+            th = a0 + (a1 - a0) * sm + 0.5 * lift * (1.0 - cos(2.0 * pi * u));
+            w = ((a1 - a0) * (1.0 - cos(2.0 * pi * u)) +
+                 0.5 * lift * 2.0 * pi * sin(2.0 * pi * u)) /
+                sw;
+            ax = 1.0 / (sw * sw) * 2.0 * pi * sin(2.0 * pi * u);
+        } else if (k >= 0 && k < strides && ph < sw + 0.1) {
+            th = (k % 2 == 0) ? tilt : 0.0;
+            w = 150.0 * D * sin(2.0 * pi * (ph - sw) / 0.1);
+        } else if (k >= 0 && k < strides) {
+            th = (k % 2 == 0) ? tilt : 0.0;
+            if (drop && i % 5 == 0)
+                continue; /* packet lost */
+        }
+        /* integrate nothing: th is given in closed form except the wobble (no net rotation) */
+        x->gyro_dps[1] = (float)(w / D);
+        x->accel_mps2[0] = (float)(cos(th) * ax - sin(th) * (double)G);
+        x->accel_mps2[2] = (float)(sin(th) * ax + cos(th) * (double)G);
+        if (k >= 0 && k < strides && fabs(ph - sw) < 0.5 / rate)
+            x->accel_mps2[2] += 25.0f;
+        n++;
+    }
+    return n;
+}
+
+/* A stance whose foot is not flat is confirmed after 0.25 s of stillness; it began where the
+ * stillness did, so its contact is the landing impact (not the end of the wait, where the
+ * search for the impact no longer reaches), and lost packets do not restart the stillness.
+ * Split input gives the same events. */
+BSTEP_TEST(tilted_stance_starts_where_stillness_began)
+{
+    static bstep_imu_sample s[20000];
+    static bstep_event ev[MAX_EV], ev1[MAX_EV];
+    int drop;
+    for (drop = 0; drop < 2; drop++) {
+        bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+        size_t n, ne, ne1, i, k = 0;
+        cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
+        cfg.sample_rate_hz = 100.0f;
+        cfg.toe_axis = BSTEP_AXIS_POS_X;
+        n = tilted_stances(s, 20000, 10, drop);
+        ne = run_block(&cfg, s, n, n, ev);
+        for (i = 0; i < ne; i++)
+            if (ev[i].type == BSTEP_EVENT_INITIAL_CONTACT)
+                printf("drop %d: ic %.3f s, stride %.3f m\n", drop, (double)ev[i].t_us * 1e-6,
+                       (double)ev[i].stride_length_m);
+        BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 10);
+        for (i = 0; i < ne; i++) {
+            if (ev[i].type != BSTEP_EVENT_INITIAL_CONTACT)
+                continue;
+            BSTEP_ASSERT_NEAR((double)ev[i].t_us * 1e-6, 1.0 + 1.6 * (double)k + 0.5, 0.0201);
+            k++;
+        }
+        ne1 = run_block(&cfg, s, n, 1, ev1);
+        BSTEP_ASSERT_EQ(ne1, ne);
+        BSTEP_ASSERT(events_equal(ev, ev1, ne));
+    }
+}
+
 BSTEP_TEST(split_input_identical)
 {
     static bstep_imu_sample s[20000];
@@ -681,6 +770,7 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(foot_contacts_at_impacts),
                 BSTEP_TEST_ENTRY(interrupted_stance_keeps_its_rest),
                 BSTEP_TEST_ENTRY(stance_after_twitch_restarts_integration),
                 BSTEP_TEST_ENTRY(foot_replacement_is_not_a_step),
+                BSTEP_TEST_ENTRY(tilted_stance_starts_where_stillness_began),
                 BSTEP_TEST_ENTRY(split_input_identical),
                 BSTEP_TEST_ENTRY(split_input_identical_simulated_foot),
                 BSTEP_TEST_ENTRY(trunk_steps_at_collision_rise),
