@@ -617,6 +617,77 @@ static int valid_date(const char *s)
     return bstep__store_date_valid(s);
 }
 
+/* The safety screening of `backstep plan start` from a JSON object (docs/coach.md section 3):
+ * the CLI's option names, "yes"/"no" (or true/false), "pain" 0..10 and "age" 1..120. As on the
+ * command line, a question not answered counts as "yes" (the safe side). 0, or -1 and msg. */
+static int screening_of(const cJSON *o, bstep_screening *q, char *msg, size_t cap)
+{
+    static const char *const names[9] = {"fell",
+                                         "unsteady",
+                                         "worried",
+                                         "heart",
+                                         "chest-pain",
+                                         "dizziness",
+                                         "told-supervised",
+                                         "surgery",
+                                         "balance-condition"};
+    int *fields[9];
+    const cJSON *it;
+    int i;
+    bstep_screening_init(q);
+    fields[0] = &q->fell_past_year;
+    fields[1] = &q->unsteady;
+    fields[2] = &q->worried_falling;
+    fields[3] = &q->heart_condition;
+    fields[4] = &q->chest_pain;
+    fields[5] = &q->dizziness;
+    fields[6] = &q->told_supervised;
+    fields[7] = &q->recent_surgery;
+    fields[8] = &q->neuro_condition;
+    if (o == NULL)
+        return 0;
+    if (!cJSON_IsObject(o)) {
+        snprintf(msg, cap, "an object of answers such as {\"fell\": \"no\", \"pain\": 2}");
+        return -1;
+    }
+    cJSON_ArrayForEach(it, o)
+    {
+        const char *k = it->string != NULL ? it->string : "";
+        if (strcmp(k, "pain") == 0 || strcmp(k, "age") == 0) {
+            const int hi = k[0] == 'p' ? 10 : 120, lo = k[0] == 'p' ? 0 : 1;
+            if (!cJSON_IsNumber(it) || it->valuedouble < lo || it->valuedouble > hi ||
+                it->valuedouble != floor(it->valuedouble)) {
+                snprintf(msg, cap, "%s: a whole number from %d to %d", k, lo, hi);
+                return -1;
+            }
+            *(k[0] == 'p' ? &q->pain_0_10 : &q->age_y) = (int)it->valuedouble;
+            continue;
+        }
+        for (i = 0; i < 9; i++)
+            if (strcmp(k, names[i]) == 0)
+                break;
+        if (i == 9) {
+            snprintf(msg, cap,
+                     "unknown question \"%.40s\" (fell, unsteady, worried, heart, "
+                     "chest-pain, dizziness, told-supervised, surgery, "
+                     "balance-condition, pain, age)",
+                     k);
+            return -1;
+        }
+        if (cJSON_IsBool(it))
+            *fields[i] = cJSON_IsTrue(it) ? 1 : 0;
+        else if (cJSON_IsString(it) && strcmp(it->valuestring, "yes") == 0)
+            *fields[i] = 1;
+        else if (cJSON_IsString(it) && strcmp(it->valuestring, "no") == 0)
+            *fields[i] = 0;
+        else {
+            snprintf(msg, cap, "%s: \"yes\" or \"no\"", k);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static void h_plans(bstep__req *r, const char *rest)
 {
     cJSON *root, *arr;
@@ -626,6 +697,11 @@ static void h_plans(bstep__req *r, const char *rest)
     if (strcmp(r->method, "POST") == 0 && *rest == '\0') {
         cJSON *j = parse_body(r), *v;
         bstep_plan_id pid;
+        bstep_screening q;
+        bstep_screening_result res;
+        bstep_store_answer ans[16];
+        bstep__plan_state ps;
+        char msg[160] = "", err[512];
         if (j == NULL)
             return;
         memset(&p, 0, sizeof(p));
@@ -657,32 +733,46 @@ static void h_plans(bstep__req *r, const char *rest)
                 strftime(p.start_date, sizeof(p.start_date), "%Y-%m-%d", &tm) == 0)
                 snprintf(p.start_date, sizeof(p.start_date), "1970-01-01");
         }
+        /* as `backstep plan start`: a plan starts at level 1 and is decided by the coach (the
+         * level, its parameters); only `backstep plan adjust` (a professional's clearance, then a
+         * level) sets another (docs/coach.md sections 3 and 6) */
         v = cJSON_GetObjectItemCaseSensitive(j, "level");
-        if (v != NULL && (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 100 ||
-                          v->valuedouble != floor(v->valuedouble))) {
+        if (v != NULL && !(cJSON_IsNumber(v) && v->valuedouble == 1.0)) {
             cJSON_Delete(j);
-            bstep__req_error(r, 400, "level: a whole number from 0 to 100");
+            bstep__req_error(r, 400,
+                             "level: a plan starts at level 1 (the coach moves it; a professional "
+                             "sets another with `backstep plan adjust --level`)");
             return;
         }
-        p.level = v != NULL ? (int)v->valuedouble : 0;
-        v = cJSON_GetObjectItemCaseSensitive(j, "params");
-        if (v != NULL) {
-            char *txt = cJSON_PrintUnformatted(v);
-            if (txt == NULL || !cJSON_IsObject(v) || strlen(txt) >= sizeof(p.params_json)) {
-                free(txt);
-                cJSON_Delete(j);
-                bstep__req_error(r, 400, "params: a JSON object of at most %zu bytes",
-                                 sizeof(p.params_json) - 1);
-                return;
-            }
-            snprintf(p.params_json, sizeof(p.params_json), "%s", txt);
-            free(txt);
+        if (cJSON_GetObjectItemCaseSensitive(j, "params") != NULL) {
+            cJSON_Delete(j);
+            bstep__req_error(r, 400, "params: the coach sets them from the plan and the screening");
+            return;
         }
+        if (screening_of(cJSON_GetObjectItemCaseSensitive(j, "screening"), &q, msg, sizeof(msg)) !=
+                0 ||
+            bstep_screening_evaluate(&q, pid, &res) != BSTEP_OK) {
+            cJSON_Delete(j);
+            bstep__req_error(r, 400, "screening: %s", msg[0] ? msg : "answers out of range");
+            return;
+        }
+        p.level = 1;
+        snprintf(p.params_json, sizeof(p.params_json), "{}");
         cJSON_Delete(j);
-        if (bstep_store_plan_save(bstep__req_store(r), &p, NULL, 0) != BSTEP_OK) {
+        if (bstep_store_plan_save(bstep__req_store(r), &p, ans,
+                                  bstep__screening_to_answers(&q, ans, 16)) != BSTEP_OK) {
             db_error(r);
             return;
         }
+        /* decided at once, as `plan start`: the level, the status ("consult first" starts it
+         * paused) and the parameters the plan page shows */
+        if (bstep__plan_decide(bstep__req_store(r), r->user.id, INT32_MAX / 2, &ps, err,
+                               sizeof(err)) != BSTEP_OK) {
+            db_error(r);
+            return;
+        }
+        p = ps.plan;
+        bstep__plan_state_free(&ps);
         reply(r, 201, plan_json(&p));
         return;
     }

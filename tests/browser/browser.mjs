@@ -59,7 +59,7 @@ try {
   const up = await api('POST', '/api/sessions?placement=foot-right&toe-axis=%2Bx&name=walk.csv',
     readFileSync(join(work, 'walk.csv')), 'text/csv');
   check(up.status === 201 && up.json.steps > 20, 'upload analysed and stored (' + up.status + ')');
-  await api('POST', '/api/plans', JSON.stringify({ kind: 'general', level: 2, params: { minutes_per_session: 12, sessions_per_week: 3 } }), 'application/json');
+  await api('POST', '/api/plans', JSON.stringify({ kind: 'general', screening: { fell: 'no', unsteady: 'no', worried: 'no', heart: 'no', 'chest-pain': 'no', dizziness: 'no', 'told-supervised': 'no', surgery: 'no', 'balance-condition': 'no', pain: 1, age: 40 } }), 'application/json');
   await api('POST', '/api/checkins', JSON.stringify({ pain_0_10: 2, wellbeing_0_10: 8, note: 'felt steady' }), 'application/json');
 
   // a fresh profile folder (--user-data-dir) for this run only

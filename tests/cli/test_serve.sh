@@ -193,5 +193,45 @@ if grep -qF '"slow_down"' "$TMP/up-dan.json"; then bad "an upload without a plan
   "$TMP/fast.csv" >"$TMP/fast-cli.json" 2>/dev/null
 contains "analyze gives the same walker the same cue" "$TMP/fast-cli.json" '"slow_down"'
 
+# POST /api/plans follows `backstep plan start`: the safety screening's answers are stored with the
+# plan (unanswered questions count as "yes"), the plan is decided at once (a "consult first"
+# answer starts it paused), it starts at level 1 and only `plan adjust` sets another level.
+EVE=$("$BIN" token create --user eve --db "$db" 2>/dev/null)
+FAY=$("$BIN" token create --user fay --db "$db" 2>/dev/null)
+post_plan() { # token, body -> status and answer
+  python3 - "$URL" "$1" "$2" <<'PY'
+import sys, urllib.error, urllib.request
+url, tok, body = sys.argv[1:4]
+req = urllib.request.Request(url + "/api/plans", data=body.encode(), method="POST",
+                             headers={"Authorization": "Bearer " + tok,
+                                      "Content-Type": "application/json"})
+try:
+    r = urllib.request.urlopen(req)
+    print(r.status, r.read().decode())
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+PY
+}
+start_server || exit 1
+post_plan "$EVE" '{"kind":"general"}' >"$TMP/plan-eve.txt"
+contains "a plan without screening answers: stored (201)" "$TMP/plan-eve.txt" '201 {'
+contains "unanswered counts as yes: the plan starts paused" "$TMP/plan-eve.txt" '"status":"the screening asks you to talk to a health professional before starting"'
+contains "decided at once: supported only, capped at the treadmill levels" "$TMP/plan-eve.txt" '"level":"1 of 3:'
+post_plan "$FAY" '{"kind":"general","screening":{"fell":"no","unsteady":"no","worried":"no","heart":"no","chest-pain":"no","dizziness":"no","told-supervised":"no","surgery":"no","balance-condition":"no","pain":1,"age":40}}' >"$TMP/plan-fay.txt"
+contains "all answered no: an active plan" "$TMP/plan-fay.txt" '"status":"active"'
+contains "all answered no: every level of the plan" "$TMP/plan-fay.txt" '"level":"1 of 4:'
+post_plan "$FAY" '{"kind":"general","level":3}' >"$TMP/plan-lv.txt"
+contains "a plan cannot start above level 1" "$TMP/plan-lv.txt" '400 {"error":"level: a plan starts at level 1'
+post_plan "$FAY" '{"kind":"general","screening":{"fell":"maybe"}}' >"$TMP/plan-bad.txt"
+contains "a screening answer other than yes/no is refused" "$TMP/plan-bad.txt" '400 {"error":"screening: fell: \"yes\" or \"no\"'
+post_plan "$FAY" '{"kind":"general","screening":{"pain":11}}' >"$TMP/plan-pain.txt"
+contains "pain out of range is refused" "$TMP/plan-pain.txt" 'pain: a whole number from 0 to 10'
+kill -TERM $srv_pid; wait $srv_pid; srv_pid=
+"$BIN" plan show --db "$db" --user eve >"$TMP/eve-show.txt" 2>&1
+contains "plan show replays the API's plan with its screening (paused)" "$TMP/eve-show.txt" "paused"
+"$BIN" plan show --db "$db" --user fay --format json >"$TMP/fay-show.json" 2>&1
+paused=$("$JQ" "$TMP/fay-show.json" get paused)
+[ "$paused" = false ] && ok "plan show: the answered plan is not paused" || bad "fay paused: '$paused'"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

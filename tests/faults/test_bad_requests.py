@@ -140,8 +140,10 @@ try:
            "session: the id of one of your sessions", body='{"pain_0_10": 2, "session": 424242}')
     expect("unknown plan kind", "POST", "/api/plans", 400, "kind: a plan kind such as",
            body='{"kind": "marathon"}')
-    expect("plan level out of range", "POST", "/api/plans", 400,
-           "level: a whole number from 0 to 100", body='{"kind": "general", "level": 1000}')
+    expect("plan level other than the start", "POST", "/api/plans", 400,
+           "level: a plan starts at level 1", body='{"kind": "general", "level": 1000}')
+    expect("plan screening answer not yes/no", "POST", "/api/plans", 400,
+           'screening: fell: "yes" or "no"', body='{"kind": "general", "screening": {"fell": 1}}')
     expect("body over the limit", "POST", "/api/checkins", 413,
            "request body larger than 65536 bytes", body="x" * (70 * 1024))
     # recordings uploaded

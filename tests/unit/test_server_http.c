@@ -238,8 +238,8 @@ BSTEP_TEST(upload_and_rest)
     BSTEP_ASSERT_STR_CONTAINS(out, "knee fine");
     free(out);
     BSTEP_ASSERT_EQ(req("POST", "/api/plans", tok_alice, 0,
-                        "{\"kind\": \"knee-oa\", \"level\": 1, \"params\": {\"minutes\": 10}}", 0,
-                        &out, NULL),
+                        "{\"kind\": \"knee-oa\", \"level\": 1, \"screening\": {\"fell\": \"no\"}}",
+                        0, &out, NULL),
                     201);
     free(out);
     BSTEP_ASSERT_EQ(req("GET", "/api/plans/active", tok_alice, 0, NULL, 0, &out, NULL), 200);
