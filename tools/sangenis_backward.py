@@ -10,7 +10,14 @@ after add along the backward walking direction (the heading at the end of the tu
 start of the turn after: stride vector and turn angle of each stride), with the error against
 15.24 m for: backward segments only, plus the turn before, plus both turns.
 
-Usage: sangenis_backward.py [--bin build/backstep] TRUTH.json...   Prints only distances.
+With --segments it also prints, per backward segment (walk-backward-slow / -fast / walk-backward),
+its duration, the strides whose contact lies in it, their first / middle / last lengths and mean
+stride time, and the mean stride length the nominal distance would need with that many strides:
+whether a short segment has short strides or too few of them (docs/validation.md, "sangenis
+backward-fast per segment").
+
+Usage: sangenis_backward.py [--bin build/backstep] [--segments] TRUTH.json...
+Prints only distances and times.
 """
 import json, math, os, subprocess, sys
 
@@ -20,6 +27,9 @@ def main():
     binp = 'build/backstep'
     if '--bin' in args:
         k = args.index('--bin'); binp = args[k + 1]; del args[k:k + 2]
+    per_segment = '--segments' in args
+    if per_segment:
+        args.remove('--segments')
     errs = [[], [], []]
     for tp in args:
         tr = json.load(open(tp))
@@ -53,6 +63,21 @@ def main():
         print('%-22s backward segments %5.2f m, turn before +%4.2f, turn after +%4.2f: '
               'error %+5.1f %% / %+5.1f %% / %+5.1f %%' %
               (tr['recording'][:22], inside, before, after, 100 * e[0], 100 * e[1], 100 * e[2]))
+        if per_segment:
+            for i in bi:
+                seg = segs[i]
+                sl = [s for s in steps if seg['start_s'] <= s['ic_s'] < seg['end_s']]
+                if not sl:
+                    continue
+                ln = [s['stride_length_m'] for s in sl]
+                tt = [s['stride_time_s'] for s in sl if s['stride_time_s'] is not None]
+                mid = ln[1:-1] or ln
+                print('    %-19s %5.2f s, %2d strides %5.2f m (first %.2f, middle %.2f, last %.2f; '
+                      '%.2f s each): %+5.1f %%, the %.2f m would need %.2f m strides' %
+                      (seg['activity'], seg['end_s'] - seg['start_s'], len(ln), sum(ln), ln[0],
+                       sum(mid) / len(mid), ln[-1], sum(tt) / len(tt) if tt else float('nan'),
+                       100 * (sum(ln) / seg['distance_m'] - 1), seg['distance_m'],
+                       seg['distance_m'] / len(ln)))
     for k, name in enumerate(('backward segments', 'plus the turn before', 'plus both turns')):
         if errs[k]:
             print('%-21s mean |error| %4.1f %%, worst %4.1f %%' %
