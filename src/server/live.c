@@ -591,6 +591,13 @@ void bstep__live_set_speed_max(bstep__live *l, double speed_max_mps)
     bstep_cues_set_speed_max(&l->ana.cue_engine, (float)speed_max_mps);
 }
 
+void bstep__live_set_context(bstep__live *l, double speed_max_mps, double planned_backward_s)
+{
+    bstep__live_set_speed_max(l, speed_max_mps);
+    if (planned_backward_s > 0.0)
+        l->ana.context.planned_backward_s = planned_backward_s;
+}
+
 bstep__live_counters bstep__live_get_counters(const bstep__live *l)
 {
     return l->c;

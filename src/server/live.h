@@ -83,6 +83,10 @@ int bstep__live_push(bstep__live *l, const bstep__ingest_msg *m, int64_t wall_ms
 int bstep__live_finish(bstep__live *l, int64_t wall_ms);
 /** The speed limit of the "slow down" cue from now on (a plan level's top speed), m/s. */
 void bstep__live_set_speed_max(bstep__live *l, double speed_max_mps);
+/** The plan's context from now on (bstep__plan_context): the "slow down" speed (ignored when not
+ * 0.05..10 m/s) and the planned backward time for the assessment's "walk longer" (ignored when
+ * not > 0), as `analyze` and an upload use them. */
+void bstep__live_set_context(bstep__live *l, double speed_max_mps, double planned_backward_s);
 /** Append a status line (counters, running technique) to the event log. */
 int bstep__live_status(bstep__live *l, int64_t wall_ms, const char *state);
 /** Append an arbitrary event line (type, JSON object text) to the event log. */

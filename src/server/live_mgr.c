@@ -27,6 +27,7 @@
 #include "backstep/coach.h"
 #include "backstep/status.h"
 #include "server/server_internal.h"
+#include "store/coach_store.h"
 #include "store/session_save.h"
 
 #define STATUS_EVERY_MS 500
@@ -327,16 +328,16 @@ static int begin_in_store(bstep__req *r, bstep__live_entry *e, const bstep__inge
     }
     if (rc == BSTEP_OK)
         e->store_id = ss.id;
-    if (rc == BSTEP_OK && !isfinite(e->opt.speed_max_mps)) {
-        /* no speed-max given: the top speed of the walker's current plan level, for the
-         * "slow down" cue (coach.h levels) */
-        bstep_store_plan plan;
-        const bstep_level *lv;
-        if (bstep_store_plan_active(st, e->user_id, &plan) == BSTEP_OK &&
-            (lv = bstep_level_get(plan.level >= 1 ? plan.level : 1)) != NULL &&
-            isfinite(lv->speed_max_mps)) {
-            e->opt.speed_max_mps = lv->speed_max_mps;
-            bstep__live_set_speed_max(e->live, lv->speed_max_mps);
+    if (rc == BSTEP_OK) {
+        /* the walker's plan as `analyze` and an upload take it (bstep__plan_context: the plan
+         * replayed from the store, not its stored level): the level's top speed for the "slow
+         * down" cue unless the client gave speed-max, and today's planned minutes for the advice
+         * to walk longer */
+        double speed_mps, planned_s;
+        if (bstep__plan_context(st, e->user_id, &speed_mps, &planned_s) == BSTEP_OK) {
+            if (!isfinite(e->opt.speed_max_mps) && isfinite(speed_mps))
+                e->opt.speed_max_mps = speed_mps;
+            bstep__live_set_context(e->live, e->opt.speed_max_mps, planned_s);
         }
     }
     return rc;
