@@ -333,6 +333,8 @@ typedef struct {
     float slope_prev, best_slope, slope_before;
     int slope_after_pending;
     double best_slope_t_s;
+    float seg_base_mps2, stall_rise_mps2; /* a stalled rise: its start level, the largest */
+    double stall_t_s;                     /* and its steepest slope's time */
     double last_step_t_s;
     double last_coarse_t_s;
     int have_step;

@@ -90,6 +90,15 @@
  * rise after a longer pause must reach the peak threshold as before. */
 #define STEP_RISE_MPS2 1.0f
 #define STEP_RISE_GAP  1.6f
+/* A rise that stalls below the mean (its slope falls under a quarter of its steepest so far)
+ * and then rises again is two movements: at gait initiation the anticipatory weight shift and
+ * the push-off of the stance leg lift the trunk part of the way and level off before the swing
+ * foot lands (Winter 1995, Gait Posture 3:193). The heel-strike collision at the pelvis is one
+ * continuous rise of 40-60 ms (the mean profiles of both lower-back datasets, timing_refine), so
+ * the contact is timed on the larger of the two rises: the slope search restarts at the stall
+ * and the stalled rise is kept in case the later one is the smaller (a shudder at the top of the
+ * collision). The lowest value is kept for the rise rule. */
+#define STEP_STALL_FRAC 0.25f
 
 int bstep__trunk_settings_valid(const bstep_analyzer_settings *c)
 {
@@ -977,6 +986,19 @@ static void trunk_detect(bstep_analyzer *a, float y, double t_s, int64_t k_now,
             t->armed = 1;
             t->cand_peak = y; /* lowest value so far */
             t->best_slope = 0.0f;
+            t->seg_base_mps2 = y;
+            t->stall_rise_mps2 = 0.0f;
+        } else if (t->best_slope > 0.0f && slope < STEP_STALL_FRAC * t->best_slope) {
+            /* a stalled rise (STEP_STALL_FRAC): remember it, time the next one */
+            const float rise = y - t->seg_base_mps2;
+            if (rise > t->stall_rise_mps2) {
+                t->stall_rise_mps2 = rise;
+                t->stall_t_s = t->best_slope_t_s;
+            }
+            t->seg_base_mps2 = y;
+            t->best_slope = 0.0f;
+        } else if (y < t->seg_base_mps2) {
+            t->seg_base_mps2 = y;
         }
     }
     if (t->armed && slope > t->best_slope) {
@@ -1004,6 +1026,9 @@ static void trunk_detect(bstep_analyzer *a, float y, double t_s, int64_t k_now,
         t->have_cand = 1;
     if (t->have_cand && slope <= 0.0f) {
         /* Past the peak: one step. */
+        /* the collision is the larger of a stalled rise and the one that reached the peak */
+        if (t->stall_rise_mps2 > t->y_prev - t->seg_base_mps2)
+            t->best_slope_t_s = t->stall_t_s;
         if (!t->have_step ||
             t->best_slope_t_s - t->last_coarse_t_s >= (double)a->cfg.min_step_interval_s) {
             double tc = timing_refine(t, t->best_slope_t_s);
