@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "backstep/assess.h"
 #include "backstep/coach.h"
 #include "backstep/status.h"
 #include "report/activity_report.h"
@@ -23,6 +24,7 @@
 #include "server/server_internal.h"
 #include "store/coach_store.h"
 #include "store/session_save.h"
+#include "store/store_analysis.h"
 #include "store/store_internal.h"
 
 static void add_num(cJSON *o, const char *k, double v)
@@ -273,6 +275,43 @@ static cJSON *steps_json(const bstep_store_session_full *f)
     return arr;
 }
 
+/* The session's assessment as `analyze --format json` gives it (scores, the things to work on;
+ * docs/json-schema.md), from the stored figures (bstep__store_session_assess). */
+static cJSON *assessment_json(bstep__req *r, const bstep_store_session *s)
+{
+    bstep_assessment as;
+    cJSON *o = cJSON_CreateObject(), *scores, *work;
+    size_t i;
+    int k;
+    if (o == NULL || bstep__store_session_assess(bstep__req_store(r), s, &as) != BSTEP_OK)
+        return o;
+    scores = cJSON_AddObjectToObject(o, "scores");
+    for (k = 0; scores != NULL && k < BSTEP_SCORE_COUNT; k++) {
+        cJSON *sc = cJSON_AddObjectToObject(scores, bstep_score_name(as.score[k].id));
+        add_num(sc, "value", as.score[k].value);
+        cJSON_AddStringToObject(sc, "unit", bstep_score_unit(as.score[k].id));
+        if (as.score[k].band == BSTEP_BAND_UNKNOWN)
+            cJSON_AddNullToObject(sc, "band");
+        else
+            cJSON_AddStringToObject(sc, "band", bstep_band_name(as.score[k].band));
+    }
+    work = cJSON_AddArrayToObject(o, "work_on");
+    for (i = 0; work != NULL && i < as.n_advice; i++) {
+        const bstep_advice *ad = &as.advice[i];
+        cJSON *a = cJSON_CreateObject();
+        cJSON_AddStringToObject(a, "id", bstep_advice_name(ad->id));
+        cJSON_AddStringToObject(a, "severity", bstep_band_name(ad->band));
+        cJSON_AddStringToObject(a, "text", bstep_advice_text(ad->id));
+        cJSON_AddStringToObject(a, "reason", bstep_advice_reason(ad->id));
+        add_num(a, "measured", ad->measured);
+        add_num(a, "target", ad->target);
+        cJSON_AddStringToObject(a, "unit", bstep_advice_unit(ad->id));
+        cJSON_AddItemToArray(work, a);
+    }
+    cJSON_AddNumberToObject(o, "faults", (double)as.n_faults);
+    return o;
+}
+
 static void h_session(bstep__req *r, int64_t id, const char *what)
 {
     bstep_store_session_full *f = NULL;
@@ -345,6 +384,7 @@ static void h_session(bstep__req *r, int64_t id, const char *what)
         cJSON_AddItemToObject(root, "events", events);
         cJSON_AddItemToObject(root, "cues", cues);
         cJSON_AddItemToObject(root, "steps", steps_json(f));
+        cJSON_AddItemToObject(root, "assessment", assessment_json(r, &f->session));
     }
     bstep_store_session_full_free(f);
     reply(r, 200, root);

@@ -14,12 +14,14 @@
 
 #include <cjson/cJSON.h>
 
+#include "backstep/assess.h"
 #include "backstep/coach.h"
 #include "backstep/status.h"
 #include "backstep/version.h"
 #include "report/svg.h"
 #include "server/pages.h"
 #include "server/server_internal.h"
+#include "store/store_analysis.h"
 
 typedef struct {
     const char *key;
@@ -546,6 +548,60 @@ static void stride_chart(bstep__buf *c, const bstep_store_session_full *f)
     free(yf);
 }
 
+/* The session's assessment, as analyze's report gives it (docs/coach.md section 2): the things
+ * to work on next session, then each technique score with its band. */
+static void assessment_card(bstep__req *r, bstep__buf *c, const bstep_store_session *s)
+{
+    bstep_assessment as;
+    size_t i;
+    int k;
+    if (bstep__store_session_assess(bstep__req_store(r), s, &as) != BSTEP_OK)
+        return;
+    bstep__buf_puts(c, "<section class=\"card\" id=\"assessment\"><h2>Next session</h2>");
+    if (as.n_advice == 0)
+        bstep__buf_puts(c, "<p id=\"advice\">Nothing stood out: keep walking as you did.</p>");
+    else {
+        bstep__buf_puts(c, "<ol id=\"advice\">");
+        for (i = 0; i < as.n_advice; i++) {
+            const bstep_advice *ad = &as.advice[i];
+            bstep__buf_printf(c, "<li class=\"%s\"><strong>", bstep_band_name(ad->band));
+            bstep__buf_html(c, bstep_advice_text(ad->id));
+            bstep__buf_puts(c, "</strong>");
+            if (isfinite(ad->measured)) {
+                char v[96];
+                const char *unit = bstep_advice_unit(ad->id);
+                snprintf(v, sizeof(v), " (%.3g %s", ad->measured, unit);
+                bstep__buf_html(c, v);
+                if (isfinite(ad->target)) {
+                    snprintf(v, sizeof(v), "; target %.3g %s", ad->target, unit);
+                    bstep__buf_html(c, v);
+                }
+                bstep__buf_puts(c, ")");
+            }
+            bstep__buf_puts(c, " <span class=\"muted\">");
+            bstep__buf_html(c, bstep_advice_reason(ad->id));
+            bstep__buf_puts(c, "</span></li>");
+        }
+        bstep__buf_puts(c, "</ol>");
+    }
+    bstep__buf_puts(c, "<dl class=\"kv\" id=\"scores\">");
+    for (k = 0; k < BSTEP_SCORE_COUNT; k++) {
+        const bstep_score *sc = &as.score[k];
+        char v[96];
+        if (sc->band == BSTEP_BAND_UNKNOWN)
+            snprintf(v, sizeof(v), "not measured");
+        else
+            snprintf(v, sizeof(v), "%.3g %s: %s", sc->value, bstep_score_unit(sc->id),
+                     bstep_band_name(sc->band));
+        bstep__buf_puts(c, "<dt>");
+        bstep__buf_html(c, bstep_score_name(sc->id));
+        bstep__buf_puts(c, "</dt><dd>");
+        bstep__buf_html(c, v);
+        bstep__buf_puts(c, "</dd>");
+    }
+    bstep__buf_puts(c, "</dl></section>");
+}
+
 static void session_page(bstep__req *r, int64_t id)
 {
     bstep_store_session_full *f = NULL;
@@ -628,7 +684,9 @@ static void session_page(bstep__req *r, int64_t id)
         }
         bstep__buf_puts(&c, "</table></div>");
     }
-    bstep__buf_puts(&c, "</section></div><section class=\"card\"><h2>Step by step</h2>");
+    bstep__buf_puts(&c, "</section></div>");
+    assessment_card(r, &c, s);
+    bstep__buf_puts(&c, "<section class=\"card\"><h2>Step by step</h2>");
     timeline_svg(&c, f);
     bstep__buf_puts(&c,
                     "<p class=\"legend\"><span><span class=\"sw backward\"></span>backward</span>"

@@ -8,6 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "backstep/assess.h"
+#include "backstep/coach.h"
+#include "store/coach_store.h"
+
 static int any_direction(const bstep__analysis *a)
 {
     size_t i;
@@ -349,4 +353,60 @@ int64_t bstep__store_start_of(const bstep__analysis *a, const char *path, int64_
                (int64_t)(dur * 1e6);
     }
     return 0;
+}
+
+int bstep__store_session_assess(bstep_store *st, const bstep_store_session *s,
+                                bstep_assessment *out)
+{
+    bstep_summary_values v;
+    bstep_assess_context ctx;
+    bstep__plan_state ps;
+    char err[256];
+    const int foot =
+        s->placement == BSTEP_PLACEMENT_FOOT_LEFT || s->placement == BSTEP_PLACEMENT_FOOT_RIGHT;
+    memset(&v, 0, sizeof(v));
+    /* what the sensor measured: the store keeps an unmeasured figure as NAN or -1 */
+    if (isfinite(s->time_backward_s))
+        v.measured |= BSTEP_MEASURE_DIRECTION;
+    if (s->backward_strikes >= 0)
+        v.measured |= BSTEP_MEASURE_STRIKE;
+    if (isfinite(s->backward_stride_length_cv_pct) || (foot && isfinite(s->distance_m)))
+        v.measured |= BSTEP_MEASURE_STRIDE_LENGTH;
+    if (s->stumbles >= 0)
+        v.measured |= BSTEP_MEASURE_STUMBLES;
+    if (s->falls >= 0)
+        v.measured |= BSTEP_MEASURE_FALLS;
+    if (s->look_backs >= 0)
+        v.measured |= BSTEP_MEASURE_LOOK_BACKS;
+    if (isfinite(s->trunk_lean_deg))
+        v.measured |= BSTEP_MEASURE_POSTURE;
+    v.steps = s->steps > 0 ? (uint64_t)s->steps : 0u;
+    /* initial contacts: a foot sensor sees one foot (a stride counts two steps) */
+    v.contacts = foot ? v.steps / 2u : v.steps;
+    v.walking_time_s = s->walking_time_s;
+    v.toe_first_ratio = s->toe_first_ratio;
+    v.stride_time_cv_pct = s->stride_time_cv_pct;
+    v.step_time_asymmetry_pct = s->step_time_asymmetry_pct;
+    v.trunk_lean_deg = s->trunk_lean_deg;
+    v.look_backs = s->look_backs > 0 ? (uint64_t)s->look_backs : 0u;
+    v.stumbles = s->stumbles > 0 ? (uint64_t)s->stumbles : 0u;
+    v.falls = s->falls > 0 ? (uint64_t)s->falls : 0u;
+    v.safety_measured = s->stumbles >= 0;
+    v.time_backward_s = s->time_backward_s;
+    v.backward_strikes_known = s->backward_strikes > 0 ? (uint64_t)s->backward_strikes : 0u;
+    v.backward_strides = s->backward_strides > 0 ? (uint64_t)s->backward_strides : 0u;
+    v.backward_stride_time_cv_pct = s->backward_stride_time_cv_pct;
+    v.backward_stride_length_cv_pct = s->backward_stride_length_cv_pct;
+    v.speed_backward_mps = s->speed_backward_mps;
+    ctx.speed_max_mps = ctx.planned_backward_s = (double)NAN;
+    if (bstep__plan_replay(st, s->user_id, INT32_MAX / 2, &ps, err, sizeof(err)) == BSTEP_OK) {
+        const bstep__plan_step *step = bstep__plan_step_of(&ps, s->id);
+        const bstep_level *lv = step != NULL ? bstep_level_get(step->d.level_from) : NULL;
+        if (lv != NULL) {
+            ctx.speed_max_mps = lv->speed_max_mps;
+            ctx.planned_backward_s = 60.0 * bstep_plan_get(ps.plan_id)->minutes_min;
+        }
+        bstep__plan_state_free(&ps);
+    }
+    return bstep_assess_session(&v, &ctx, NULL, out);
 }

@@ -63,6 +63,19 @@ void bstep__stored_parts_free(bstep__stored_parts *p);
  * file's modification time minus the recording's duration (BSTEP_START_FILE_TIME, an estimate:
  * most recorders write the file when the recording ends).
  */
+/**
+ * The assessment of a stored session (include/backstep/assess.h: technique scores and the things
+ * to work on) from the figures the store keeps, so the dashboard says what `analyze` said. What
+ * the sensor measured is read from the stored unknowns (NAN, -1). The plan context is the one the
+ * session was walked in: the top speed of the level of its decision in the plan's replay
+ * (src/store/coach_store.h) and the plan's minutes, the dose the dose gate asks (minutes_min: the
+ * text report of `analyze` uses today's minutes, the upper value once the walker has a session at
+ * the level); none when the session is not in the active plan.
+ * @return BSTEP_OK or a bstep_status (out cleared).
+ */
+int bstep__store_session_assess(bstep_store *st, const bstep_store_session *s,
+                                bstep_assessment *out);
+
 int64_t bstep__store_start_of(const bstep__analysis *a, const char *path, int64_t given_us,
                               bstep_start_source *source);
 

@@ -89,6 +89,11 @@ try {
     await page.waitForSelector('#timeline');
     check(await page.locator('#timeline rect.backward').count() > 20, size.name + ': session timeline has backward steps');
     check((await page.textContent('#technique')).includes('Toes first'), size.name + ': technique section');
+    // the session's assessment, as analyze's report gives it: the walk (40 s backward) counts in the
+    // plan started after it (the replay applies every session since the start day), whose dose is
+    // 10 minutes, so the advice is to walk longer; the technique scores are listed with their bands
+    check((await page.textContent('#assessment #advice')).includes('Walk backward for the planned time'), size.name + ': next-session advice (walk longer)');
+    check(/toe_first[\s\S]*good/.test(await page.textContent('#assessment #scores')), size.name + ': technique scores with their bands');
     await page.screenshot({ path: join(out, `session-${size.name}.png`), fullPage: true });
     await page.goto(base + '/progress');
     check(await page.locator("#weeks rect.bar").count() >= 2, size.name + ': progress chart of the weeks');

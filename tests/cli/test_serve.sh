@@ -192,6 +192,15 @@ if grep -qF '"slow_down"' "$TMP/up-dan.json"; then bad "an upload without a plan
 "$BIN" analyze --db "$db" --user cy --placement foot-right --toe-axis +x --format json \
   "$TMP/fast.csv" >"$TMP/fast-cli.json" 2>/dev/null
 contains "analyze gives the same walker the same cue" "$TMP/fast-cli.json" '"slow_down"'
+# the uploaded session's assessment is analyze's (the same things to work on, in the same order)
+for k in 0 1 2; do
+  a=$("$JQ" "$TMP/fast-cli.json" get "assessment.work_on.$k.id" 2>/dev/null)
+  b=$("$JQ" "$TMP/up-cy.json" get "assessment.work_on.$k.id" 2>/dev/null)
+  [ "$a" = "$b" ] && ok "upload assessment work_on $k is analyze's ($b)" || bad "upload assessment work_on $k: $b, analyze $a"
+done
+a=$("$JQ" "$TMP/fast-cli.json" get assessment.scores.toe_first.band)
+b=$("$JQ" "$TMP/up-cy.json" get assessment.scores.toe_first.band)
+[ -n "$b" ] && [ "$a" = "$b" ] && ok "upload toe-first band is analyze's ($b)" || bad "toe-first band $b, analyze $a"
 
 # POST /api/plans follows `backstep plan start`: the safety screening's answers are stored with the
 # plan (unanswered questions count as "yes"), the plan is decided at once (a "consult first"
@@ -257,7 +266,16 @@ contains "gus's live session ended" "$TMP/gus-push.out" '"state":"ended"'
 "$PUSH" --url "$URL" --token "$GUS" --get /api/sessions >"$TMP/gus-s.json" 2>&1
 gid=$("$JQ" "$TMP/gus-s.json" get sessions.0.id)
 "$PUSH" --url "$URL" --token "$GUS" --get "/api/sessions/$gid" >"$TMP/gus-one.json" 2>&1
-contains "live: the slow-down cue of the replayed level (1), not the stored one (4)" "$TMP/gus-one.json" '"slow_down"'
+contains "live: the slow-down cue of the replayed level (1), not the stored one (4)" "$TMP/gus-one.json" '"kind":"slow_down"'
+# the session's assessment (GET /api/sessions/ID "assessment"): what analyze's report says; the
+# live session is judged in its plan (level 1 top speed, the plan's 10 minutes): slow down, and
+# walk longer after one minute backward
+contains "live session assessment: slow down (above the level's top speed)" "$TMP/gus-one.json" '"id":"slow_down"'
+contains "live session assessment: walk longer (1 of the plan's 10 minutes)" "$TMP/gus-one.json" '"id":"walk_longer"'
+"$PUSH" --url "$URL" --token "$GUS" --get "/sessions/$gid" >"$TMP/gus-one.html" 2>&1
+contains "the session page shows what to work on next session" "$TMP/gus-one.html" 'id="advice"'
+contains "the session page says to slow down" "$TMP/gus-one.html" 'Slow down'
+contains "the session page shows the toe-first score" "$TMP/gus-one.html" '<dt>toe_first</dt>'
 kill -TERM $srv_pid; wait $srv_pid; srv_pid=
 
 echo "$pass passed, $fail failed"
