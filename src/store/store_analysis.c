@@ -403,8 +403,14 @@ int bstep__store_session_assess(bstep_store *st, const bstep_store_session *s,
         const bstep__plan_step *step = bstep__plan_step_of(&ps, s->id);
         const bstep_level *lv = step != NULL ? bstep_level_get(step->d.level_from) : NULL;
         if (lv != NULL) {
+            /* the minutes of bstep_coach_get_today when the session was walked: the lower value
+             * for the first session at the level, the upper one after; the gates count the
+             * session itself. Without gates (a pause, a stumble) the lower value. */
+            const bstep_plan *pl = bstep_plan_get(ps.plan_id);
+            const int before =
+                step->d.gates_evaluated ? (int)step->d.gates[BSTEP_GATE_SESSIONS].value - 1 : 0;
             ctx.speed_max_mps = lv->speed_max_mps;
-            ctx.planned_backward_s = 60.0 * bstep_plan_get(ps.plan_id)->minutes_min;
+            ctx.planned_backward_s = 60.0 * (before > 0 ? pl->minutes_max : pl->minutes_min);
         }
         bstep__plan_state_free(&ps);
     }

@@ -68,9 +68,9 @@ void bstep__stored_parts_free(bstep__stored_parts *p);
  * to work on) from the figures the store keeps, so the dashboard says what `analyze` said. What
  * the sensor measured is read from the stored unknowns (NAN, -1). The plan context is the one the
  * session was walked in: the top speed of the level of its decision in the plan's replay
- * (src/store/coach_store.h) and the plan's minutes, the dose the dose gate asks (minutes_min: the
- * text report of `analyze` uses today's minutes, the upper value once the walker has a session at
- * the level); none when the session is not in the active plan.
+ * (src/store/coach_store.h) and that day's planned minutes as `analyze` took them (the plan's
+ * lower value for the first session at the level, the upper one after; the lower one when the
+ * decision evaluated no gates); none when the session is not in the active plan.
  * @return BSTEP_OK or a bstep_status (out cleared).
  */
 int bstep__store_session_assess(bstep_store *st, const bstep_store_session *s,
