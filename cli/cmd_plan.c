@@ -749,34 +749,11 @@ int bstep_cmd_plan(int argc, char **argv)
             if (whole(po.cmd, o.name, v, 1, 120, &po.q.age_y) != 0)
                 return BSTEP_EXIT_USAGE;
         } else {
-            static const char *const names[9] = {"fell",
-                                                 "unsteady",
-                                                 "worried",
-                                                 "heart",
-                                                 "chest-pain",
-                                                 "dizziness",
-                                                 "told-supervised",
-                                                 "surgery",
-                                                 "balance-condition"};
-            int *fields[9];
-            int i, found = 0;
-            fields[0] = &po.q.fell_past_year;
-            fields[1] = &po.q.unsteady;
-            fields[2] = &po.q.worried_falling;
-            fields[3] = &po.q.heart_condition;
-            fields[4] = &po.q.chest_pain;
-            fields[5] = &po.q.dizziness;
-            fields[6] = &po.q.told_supervised;
-            fields[7] = &po.q.recent_surgery;
-            fields[8] = &po.q.neuro_condition;
-            for (i = 0; i < 9 && !found; i++)
-                if (strcmp(o.name, names[i]) == 0) {
-                    if (yes_no(po.cmd, o.name, v, fields[i]) != 0)
-                        return BSTEP_EXIT_USAGE;
-                    found = 1;
-                }
-            if (!found)
+            int *field = bstep_screening_question(&po.q, o.name);
+            if (field == NULL)
                 return bstep__usage_error(po.cmd, "unknown option --%s", o.name);
+            if (yes_no(po.cmd, o.name, v, field) != 0)
+                return BSTEP_EXIT_USAGE;
         }
     }
     if (sub == NULL)

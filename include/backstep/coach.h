@@ -155,6 +155,13 @@ typedef struct {
 /** All questions unanswered (-1). */
 BSTEP_API void bstep_screening_init(bstep_screening *s);
 /**
+ * @brief The yes/no answer of the question called @p name, by the names of `backstep plan start`
+ * and the API (fell, unsteady, worried, heart, chest-pain, dizziness, told-supervised, surgery,
+ * balance-condition). @return its field in @p s, or NULL for an unknown name (pain and age are
+ * numbers, not yes/no answers: NULL too).
+ */
+BSTEP_API int *bstep_screening_question(bstep_screening *s, const char *name);
+/**
  * @brief Evaluate the screening for a plan.
  * Consult first: heart condition, chest pain, dizziness/fainting, surgery in the past 6 months,
  * pain >= 7. Supported only (levels 1-3, someone with them): a fall in the past year, unsteady,

@@ -127,6 +127,31 @@ const bstep_level *bstep_level_get(int number)
 
 /* ---- screening -------------------------------------------------------------------------- */
 
+int *bstep_screening_question(bstep_screening *s, const char *name)
+{
+    if (s == NULL || name == NULL)
+        return NULL;
+    if (strcmp(name, "fell") == 0)
+        return &s->fell_past_year;
+    if (strcmp(name, "unsteady") == 0)
+        return &s->unsteady;
+    if (strcmp(name, "worried") == 0)
+        return &s->worried_falling;
+    if (strcmp(name, "heart") == 0)
+        return &s->heart_condition;
+    if (strcmp(name, "chest-pain") == 0)
+        return &s->chest_pain;
+    if (strcmp(name, "dizziness") == 0)
+        return &s->dizziness;
+    if (strcmp(name, "told-supervised") == 0)
+        return &s->told_supervised;
+    if (strcmp(name, "surgery") == 0)
+        return &s->recent_surgery;
+    if (strcmp(name, "balance-condition") == 0)
+        return &s->neuro_condition;
+    return NULL;
+}
+
 void bstep_screening_init(bstep_screening *s)
 {
     if (s == NULL)

@@ -662,28 +662,8 @@ static int valid_date(const char *s)
  * command line, a question not answered counts as "yes" (the safe side). 0, or -1 and msg. */
 static int screening_of(const cJSON *o, bstep_screening *q, char *msg, size_t cap)
 {
-    static const char *const names[9] = {"fell",
-                                         "unsteady",
-                                         "worried",
-                                         "heart",
-                                         "chest-pain",
-                                         "dizziness",
-                                         "told-supervised",
-                                         "surgery",
-                                         "balance-condition"};
-    int *fields[9];
     const cJSON *it;
-    int i;
     bstep_screening_init(q);
-    fields[0] = &q->fell_past_year;
-    fields[1] = &q->unsteady;
-    fields[2] = &q->worried_falling;
-    fields[3] = &q->heart_condition;
-    fields[4] = &q->chest_pain;
-    fields[5] = &q->dizziness;
-    fields[6] = &q->told_supervised;
-    fields[7] = &q->recent_surgery;
-    fields[8] = &q->neuro_condition;
     if (o == NULL)
         return 0;
     if (!cJSON_IsObject(o)) {
@@ -693,6 +673,7 @@ static int screening_of(const cJSON *o, bstep_screening *q, char *msg, size_t ca
     cJSON_ArrayForEach(it, o)
     {
         const char *k = it->string != NULL ? it->string : "";
+        int *field;
         if (strcmp(k, "pain") == 0 || strcmp(k, "age") == 0) {
             const int hi = k[0] == 'p' ? 10 : 120, lo = k[0] == 'p' ? 0 : 1;
             if (!cJSON_IsNumber(it) || it->valuedouble < lo || it->valuedouble > hi ||
@@ -703,10 +684,7 @@ static int screening_of(const cJSON *o, bstep_screening *q, char *msg, size_t ca
             *(k[0] == 'p' ? &q->pain_0_10 : &q->age_y) = (int)it->valuedouble;
             continue;
         }
-        for (i = 0; i < 9; i++)
-            if (strcmp(k, names[i]) == 0)
-                break;
-        if (i == 9) {
+        if ((field = bstep_screening_question(q, k)) == NULL) {
             snprintf(msg, cap,
                      "unknown question \"%.40s\" (fell, unsteady, worried, heart, "
                      "chest-pain, dizziness, told-supervised, surgery, "
@@ -715,11 +693,11 @@ static int screening_of(const cJSON *o, bstep_screening *q, char *msg, size_t ca
             return -1;
         }
         if (cJSON_IsBool(it))
-            *fields[i] = cJSON_IsTrue(it) ? 1 : 0;
+            *field = cJSON_IsTrue(it) ? 1 : 0;
         else if (cJSON_IsString(it) && strcmp(it->valuestring, "yes") == 0)
-            *fields[i] = 1;
+            *field = 1;
         else if (cJSON_IsString(it) && strcmp(it->valuestring, "no") == 0)
-            *fields[i] = 0;
+            *field = 0;
         else {
             snprintf(msg, cap, "%s: \"yes\" or \"no\"", k);
             return -1;

@@ -117,6 +117,43 @@ BSTEP_TEST(levels_progress_from_supported_treadmill_to_jogging)
     BSTEP_ASSERT(bstep_level_get(0) == NULL && bstep_level_get(6) == NULL);
 }
 
+/* The yes/no questions by their command-line and API names: every one reaches its own field. */
+BSTEP_TEST(screening_questions_by_name)
+{
+    static const char *const names[9] = {"fell",
+                                         "unsteady",
+                                         "worried",
+                                         "heart",
+                                         "chest-pain",
+                                         "dizziness",
+                                         "told-supervised",
+                                         "surgery",
+                                         "balance-condition"};
+    bstep_screening q;
+    int i, *f;
+    bstep_screening_init(&q);
+    for (i = 0; i < 9; i++) {
+        f = bstep_screening_question(&q, names[i]);
+        BSTEP_ASSERT(f != NULL);
+        *f = i % 2;
+    }
+    BSTEP_ASSERT_EQ(q.fell_past_year, 0);
+    BSTEP_ASSERT_EQ(q.unsteady, 1);
+    BSTEP_ASSERT_EQ(q.worried_falling, 0);
+    BSTEP_ASSERT_EQ(q.heart_condition, 1);
+    BSTEP_ASSERT_EQ(q.chest_pain, 0);
+    BSTEP_ASSERT_EQ(q.dizziness, 1);
+    BSTEP_ASSERT_EQ(q.told_supervised, 0);
+    BSTEP_ASSERT_EQ(q.recent_surgery, 1);
+    BSTEP_ASSERT_EQ(q.neuro_condition, 0);
+    BSTEP_ASSERT_EQ(q.pain_0_10, -1);
+    BSTEP_ASSERT(bstep_screening_question(&q, "pain") == NULL);
+    BSTEP_ASSERT(bstep_screening_question(&q, "age") == NULL);
+    BSTEP_ASSERT(bstep_screening_question(&q, "Fell") == NULL);
+    BSTEP_ASSERT(bstep_screening_question(NULL, "fell") == NULL);
+    BSTEP_ASSERT(bstep_screening_question(&q, NULL) == NULL);
+}
+
 BSTEP_TEST(screening_changes_the_plan)
 {
     bstep_screening s = all_no();
@@ -705,24 +742,22 @@ BSTEP_TEST(names_are_complete)
     BSTEP_ASSERT(strcmp(bstep_coach_action_name(BSTEP_COACH_ADVANCE), "advance") == 0);
 }
 
-BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(plans_cite_sources_and_doses),
-                BSTEP_TEST_ENTRY(levels_progress_from_supported_treadmill_to_jogging),
-                BSTEP_TEST_ENTRY(screening_changes_the_plan),
-                BSTEP_TEST_ENTRY(consult_first_pauses_until_cleared),
-                BSTEP_TEST_ENTRY(gate_sessions_and_all_gates_pass), BSTEP_TEST_ENTRY(gate_dose),
-                BSTEP_TEST_ENTRY(gate_no_stumbles_unknown_without_sensor_or_checkin),
-                BSTEP_TEST_ENTRY(gate_toe_first),
-                BSTEP_TEST_ENTRY(gate_toe_first_not_measured_does_not_block),
-                BSTEP_TEST_ENTRY(gate_rhythm), BSTEP_TEST_ENTRY(gate_posture),
-                BSTEP_TEST_ENTRY(gate_pain_rise_holds_and_high_pain_pauses),
-                BSTEP_TEST_ENTRY(checkin_pain_pauses_and_needs_clearance),
-                BSTEP_TEST_ENTRY(stumble_moves_back_one_level),
-                BSTEP_TEST_ENTRY(checkin_stumble_without_session_moves_back),
-                BSTEP_TEST_ENTRY(fall_goes_to_level_1_and_pauses),
-                BSTEP_TEST_ENTRY(nobody_moves_up_by_the_calendar),
-                BSTEP_TEST_ENTRY(gate_level_cap_and_set_level),
-                BSTEP_TEST_ENTRY(gate_speed_before_jogging),
-                BSTEP_TEST_ENTRY(invalid_sessions_rejected),
-                BSTEP_TEST_ENTRY(week_pattern_today_and_adherence),
-                BSTEP_TEST_ENTRY(session_from_summary), BSTEP_TEST_ENTRY(dates),
-                BSTEP_TEST_ENTRY(names_are_complete))
+BSTEP_TEST_LIST(
+    BSTEP_TEST_ENTRY(plans_cite_sources_and_doses),
+    BSTEP_TEST_ENTRY(levels_progress_from_supported_treadmill_to_jogging),
+    BSTEP_TEST_ENTRY(screening_questions_by_name), BSTEP_TEST_ENTRY(screening_changes_the_plan),
+    BSTEP_TEST_ENTRY(consult_first_pauses_until_cleared),
+    BSTEP_TEST_ENTRY(gate_sessions_and_all_gates_pass), BSTEP_TEST_ENTRY(gate_dose),
+    BSTEP_TEST_ENTRY(gate_no_stumbles_unknown_without_sensor_or_checkin),
+    BSTEP_TEST_ENTRY(gate_toe_first), BSTEP_TEST_ENTRY(gate_toe_first_not_measured_does_not_block),
+    BSTEP_TEST_ENTRY(gate_rhythm), BSTEP_TEST_ENTRY(gate_posture),
+    BSTEP_TEST_ENTRY(gate_pain_rise_holds_and_high_pain_pauses),
+    BSTEP_TEST_ENTRY(checkin_pain_pauses_and_needs_clearance),
+    BSTEP_TEST_ENTRY(stumble_moves_back_one_level),
+    BSTEP_TEST_ENTRY(checkin_stumble_without_session_moves_back),
+    BSTEP_TEST_ENTRY(fall_goes_to_level_1_and_pauses),
+    BSTEP_TEST_ENTRY(nobody_moves_up_by_the_calendar),
+    BSTEP_TEST_ENTRY(gate_level_cap_and_set_level), BSTEP_TEST_ENTRY(gate_speed_before_jogging),
+    BSTEP_TEST_ENTRY(invalid_sessions_rejected), BSTEP_TEST_ENTRY(week_pattern_today_and_adherence),
+    BSTEP_TEST_ENTRY(session_from_summary), BSTEP_TEST_ENTRY(dates),
+    BSTEP_TEST_ENTRY(names_are_complete))
