@@ -59,7 +59,13 @@ try {
   const up = await api('POST', '/api/sessions?placement=foot-right&toe-axis=%2Bx&name=walk.csv',
     readFileSync(join(work, 'walk.csv')), 'text/csv');
   check(up.status === 201 && up.json.steps > 20, 'upload analysed and stored (' + up.status + ')');
-  await api('POST', '/api/plans', JSON.stringify({ kind: 'general', screening: { fell: 'no', unsteady: 'no', worried: 'no', heart: 'no', 'chest-pain': 'no', dizziness: 'no', 'told-supervised': 'no', surgery: 'no', 'balance-condition': 'no', pain: 1, age: 40 } }), 'application/json');
+  // the plan starts on the local day the walk began (the server dates an upload without clock
+  // times at its end minus its duration): "today" would leave the walk out of the plan's replay
+  // when the test runs across midnight
+  const walkDay = new Date(up.json.start_us / 1000);
+  const startDate = walkDay.getFullYear() + '-' + String(walkDay.getMonth() + 1).padStart(2, '0') + '-' +
+    String(walkDay.getDate()).padStart(2, '0');
+  await api('POST', '/api/plans', JSON.stringify({ kind: 'general', start_date: startDate, screening: { fell: 'no', unsteady: 'no', worried: 'no', heart: 'no', 'chest-pain': 'no', dizziness: 'no', 'told-supervised': 'no', surgery: 'no', 'balance-condition': 'no', pain: 1, age: 40 } }), 'application/json');
   await api('POST', '/api/checkins', JSON.stringify({ pain_0_10: 2, wellbeing_0_10: 8, note: 'felt steady' }), 'application/json');
 
   // a fresh profile folder (--user-data-dir) for this run only
