@@ -94,12 +94,46 @@ typedef struct {
     bstep__activity_options aopt; /* activity files (FIT, TCX, FTMS), as analyze reads them */
 } batch;
 
-static volatile sig_atomic_t interrupted;
+/* The stop signals (SIGINT, SIGTERM). While the workers run they are blocked in every thread of
+ * the batch (the workers inherit the mask of the thread that starts them), so a signal sent to the
+ * process is not delivered to any thread: it stays pending in the process, where every thread sees
+ * it at once (sigpending), whichever thread the scheduler happens to run. A worker asks before it
+ * takes the next file, so no file is started after the signal was sent, however late the main
+ * thread gets to run (as under valgrind, which runs one thread at a time). Nothing depends on a
+ * handler running in some thread first. After the workers the main thread takes it (sigtimedwait)
+ * before the mask is restored. */
+static volatile sig_atomic_t interrupted; /* the signal taken: SIGINT or SIGTERM, else 0 */
 
+/* Installed while the signals are blocked, so that one sent while SIGINT is ignored (a script's
+ * background job inherits that) is kept pending rather than discarded (POSIX leaves that open for
+ * an ignored blocked signal). It runs only for a signal that comes after the mask is restored. */
 static void on_signal(int sig)
 {
-    (void)sig;
-    interrupted = 1;
+    if (!interrupted)
+        interrupted = sig;
+}
+
+static void stop_signal_set(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+}
+
+/* A stop signal sent to the process and not yet taken: SIGINT or SIGTERM, else 0. */
+static int stop_signal_pending(void)
+{
+    sigset_t p;
+    if (sigpending(&p) != 0)
+        return 0;
+    return sigismember(&p, SIGINT) == 1 ? SIGINT : sigismember(&p, SIGTERM) == 1 ? SIGTERM : 0;
+}
+
+/* Whether the batch was asked to stop. Nothing is recorded: the signal stays pending until the
+ * workers are done, so every thread asking gets the same answer from then on. */
+static int stop_requested(void)
+{
+    return stop_signal_pending() != 0;
 }
 
 static int has_suffix(const char *s, const char *suf)
@@ -345,7 +379,7 @@ static job *next_job(batch *b)
 {
     job *j;
     pthread_mutex_lock(&b->mu);
-    j = (b->next < b->n && !interrupted && !b->stopped) ? &b->jobs[b->next++] : NULL;
+    j = (b->next < b->n && !stop_requested() && !b->stopped) ? &b->jobs[b->next++] : NULL;
     pthread_mutex_unlock(&b->mu);
     return j;
 }
@@ -382,12 +416,16 @@ static void *worker(void *arg)
          * statement (src/store/db_pg.c), so wait for the server and try the same file again. */
         while (k == R_DBFAIL && db_rc == BSTEP_EIO &&
                bstep_store_backend_of(st) == BSTEP_STORE_POSTGRESQL && waited < max_wait &&
-               !interrupted) {
+               !stop_requested()) {
+            int s_i;
             if (wait > max_wait - waited)
                 wait = max_wait - waited;
-            sleep((unsigned)wait);
-            waited += wait;
+            for (s_i = 0; s_i < wait && !stop_requested(); s_i++) /* a signal ends the wait */
+                sleep(1);
+            waited += s_i;
             wait *= 2;
+            if (stop_requested())
+                break; /* the file stays not stored (R_DBFAIL): the next run stores it */
             k = run_job(b, st, j, &db_rc);
         }
         if (waited > 0 && k != R_DBFAIL) {
@@ -499,6 +537,8 @@ int bstep_cmd_batch(int argc, char **argv)
     char ubuf[128], location[1024];
     time_t t0;
     struct sigaction sa, old_int, old_term;
+    sigset_t stop_set, old_mask;
+    int told = 0;
 
     memset(&b, 0, sizeof(b));
     b.opt.placement = BSTEP_PLACEMENT_AUTO;
@@ -631,6 +671,9 @@ int bstep_cmd_batch(int argc, char **argv)
     if (!bar)
         printf("backstep batch: %zu recording%s, %ld worker%s, database %s\n", b.n,
                b.n == 1 ? "" : "s", jobs, jobs == 1 ? "" : "s", location);
+    /* blocked first, then the handler: it never runs while the workers do (see stop_requested) */
+    stop_signal_set(&stop_set);
+    pthread_sigmask(SIG_BLOCK, &stop_set, &old_mask);
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -642,11 +685,17 @@ int bstep_cmd_batch(int argc, char **argv)
             break;
     if (nth == 0 && b.n > 0) {
         fprintf(stderr, "backstep batch: cannot start worker threads\n");
+        pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
         return BSTEP_EXIT_INPUT;
     }
     for (;;) {
         struct timespec ts = {0, 100000000L};
         size_t done, next;
+        /* asked before the counters are read: once it is pending no worker takes a file, so
+         * next - done is what is still being analysed */
+        const int sig = told ? told : stop_signal_pending();
         int stopped;
         pthread_mutex_lock(&b.mu);
         done = b.done;
@@ -654,13 +703,29 @@ int bstep_cmd_batch(int argc, char **argv)
         stopped = b.stopped;
         pthread_mutex_unlock(&b.mu);
         report_progress(&b, bar, t0, &line_no);
-        if (done == b.n || ((interrupted || stopped) && done == next))
+        if (!told && sig != 0) {
+            told = sig;
+            fprintf(stderr,
+                    "%sbackstep batch: %s: no new file is started; finishing the %zu being "
+                    "analysed\n",
+                    bar ? "\r\033[K" : "", sig == SIGTERM ? "SIGTERM" : "SIGINT", next - done);
+        }
+        if (done == b.n || ((told || stopped) && done == next))
             break;
         nanosleep(&ts, NULL);
     }
     for (i = 0; i < (size_t)nth; i++)
         pthread_join(th[i], NULL);
     report_progress(&b, bar, t0, &line_no);
+    /* the signal that stopped the batch is taken here, then the mask and the handlers restored */
+    {
+        const struct timespec zero = {0, 0};
+        int sig;
+        while ((sig = sigtimedwait(&stop_set, NULL, &zero)) > 0)
+            if (!interrupted)
+                interrupted = sig;
+    }
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (bar)

@@ -247,39 +247,48 @@ equals "resumed: all $nbig stored once" "$(stored "$DBK")" $nbig
 equals "resumed: the stored ones were skipped" "$(grep -c '] skip' "$TMP/resume.out")" "$before"
 
 # SIGINT: the running files are finished, then it stops with 130 and says how to continue.
-# The signal must reach a batch that is still working with its handler in place: after the first
-# file is stored (the handler is installed before the workers start; a background job of a script
-# starts with SIGINT ignored, so a signal before the handler would be lost, as under valgrind's
-# slow start) and before the last file is stored (the handler is in place until the workers are
-# done; after that the batch has nothing left to interrupt, and the ignored SIGINT it inherited is
-# back). The whole set takes about 0.5 s natively, so on a loaded machine the shell's polling
-# could send the signal after the batch had finished (exit 0: the flake). So the batch is frozen
-# (SIGSTOP) once a file is stored, the database says whether a file is still to be stored, and
-# only then is SIGINT sent and the batch continued; a batch that had already finished is run
-# again on a new database (the condition is checked, not assumed from timing).
+# The signal must reach a batch that is still working with its signals blocked: after the first
+# file is stored (they are blocked, and a handler installed, before the workers start; a background
+# job of a script starts with SIGINT ignored, so a signal before that would be lost, as under
+# valgrind's slow start) and before the last file is stored (after the workers the batch has
+# nothing left to interrupt, and the ignored SIGINT it inherited is back). The whole set takes
+# about 0.5 s natively, so on a loaded machine the shell's polling could send the signal after the
+# batch had finished (exit 0: the flake). So the batch is frozen (SIGSTOP) once a file is stored,
+# the database says whether a file would still be started, and only then is the signal sent and
+# the batch continued; a batch that had already got too far is run again on a new database (the
+# condition is checked, not assumed from timing).
 sessions_in() { # read only: WAL readers do not wait for a writer, even a frozen one
   python3 -c 'import sqlite3, sys; print(sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True, timeout=30).execute("SELECT count(*) FROM sessions").fetchone()[0])' "$1"
 }
-attempt=0 hit=0
-while [ $hit -eq 0 ] && [ $attempt -lt 5 ]; do
-  attempt=$((attempt + 1))
-  DBI="$TMP/int$attempt.db"
-  rm -f "$TMP/int.out" # the previous attempt's lines are not this one's
-  "$BIN" batch --db "$DBI" --jobs 1 --no-progress "$TMP/big" >"$TMP/int.out" 2>&1 &
-  pid=$!
-  n=0
-  until grep -q '] stored' "$TMP/int.out" 2>/dev/null || [ $n -gt 1200 ]; do sleep 0.05; n=$((n + 1)); done
-  kill -STOP "$pid"
-  at_stop=$(sessions_in "$DBI")
-  if [ "$at_stop" -lt $nbig ]; then hit=1; kill -INT "$pid"; fi
-  kill -CONT "$pid"
-  wait "$pid"
-  rc=$?
-done
+# The batch blocks the two signals in all its threads while the workers run and each worker asks
+# whether one is pending before it takes a file (cmd_batch.c), so a signal sent while the batch is
+# frozen is seen by the first worker to finish after SIGCONT, whichever thread runs first: with N
+# workers at most N more files are stored (the ones being analysed), exactly, with no timing race.
+# stop_test SIGNAL JOBS: sets rc, at_stop, after, DBI, attempt, hit.
+stop_test() {
+  attempt=0 hit=0
+  while [ $hit -eq 0 ] && [ $attempt -lt 5 ]; do
+    attempt=$((attempt + 1))
+    DBI="$TMP/int-$1-$attempt.db"
+    rm -f "$TMP/int.out" "$TMP/int.err" # the previous attempt's lines are not this one's
+    "$BIN" batch --db "$DBI" --jobs "$2" --no-progress "$TMP/big" >"$TMP/int.out" 2>"$TMP/int.err" &
+    pid=$!
+    n=0
+    until grep -q '] stored' "$TMP/int.out" 2>/dev/null || [ $n -gt 1200 ]; do sleep 0.05; n=$((n + 1)); done
+    kill -STOP "$pid"
+    at_stop=$(sessions_in "$DBI")
+    if [ "$at_stop" -le $((nbig - $2 - 1)) ]; then hit=1; kill -"$1" "$pid"; fi
+    kill -CONT "$pid"
+    wait "$pid"
+    rc=$?
+  done
+  after=$(sessions_in "$DBI")
+}
+stop_test INT 1
 equals "SIGINT reached a running batch (attempt $attempt)" "$hit" 1
 equals "SIGINT exit status" "$rc" 130
 contains "SIGINT says how to continue" "$TMP/int.out" "run the same command again"
-after=$(sessions_in "$DBI")
+contains "SIGINT: no new file, said when it comes" "$TMP/int.err" "backstep batch: SIGINT: no new file is started"
 # one worker: the file it was on is finished, no other is started
 if [ "$after" -ge "$at_stop" ] && [ "$after" -le $((at_stop + 1)) ]; then
   ok "SIGINT: the running file finished, no new one started ($at_stop stored when it came, $after after)"
@@ -288,8 +297,24 @@ else
 fi
 equals "SIGINT: every file reported stored is stored" \
   "$(grep -c '^\[[0-9]*/[0-9]*\] stored' "$TMP/int.out")" "$after"
+equals "SIGINT: the files not started are counted" \
+  "$(grep -c "interrupted with $((nbig - after)) not started" "$TMP/int.out")" 1
 "$BIN" batch --db "$DBI" --no-progress "$TMP/big" >/dev/null 2>&1
 equals "after SIGINT the rerun completes" "$(stored "$DBI")" $nbig
+# SIGTERM with two workers: the two files being analysed are finished, no third is started.
+stop_test TERM 2
+equals "SIGTERM reached a running batch (attempt $attempt)" "$hit" 1
+equals "SIGTERM exit status (as SIGINT)" "$rc" 130
+contains "SIGTERM: named" "$TMP/int.err" "backstep batch: SIGTERM: no new file is started"
+if [ "$after" -ge "$at_stop" ] && [ "$after" -le $((at_stop + 2)) ]; then
+  ok "SIGTERM: two workers, at most the two running files finished ($at_stop stored when it came, $after after)"
+else
+  bad "SIGTERM: $at_stop stored when it came, $after after (two workers: at most two more)"
+fi
+equals "SIGTERM: every file reported stored is stored" \
+  "$(grep -c '^\[[0-9]*/[0-9]*\] stored' "$TMP/int.out")" "$after"
+"$BIN" batch --db "$DBI" --no-progress "$TMP/big" >/dev/null 2>&1
+equals "after SIGTERM the rerun completes" "$(stored "$DBI")" $nbig
 
 # Usage
 "$BIN" batch >/dev/null 2>&1
