@@ -43,6 +43,6 @@ int bstep__parse_double(const char *cmd, const char *opt, const char *text, doub
  * in g and returned in m/s^2; prints an error and returns -1 otherwise. */
 int bstep__parse_accel_range(const char *cmd, const char *text, double *out_mps2);
 /** Print "backstep CMD: message" plus a hint to stderr; returns BSTEP_EXIT_USAGE. */
-int bstep__usage_error(const char *cmd, const char *fmt, ...);
+int bstep__usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -222,8 +222,8 @@ static int safety_row(bstep__analysis *a, const bstep_event *e)
         break;
     case BSTEP_EVENT_LOOK_BACK:
         type = "look-back";
-        snprintf(msg, sizeof(msg), "trunk twisted %.0f deg to the %s and back", fabs(e->value),
-                 e->value >= 0.0f ? "left" : "right");
+        snprintf(msg, sizeof(msg), "trunk twisted %.0f deg to the %s and back",
+                 fabs((double)e->value), e->value >= 0.0f ? "left" : "right");
         break;
     case BSTEP_EVENT_POSTURE:
         type = "posture";

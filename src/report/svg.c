@@ -187,7 +187,7 @@ static void y_axis(FILE *f, const bstep__svg_chart *c, const frame *fr, double s
 static double y_range(const bstep__svg_chart *c, const bstep__svg_series *s, size_t ns,
                       size_t n_limit, int include_zero, frame *fr)
 {
-    double lo = INFINITY, hi = -INFINITY, step;
+    double lo = (double)INFINITY, hi = -(double)INFINITY, step;
     size_t i, k;
     for (i = 0; i < ns; i++)
         for (k = 0; k < s[i].n && k < n_limit; k++)
@@ -292,7 +292,7 @@ static int time_ticks(double t0, double t1, double *ticks, char labels[][16], in
 int bstep__svg_line_chart(FILE *f, const bstep__svg_chart *c, const bstep__svg_series *s, size_t ns)
 {
     frame fr;
-    double lo = INFINITY, hi = -INFINITY, step;
+    double lo = (double)INFINITY, hi = -(double)INFINITY, step;
     size_t i, k;
     int dec;
     if (f == NULL || c == NULL || (ns > 0 && s == NULL))

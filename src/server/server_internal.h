@@ -110,7 +110,8 @@ bstep_store *bstep__req_store(bstep__req *r);
 int bstep__req_auth(bstep__req *r, int allow_query_token, int allow_cookie);
 const char *bstep__req_arg(bstep__req *r, const char *name);
 /** JSON error body {"error": "..."} with status. */
-void bstep__req_error(bstep__req *r, unsigned status, const char *fmt, ...);
+void bstep__req_error(bstep__req *r, unsigned status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void bstep__req_json(bstep__req *r, unsigned status, char *json_owned);
 /** A cookie-authenticated write must not come from another site (Origin header). */
 int bstep__req_origin_ok(bstep__req *r);

@@ -105,7 +105,8 @@ const char *bstep__col_text(bstep__stmt *s, int c); /* NULL: "" ; valid until th
 size_t bstep__col_blob(bstep__stmt *s, int c, void *buf, size_t cap);
 
 /** Set the error message (printf style) and kind; returns the mapped bstep_status. */
-int bstep__db_fail(bstep__db *db, bstep__dberr kind, const char *fmt, ...);
+int bstep__db_fail(bstep__db *db, bstep__dberr kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /** The bstep_status of an error kind (BUSY -> BSTEP_EBUSY, CONN -> BSTEP_EIO, ...). */
 int bstep__dberr_status(bstep__dberr kind);
 /** Copy sql into out replacing {ID} and {BLOB} for the backend; returns 0 or -1 if too long. */

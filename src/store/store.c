@@ -66,6 +66,8 @@ int bstep__store_date_valid(const char *d)
 
 /* Set the handle's message; returns status. */
 static int say(bstep_store *st, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int say(bstep_store *st, int status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

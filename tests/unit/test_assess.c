@@ -23,9 +23,9 @@ static bstep_summary_values clean(void)
     v.backward_stride_time_cv_pct = 2.0;
     v.stride_time_cv_pct = 6.0;
     v.backward_stride_length_cv_pct = 4.0;
-    v.step_time_asymmetry_pct = NAN;
+    v.step_time_asymmetry_pct = (double)NAN;
     v.speed_backward_mps = 0.55;
-    v.trunk_lean_deg = NAN;
+    v.trunk_lean_deg = (double)NAN;
     return v;
 }
 
@@ -53,7 +53,7 @@ BSTEP_TEST(bands_at_their_edges)
     BSTEP_ASSERT_EQ(bstep_assess_band(BSTEP_SCORE_POSTURE, 10.0, NULL), BSTEP_BAND_GOOD);
     BSTEP_ASSERT_EQ(bstep_assess_band(BSTEP_SCORE_POSTURE, 20.5, NULL), BSTEP_BAND_WORK_ON);
     BSTEP_ASSERT_EQ(bstep_assess_band(BSTEP_SCORE_LOOK_BACKS, 1.5, NULL), BSTEP_BAND_FAIR);
-    BSTEP_ASSERT_EQ(bstep_assess_band(BSTEP_SCORE_RHYTHM, NAN, NULL), BSTEP_BAND_UNKNOWN);
+    BSTEP_ASSERT_EQ(bstep_assess_band(BSTEP_SCORE_RHYTHM, (double)NAN, NULL), BSTEP_BAND_UNKNOWN);
 }
 
 BSTEP_TEST(clean_session_has_nothing_to_work_on)
@@ -100,7 +100,7 @@ BSTEP_TEST(each_rule_fires_on_its_fault)
     v.measured = BSTEP_MEASURE_POSTURE | BSTEP_MEASURE_LOOK_BACKS | BSTEP_MEASURE_STUMBLES |
                  BSTEP_MEASURE_FALLS;
     v.backward_strikes_known = 0;
-    v.toe_first_ratio = NAN;
+    v.toe_first_ratio = (double)NAN;
     v.trunk_lean_deg = 24.0;
     v.look_backs = 30; /* in 660 s: 2.7 a minute */
     v.step_time_asymmetry_pct = 12.0;

@@ -296,7 +296,7 @@ BSTEP_TEST(gate_dose)
     s.backward_time_s = 8.0 * 60.0; /* exactly 80 %: passes */
     d = third_session(s);
     BSTEP_ASSERT_EQ(d.action, BSTEP_COACH_ADVANCE);
-    s.backward_time_s = NAN;
+    s.backward_time_s = (double)NAN;
     d = third_session(s);
     BSTEP_ASSERT_EQ(d.gates[BSTEP_GATE_DOSE].status, BSTEP_GATE_UNKNOWN);
     BSTEP_ASSERT_EQ(d.action, BSTEP_COACH_HOLD);
@@ -342,7 +342,7 @@ BSTEP_TEST(gate_toe_first_not_measured_does_not_block)
     start(&c, BSTEP_PLAN_GENERAL);
     for (i = 0; i < 3; i++) { /* a trunk sensor: no strike classes, posture measured */
         bstep_coach_session s = good(START + 2 * i);
-        s.toe_first_ratio = NAN;
+        s.toe_first_ratio = (double)NAN;
         s.toe_first_strikes = 0;
         BSTEP_ASSERT_OK(bstep_coach_add_session(&c, &s, &d));
     }

@@ -35,7 +35,8 @@ static bstep_event contact(double t_s, bstep_direction dir, bstep_strike strike,
 
 static bstep_event other(bstep_event_type type, double t_s)
 {
-    bstep_event e = contact(t_s, BSTEP_DIRECTION_UNKNOWN, BSTEP_STRIKE_UNKNOWN, NAN, NAN);
+    bstep_event e =
+        contact(t_s, BSTEP_DIRECTION_UNKNOWN, BSTEP_STRIKE_UNKNOWN, (double)NAN, (double)NAN);
     e.type = type;
     return e;
 }
@@ -466,7 +467,7 @@ static double first_time(const sim_run *r, bstep_cue_type t, double from_s)
     for (i = 0; i < r->n; i++)
         if (r->cue[i].type == t && r->cue[i].t_us >= US(from_s))
             return (double)r->cue[i].t_us * 1e-6;
-    return NAN;
+    return (double)NAN;
 }
 
 static sim_run run_a, run_b;
@@ -589,7 +590,7 @@ BSTEP_TEST(sim_stumble_cue_at_each_stumble)
 BSTEP_TEST(sim_fall_cue_after_the_impact)
 {
     size_t i;
-    double t = NAN;
+    double t = (double)NAN;
     sim_site = BSTEP_SIM_AT_LOWER_BACK;
     BSTEP_ASSERT_EQ(simulate("stand 5s\nwalk forward 10 strides speed=1.0\nturn 180\n"
                              "walk backward 30s speed=0.6\nfall backward 8s\n",

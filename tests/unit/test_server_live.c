@@ -176,7 +176,7 @@ static bstep__live *run_live(const walk_data *w, const size_t *order, size_t n_m
     o.front_axis = BSTEP_AXIS_AUTO;
     o.accel_sign = 1.0;
     o.reorder_ns = BSTEP__LIVE_DEFAULT_REORDER_NS;
-    o.mass_kg = NAN;
+    o.mass_kg = (double)NAN;
     if (bstep__live_open(&l, &o) != 0)
         abort();
     for (i = 0; i < n_msgs; i++) {
@@ -320,7 +320,7 @@ BSTEP_TEST(live_ios_streams_joined)
     o.toe_axis = BSTEP_AXIS_POS_X;
     o.accel_sign = -1.0;
     o.reorder_ns = BSTEP__LIVE_DEFAULT_REORDER_NS;
-    o.mass_kg = NAN;
+    o.mass_kg = (double)NAN;
     BSTEP_ASSERT_EQ(bstep__live_open(&l, &o), 0);
     for (k = 0; k < n_msgs; k++) {
         bstep__ingest_msg m;

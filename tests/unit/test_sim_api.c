@@ -206,7 +206,7 @@ BSTEP_TEST(invalid_settings_are_rejected)
     x.sample_rate_hz = 0;
     BSTEP_ASSERT_EQ(bstep_sim_init(&g1, &x, &sc), BSTEP_EINVAL);
     x = c;
-    x.sample_rate_hz = NAN;
+    x.sample_rate_hz = (double)NAN;
     BSTEP_ASSERT_EQ(bstep_sim_init(&g1, &x, &sc), BSTEP_EINVAL);
     x = c;
     x.mounting[0][0] = 2.0; /* not a rotation */

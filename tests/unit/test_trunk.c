@@ -519,7 +519,7 @@ static double mean_contact_offset(int kind)
     }
     ac.front_axis = BSTEP_AXIS_POS_X;
     if (bstep_analyzer_init(&g_an, &ac) != BSTEP_OK)
-        return NAN;
+        return (double)NAN;
     ne = bstep_analyzer_update_block(&g_an, s, n, ev, 512);
     ne += bstep_analyzer_finish(&g_an, ev + ne, 512 - ne);
     for (i = 0; i < ne; i++)
@@ -572,8 +572,8 @@ static size_t contacts_after_standing(const double *ct, size_t nct, int fidget, 
         return 0;
     ne = bstep_analyzer_update_block(&g_an, s, n, ev, 256);
     ne += bstep_analyzer_finish(&g_an, ev + ne, 256 - ne);
-    *first_s = NAN;
-    *cadence_spm = NAN;
+    *first_s = (double)NAN;
+    *cadence_spm = (double)NAN;
     for (i = 0; i < ne; i++) {
         if (ev[i].type == BSTEP_EVENT_BOUT_END)
             *cadence_spm = (double)ev[i].value;
