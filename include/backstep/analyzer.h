@@ -281,6 +281,13 @@ typedef struct {
     /* which foot, from the data (placement "foot"): votes of the first forward strides */
     int side_n, side_left;
     bstep_foot side;
+    /* a stride whose landing was soft, held until the foot comes to rest or its hover ends in a
+     * landing impact (foot.c, hover_landing) */
+    int hold_on, hold_broken;
+    bstep_time_us hold_conf_us, hold_until_us;
+    float hold_impact_jerk; /* a landing impact: at least this jerk, m/s^3 */
+    float hold_toe[3];      /* toe axis of the strike angle (0 when none) */
+    bstep_event hold_fc, hold_ic;
 } bstep__foot_state;
 
 /* Trunk / pocket engine state (src/core/trunk.c, trunk_safety.c); internal. */

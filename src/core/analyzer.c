@@ -317,6 +317,8 @@ size_t bstep_analyzer_update(bstep_analyzer *a, const bstep_imu_sample *s, bstep
         if ((float)dt * 1e-6f > a->cfg.max_gap_s) {
             bstep_event g = bstep__make_event(BSTEP_EVENT_GAP, a->last_t_us, s->t_us);
             g.value = (float)dt * 1e-6f;
+            if (is_foot(a))
+                bstep__foot_flush(a);
             end_bout(a, s->t_us);
             bstep__push_event(a, &g);
             restart_engine(a);
@@ -345,6 +347,8 @@ size_t bstep_analyzer_update_block(bstep_analyzer *a, const bstep_imu_sample *s,
 
 size_t bstep_analyzer_finish(bstep_analyzer *a, bstep_event *ev, size_t ev_cap)
 {
+    if (is_foot(a))
+        bstep__foot_flush(a);
     end_bout(a, a->last_t_us);
     return drain(a, ev, ev_cap);
 }

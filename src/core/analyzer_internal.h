@@ -24,6 +24,9 @@ void bstep__foot_reset(bstep_analyzer *a);
 /** After a gap: forget what depends on continuous data; keep calibrations (toe axis). */
 void bstep__foot_restart(bstep_analyzer *a);
 void bstep__foot_update(bstep_analyzer *a, const bstep_imu_sample *s);
+/* Emit a stride the foot engine holds (a soft landing waiting for its impact): before a gap or the
+ * end of the data. */
+void bstep__foot_flush(bstep_analyzer *a);
 
 /* trunk.c */
 int bstep__trunk_settings_valid(const bstep_analyzer_settings *c);

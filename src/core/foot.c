@@ -17,7 +17,8 @@
  * - Initial contact: the onset of the landing impact (jerk), searched from 0.25 s before the
  *   stance to its confirmation, in the second half of the swing, and not more than 50 ms before
  *   the foot stops turning the swing's way (the landing arrests the swing rotation, whichever
- *   part of the foot lands first; an earlier impact is a graze).
+ *   part of the foot lands first; an earlier impact is a graze). A landing without impact is
+ *   held until the foot comes to rest: a hover ended by a landing impact has its contact there.
  * - The stride: displacement since the last zero-velocity update with the residual velocity
  *   removed as a linear drift; direction against the toe axis (forward, backward, sideways,
  *   in place, turning); strike angle at the initial contact and foot angle at the final contact
@@ -204,10 +205,11 @@ static bstep_time_us find_ic(const bstep_analyzer *a, bstep_time_us lo, bstep_ti
  * own (the median jerk of the first half of the swing, from the final contact to lo; the median
  * because some sensors rattle in the swing) by IMPACT_OVER_SWING. Then the contact is where the
  * foot comes to rest: the stance start. */
-static int soft_landing(const foot_t *f, bstep_time_us lo, bstep_time_us hi)
+static int soft_landing(const foot_t *f, bstep_time_us lo, bstep_time_us hi, float *impact_jerk)
 {
     float swing[BSTEP__FOOT_RING], peak = 0.0f;
     uint32_t k, n = 0, i, j;
+    *impact_jerk = 0.0f;
     for (k = 0; k < f->count; k++) {
         const bstep__foot_bin *b = bin_at(f, k);
         if (b->t_us < f->fc_t_us)
@@ -229,7 +231,8 @@ static int soft_landing(const foot_t *f, bstep_time_us lo, bstep_time_us hi)
             swing[j] = swing[j - 1];
         swing[j] = v;
     }
-    return peak < IMPACT_OVER_SWING * swing[n / 2];
+    *impact_jerk = IMPACT_OVER_SWING * swing[n / 2];
+    return peak < *impact_jerk;
 }
 
 static const float *up_at(const foot_t *f, bstep_time_us t)
@@ -422,6 +425,7 @@ static void stride(bstep_analyzer *a, bstep_event *ic, bstep_event *fc, bstep_ti
     const float T = (float)(now_us - f->int_start_us) * 1e-6f;
     float d[3], len, up_now[3], travel_w[3], travel_s[3], toe[3], toe_w[3], uh, h0, h1, turn,
         bis[2], c, s, e_ref;
+    f->hold_toe[0] = f->hold_toe[1] = f->hold_toe[2] = 0.0f;
     if (!f->have_iq || T <= 0.0f)
         return;
     {
@@ -501,6 +505,7 @@ static void stride(bstep_analyzer *a, bstep_event *ic, bstep_event *fc, bstep_ti
      * final contact against the stance the stride started from. */
     ic->strike_angle_deg = toe_elevation(toe, up_at(f, ic->t_us)) - toe_elevation(toe, up_now);
     ic->strike = angle_class(a, ic->strike_angle_deg);
+    memcpy(f->hold_toe, toe, sizeof(f->hold_toe));
     e_ref = toe_elevation(toe, f->flat_up);
     fc->strike_angle_deg = toe_elevation(toe, f->fc_up) - e_ref;
     fc->strike = angle_class(a, fc->strike_angle_deg);
@@ -608,6 +613,75 @@ static bstep_time_us swing_reversal(const foot_t *f, bstep_time_us hi)
 
 #define SHUFFLE_STRIDE_S 0.7f
 
+/* Emit a stride's final and initial contacts (unless its landing was a re-placement). */
+static void finish_stride(bstep_analyzer *a, bstep_event *fc, bstep_event *ic)
+{
+    foot_t *f = &a->eng.foot;
+    /* A re-placement is not a step: a foot set down again less than SHUFFLE_STRIDE_S after its
+     * last contact and less than in_place_m from where it stood (a shuffle or toe adjustment in a
+     * U-turn pivot: voisard 17-1 right, a 0.03 m "stride" 0.55 s after the contact) moved the
+     * walker nowhere, at no walking stride time. SHUFFLE_STRIDE_S, 0.7 s, is a cadence of 171
+     * steps/min: above walking (100 steps/min moderate, 130 vigorous walking; Tudor-Locke et al.,
+     * CADENCE-Adults, IJBNPA 2019, 16:8) and reached only running, whose strides are metres long.
+     * Stepping in place at walking cadence (0.8-1.2 s strides) is still counted; jogging on the
+     * spot at a running cadence would not be. No event
+     * is emitted; the next stride is timed from the contact before (its stride time spans both)
+     * and measured from where the re-placement left the foot. voisard foot F1 0.974 -> 0.975 left,
+     * 0.965 -> 0.968 right (12 detections fewer, all extras, no match lost); sangenis: 5 of 47
+     * turning swings dropped (the same pivots; its swing counts are this detector's, reviewed, not
+     * independent truth); gaitmap and the simulator unchanged. */
+    if (isfinite(ic->stride_time_s) && ic->stride_time_s < SHUFFLE_STRIDE_S &&
+        isfinite(ic->stride_length_m) && ic->stride_length_m < a->cfg.in_place_m)
+        return;
+    if (a->cfg.placement == BSTEP_PLACEMENT_FOOT && f->side == BSTEP_FOOT_UNKNOWN &&
+        ic->direction == BSTEP_DIRECTION_FORWARD)
+        vote_side(f, ic->t_us, ic->emitted_t_us);
+    ic->foot = a->cfg.placement == BSTEP_PLACEMENT_FOOT_LEFT    ? BSTEP_FOOT_LEFT
+               : a->cfg.placement == BSTEP_PLACEMENT_FOOT_RIGHT ? BSTEP_FOOT_RIGHT
+                                                                : f->side;
+    fc->foot = ic->foot;
+    f->last_ic_us = ic->t_us;
+    f->have_ic = 1;
+    bstep__bout_event(a, fc);
+    bstep__bout_event(a, ic);
+}
+
+/* A held stride (soft landing, end_stride) comes out now: at the landing impact that ended the
+ * hover if there was one, else at the stance start. */
+static void release_stride(bstep_analyzer *a, bstep_time_us now_us)
+{
+    foot_t *f = &a->eng.foot;
+    bstep_event fc = f->hold_fc, ic = f->hold_ic;
+    const bstep_time_us lo = f->hold_conf_us + 1;
+    f->hold_on = 0;
+    if (f->hold_broken && f->hold_impact_jerk > 0.0f &&
+        peak_jerk(f, lo, now_us) >= f->hold_impact_jerk) {
+        const bstep_time_us t = find_ic(a, lo, now_us);
+        if (norm3(f->hold_toe) > 0.5f) {
+            ic.strike_angle_deg += toe_elevation(f->hold_toe, up_at(f, t)) -
+                                   toe_elevation(f->hold_toe, up_at(f, ic.t_us));
+            ic.strike = angle_class(a, ic.strike_angle_deg);
+        }
+        ic.t_us = t;
+        ic.stride_time_s = NAN;
+        ic.speed_mps = NAN;
+        if (f->have_ic && (float)(t - f->last_ic_us) * 1e-6f <= a->cfg.max_bout_pause_s) {
+            ic.stride_time_s = (float)(t - f->last_ic_us) * 1e-6f;
+            if (isfinite(ic.stride_length_m) && ic.stride_time_s > 0.0f)
+                ic.speed_mps = ic.stride_length_m / ic.stride_time_s;
+        }
+    }
+    fc.emitted_t_us = ic.emitted_t_us = now_us;
+    finish_stride(a, &fc, &ic);
+}
+
+void bstep__foot_flush(bstep_analyzer *a)
+{
+    foot_t *f = &a->eng.foot;
+    if (f->hold_on)
+        release_stride(a, f->count > 0u ? bin_at(f, 0)->t_us : f->hold_conf_us);
+}
+
 /* A real stride ended at the stance starting now: emit its final and initial contacts. */
 static void end_stride(bstep_analyzer *a, bstep_time_us now_us)
 {
@@ -615,12 +689,16 @@ static void end_stride(bstep_analyzer *a, bstep_time_us now_us)
     bstep_time_us lo = f->still_start_us - (bstep_time_us)(a->cfg.ic_search_before_s * 1e6f);
     bstep_time_us ic_t, rev;
     bstep_event fc = bstep__make_event(BSTEP_EVENT_FINAL_CONTACT, f->fc_t_us, now_us), ic;
+    float impact_jerk;
+    int soft;
+    bstep__foot_flush(a); /* a held stride (none can be: a stride lasts longer than the hold) */
     /* The landing ends the swing: it cannot come in the first half of the time from the final
      * contact to the stance (a short, gentle swing such as a turning step would otherwise have
      * its take-off taken for the landing). */
     if (lo < f->fc_t_us + (f->still_start_us - f->fc_t_us) / 2)
         lo = f->fc_t_us + (f->still_start_us - f->fc_t_us) / 2;
-    ic_t = soft_landing(f, lo, now_us) ? f->still_start_us : find_ic(a, lo, now_us);
+    soft = soft_landing(f, lo, now_us, &impact_jerk);
+    ic_t = soft ? f->still_start_us : find_ic(a, lo, now_us);
     /* An impact while the foot still turns the swing's way, well before it turns back, is a graze
      * when a separate landing impact follows there (swing_reversal); not decided across a gap in
      * the data (the reversal may be in it). */
@@ -637,33 +715,28 @@ static void end_stride(bstep_analyzer *a, bstep_time_us now_us)
     if (f->have_ic && (float)(ic_t - f->last_ic_us) * 1e-6f <= a->cfg.max_bout_pause_s)
         ic.stride_time_s = (float)(ic_t - f->last_ic_us) * 1e-6f;
     stride(a, &ic, &fc, now_us);
-    /* A re-placement is not a step: a foot set down again less than SHUFFLE_STRIDE_S after its
-     * last contact and less than in_place_m from where it stood (a shuffle or toe adjustment in a
-     * U-turn pivot: voisard 17-1 right, a 0.03 m "stride" 0.55 s after the contact) moved the
-     * walker nowhere, at no walking stride time. SHUFFLE_STRIDE_S, 0.7 s, is a cadence of 171
-     * steps/min: above walking (100 steps/min moderate, 130 vigorous walking; Tudor-Locke et al.,
-     * CADENCE-Adults, IJBNPA 2019, 16:8) and reached only running, whose strides are metres long.
-     * Stepping in place at walking cadence (0.8-1.2 s strides) is still counted; jogging on the
-     * spot at a running cadence would not be. No event
-     * is emitted; the next stride is timed from the contact before (its stride time spans both)
-     * and measured from where the re-placement left the foot. voisard foot F1 0.974 -> 0.975 left,
-     * 0.965 -> 0.968 right (12 detections fewer, all extras, no match lost); sangenis: 5 of 47
-     * turning swings dropped (the same pivots; its swing counts are this detector's, reviewed, not
-     * independent truth); gaitmap and the simulator unchanged. */
-    if (isfinite(ic.stride_time_s) && ic.stride_time_s < SHUFFLE_STRIDE_S &&
-        isfinite(ic.stride_length_m) && ic.stride_length_m < a->cfg.in_place_m)
+    /* A hover is not a stance: a soft landing (no impact up to the stance confirmation) may be
+     * the foot held still just above the floor before it lands -- slowing its rotation through
+     * the reversal of terminal swing, under the stance thresholds for the 0.1 s window (voisard
+     * 13-1 left, 17.95 s: 30-55 deg/s, | |a| - g | under 1.5 m/s^2), with the landing impact
+     * 0.10-0.17 s later (jerk 900-2400 m/s^3, the reference contact there). A foot on the floor
+     * comes to rest (REST_S of quiet samples, under 25 deg/s and within 1 m/s^2 of 1 g); a hovering
+     * one does not, and its landing impact ends the "stance". So the stride is held until the
+     * foot comes to rest, or until STILL_OVERRIDE_US after the stance start (a hover lasts a
+     * moment at most: the same bound as the tilted stance's), and if the stance was broken
+     * meanwhile by a landing impact (a jerk IMPACT_OVER_SWING times the swing's median), the
+     * contact is that impact's onset. */
+    if (soft && now_us < f->still_start_us + STILL_OVERRIDE_US) {
+        f->hold_on = 1;
+        f->hold_broken = 0;
+        f->hold_conf_us = now_us;
+        f->hold_until_us = f->still_start_us + STILL_OVERRIDE_US;
+        f->hold_impact_jerk = impact_jerk;
+        f->hold_fc = fc;
+        f->hold_ic = ic;
         return;
-    if (a->cfg.placement == BSTEP_PLACEMENT_FOOT && f->side == BSTEP_FOOT_UNKNOWN &&
-        ic.direction == BSTEP_DIRECTION_FORWARD)
-        vote_side(f, ic_t, now_us);
-    ic.foot = a->cfg.placement == BSTEP_PLACEMENT_FOOT_LEFT    ? BSTEP_FOOT_LEFT
-              : a->cfg.placement == BSTEP_PLACEMENT_FOOT_RIGHT ? BSTEP_FOOT_RIGHT
-                                                               : f->side;
-    fc.foot = ic.foot;
-    f->last_ic_us = ic_t;
-    f->have_ic = 1;
-    bstep__bout_event(a, &fc);
-    bstep__bout_event(a, &ic);
+    }
+    finish_stride(a, &fc, &ic);
 }
 
 /* Stillness thresholds: the absolute ones, or a share of this swing's peaks when higher (fast
@@ -756,6 +829,8 @@ static void end_stance(bstep_analyzer *a, const bstep__foot_bin *b, const float 
     foot_t *f = &a->eng.foot;
     const float wn = norm3(w);
     f->in_stance = 0;
+    if (f->hold_on)
+        f->hold_broken = 1;
     f->have_swing = 1;
     f->swing_start_us = b->t_us;
     f->swing_peak_dps = b->gyro_dps;
@@ -830,6 +905,12 @@ static void bin_done(bstep_analyzer *a, const float w[3])
     if (f->count < BSTEP__FOOT_RING)
         f->count++;
     f->last_gyro_dps = b->gyro_dps;
+    /* A held stride (soft landing) comes out once the foot has come to rest in its stance or the
+     * hover's time is up. */
+    if (f->hold_on &&
+        (b->t_us >= f->hold_until_us ||
+         (!f->hold_broken && f->in_stance && (float)f->g_n >= REST_S * a->cfg.sample_rate_hz)))
+        release_stride(a, b->t_us);
 
     /* Moving means over the last stance_window_s. */
     f->win_g += b->gyro_dps;

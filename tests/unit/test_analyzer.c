@@ -477,6 +477,84 @@ BSTEP_TEST(tilted_stance_starts_where_stillness_began)
     }
 }
 
+/* Strides whose terminal swing slows into a hover: a push-off lobe (gyro_y -400 deg/s, 0.12 s), the
+ * swing turning back (0.30 s), then 0.14 s at -hover_dps, slow enough for the stance thresholds
+ * (a foot held just above the floor, its toes still dropping), the three integrating to zero so
+ * the foot is flat at the end; at phase 0.56 s, with `impact`, the landing (a 40 ms transient of
+ * up to +25 m/s^2), then still stance. The accelerometer reads gravity on z (attitude within 5 deg
+ * of flat). Stride k starts at 1.0 + 1.3 k s. */
+static size_t hover_strides(bstep_imu_sample *s, size_t cap, double rate, int strides,
+                            double hover_dps, int impact)
+{
+    const double T = 1.3, t0 = 1.0, pi = 3.141592653589793;
+    const double amp = (400.0 * 0.12 * 2.0 / pi + 0.14 * hover_dps) / (0.30 * 2.0 / pi);
+    size_t n;
+    for (n = 0; n < cap; n++) {
+        const double t = (double)n / rate;
+        double ph, w = 0.0;
+        int k;
+        if (t > t0 + T * strides + 1.0)
+            break;
+        k = still_sample(&s[n], t, t0, T, &ph);
+        if (t < t0 || k >= strides)
+            continue;
+        if (ph < 0.12)
+            w = -400.0 * sin(pi * ph / 0.12);
+        else if (ph < 0.42)
+            w = amp * sin(pi * (ph - 0.12) / 0.30);
+        else if (ph < 0.56)
+            w = -hover_dps;
+        s[n].gyro_dps[1] = (float)w;
+        if (ph < 0.42)
+            s[n].accel_mps2[0] = 3.0f * (float)sin(2.0 * pi * ph / 0.42);
+        if (impact && ph > 0.555 && ph < 0.595) /* 40 ms landing transient, first sample 0.56 s */
+            s[n].accel_mps2[2] = G + 25.0f * (float)sin(pi * (ph - 0.555) / 0.04);
+    }
+    return n;
+}
+
+/* A hover is not a stance: a foot slowed under the stance thresholds just above the floor (30
+ * deg/s, no impact yet) is confirmed "still" 0.14 s before it lands; its contact is the landing
+ * impact that ends the hover, not the stance start. A foot that came to rest (quiet) before a
+ * later bump keeps its contact at the stance start, and so does a soft landing with no impact
+ * after it. Split input (whole, blocks of 37, one sample at a time) gives the same events. */
+BSTEP_TEST(foot_hover_is_not_a_stance)
+{
+    static bstep_imu_sample s[20000];
+    static bstep_event ev[MAX_EV], ev1[MAX_EV];
+    const double hover[3] = {30.0, 0.0, 30.0};
+    const int impact[3] = {1, 1, 0};
+    int c;
+    for (c = 0; c < 3; c++) {
+        bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+        size_t n, ne, ne1, i, k = 0;
+        cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
+        cfg.sample_rate_hz = 200.0f;
+        n = hover_strides(s, 20000, 200.0, 10, hover[c], impact[c]);
+        ne = run_block(&cfg, s, n, n, ev);
+        BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 10);
+        for (i = 0; i < ne; i++) {
+            double ph;
+            if (ev[i].type != BSTEP_EVENT_INITIAL_CONTACT)
+                continue;
+            ph = (double)ev[i].t_us * 1e-6 - (1.0 + 1.3 * (double)k);
+            if (c == 0)
+                BSTEP_ASSERT_NEAR(ph, 0.56, 0.0051); /* the landing impact */
+            else
+                BSTEP_ASSERT(ph > 0.33 && ph < 0.48); /* the stance start */
+            if (k >= 2) /* events within 300 ms of the contact once walking */
+                BSTEP_ASSERT_LE((double)(ev[i].emitted_t_us - ev[i].t_us) * 1e-6, 0.3);
+            k++;
+        }
+        ne1 = run_block(&cfg, s, n, 1, ev1);
+        BSTEP_ASSERT_EQ(ne1, ne);
+        BSTEP_ASSERT(events_equal(ev, ev1, ne));
+        ne1 = run_block(&cfg, s, n, 37, ev1);
+        BSTEP_ASSERT_EQ(ne1, ne);
+        BSTEP_ASSERT(events_equal(ev, ev1, ne));
+    }
+}
+
 BSTEP_TEST(split_input_identical)
 {
     static bstep_imu_sample s[20000];
@@ -771,6 +849,7 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(foot_contacts_at_impacts),
                 BSTEP_TEST_ENTRY(stance_after_twitch_restarts_integration),
                 BSTEP_TEST_ENTRY(foot_replacement_is_not_a_step),
                 BSTEP_TEST_ENTRY(tilted_stance_starts_where_stillness_began),
+                BSTEP_TEST_ENTRY(foot_hover_is_not_a_stance),
                 BSTEP_TEST_ENTRY(split_input_identical),
                 BSTEP_TEST_ENTRY(split_input_identical_simulated_foot),
                 BSTEP_TEST_ENTRY(trunk_steps_at_collision_rise),
