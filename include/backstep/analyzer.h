@@ -344,6 +344,7 @@ typedef struct {
     double stall_t_s;                     /* and its steepest slope's time */
     double last_step_t_s;
     double last_coarse_t_s;
+    float last_rise_mps2; /* the last step's rise from its low to its peak (step chain) */
     int have_step;
     /* vertical velocity and height (high-passed integrals), horizontal velocity */
     float hp_c[3][5]; /* high-pass biquads (acc, velocity, height): b0 b1 b2 a1 a2 */

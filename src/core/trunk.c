@@ -99,6 +99,14 @@
  * and the stalled rise is kept in case the later one is the smaller (a shudder at the top of the
  * collision). The lowest value is kept for the rise rule. */
 #define STEP_STALL_FRAC 0.25f
+/* A second hump of one stance is not a step: a rise less than half the recent step time after
+ * the previous step (the other foot cannot have swung through at the walker's rhythm: a swing
+ * takes about 0.8 of a step, section 6 of algorithms.md) and less than half as large as that
+ * step's own rise. Short steps of an irregular, shuffling gait collide as hard as their
+ * neighbours (mobgap MS daily life: steps of 0.21-0.25 s with 1-2 times the previous rise); a
+ * trunk that bobs in single support (turning, mobgap MS 218.56 s: 0.27 s after a contact, a
+ * fifth of its rise, no contact in either reference) does not. */
+#define STEP_HUMP_FRAC 0.5f
 
 int bstep__trunk_settings_valid(const bstep_analyzer_settings *c)
 {
@@ -1026,6 +1034,7 @@ static void trunk_detect(bstep_analyzer *a, float y, double t_s, int64_t k_now,
         t->have_cand = 1;
     if (t->have_cand && slope <= 0.0f) {
         /* Past the peak: one step. */
+        const float rise = t->y_prev - t->cand_peak; /* from its low, for STEP_HUMP_FRAC */
         /* the collision is the larger of a stalled rise and the one that reached the peak */
         if (t->stall_rise_mps2 > t->y_prev - t->seg_base_mps2)
             t->best_slope_t_s = t->stall_t_s;
@@ -1039,8 +1048,14 @@ static void trunk_detect(bstep_analyzer *a, float y, double t_s, int64_t k_now,
                 if (isfinite(tap))
                     tc = 0.5 * (tc + tap);
             }
-            t->last_coarse_t_s = t->best_slope_t_s;
-            on_contact(a, tc, k_now, now_us);
+            /* a second hump of the last step's stance (STEP_HUMP_FRAC), once a rhythm is known */
+            if (!(t->have_step && t->nsteps_hist >= 3 &&
+                  tc - t->last_step_t_s < (double)(STEP_HUMP_FRAC * recent_step_s(t)) &&
+                  rise < STEP_HUMP_FRAC * t->last_rise_mps2)) {
+                t->last_coarse_t_s = t->best_slope_t_s;
+                t->last_rise_mps2 = rise;
+                on_contact(a, tc, k_now, now_us);
+            }
         }
         t->have_cand = 0;
         t->armed = 0;
