@@ -858,6 +858,8 @@ static void help(void)
         "  --front-axis A          trunk/pocket mounting for every file: +x|-x|+y|-y|+z|-z|auto,\n"
         "                          or truth (the truth file's front_axis, simulated data);\n"
         "                          default auto (learned from the first bout)\n"
+        "  --accel-range G         foot sensors' accelerometer full scale in g (2..400) or\n"
+        "                          none, for every file, as for backstep analyze (default 16)\n"
         "  --only P                score only files whose placement starts with P\n"
         "                          (e.g. foot, lower-back)\n"
         "  --verbose               one line per file on standard error\n"
@@ -877,6 +879,7 @@ int bstep_cmd_validate(int argc, char **argv)
            min_heel_pct = -1.0, max_bw_dist_pct = -1.0;
     const char *front = NULL;
     const char *only = NULL;
+    double accel_range_mps2 = 0.0; /* 0: the analyzer's default (16 g) */
     int verbose = 0, ng = 0, gi, fail = 0, input_errors = 0, tty = isatty(2);
     group_score *groups = calloc(MAX_GROUPS, sizeof(group_score));
 
@@ -932,7 +935,12 @@ int bstep_cmd_validate(int argc, char **argv)
         }
         if (strcmp(o.name, "only") == 0)
             only = v;
-        else if (strcmp(o.name, "front-axis") == 0) {
+        else if (strcmp(o.name, "accel-range") == 0) {
+            if (bstep__parse_accel_range(cmd, v, &accel_range_mps2) != 0) {
+                free(groups);
+                return BSTEP_EXIT_USAGE;
+            }
+        } else if (strcmp(o.name, "front-axis") == 0) {
             bstep_axis ax;
             if (strcmp(v, "truth") != 0 && bstep_axis_parse(v, &ax) != BSTEP_OK) {
                 free(groups);
@@ -1017,6 +1025,7 @@ int bstep_cmd_validate(int argc, char **argv)
             }
             memset(&opt, 0, sizeof(opt));
             opt.mass_kg = (double)NAN;
+            opt.accel_range_mps2 = accel_range_mps2;
             pname = placement_for_truth(t.placement, &opt.placement);
             if (front != NULL) {
                 const char *ax = strcmp(front, "truth") == 0 ? t.front_axis : front;

@@ -8,6 +8,7 @@
 
 #include "backstep/types.h"
 #include "cli.h"
+#include "report/report.h"
 
 void bstep__opts_init(bstep__opts *o, int argc, char **argv)
 {
@@ -80,15 +81,11 @@ int bstep__parse_double(const char *cmd, const char *opt, const char *text, doub
 
 int bstep__parse_accel_range(const char *cmd, const char *text, double *out_mps2)
 {
-    double g;
-    if (strcmp(text, "none") == 0) {
-        *out_mps2 = (double)INFINITY;
-        return 0;
-    }
-    /* 2 g: the smallest range of phone and IMU accelerometers; 400 g: impact sensors */
-    if (bstep__parse_double(cmd, "accel-range", text, 2.0, 400.0, &g) != 0)
+    char why[160];
+    if (bstep__accel_range_parse(text, out_mps2, why, sizeof(why)) != BSTEP_OK) {
+        bstep__usage_error(cmd, "--accel-range: %s", why);
         return -1;
-    *out_mps2 = g * (double)BSTEP_STANDARD_GRAVITY_MPS2;
+    }
     return 0;
 }
 

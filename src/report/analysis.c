@@ -10,6 +10,7 @@
  * a foot (side unknown); otherwise, and always without a gyroscope, on the lower back. The buffer
  * is then fed to the analyzer before streaming continues. --placement avoids the guess.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -569,6 +570,29 @@ static void progress(const bstep__analysis *a, const bstep__analysis_options *op
                 len > 24 ? "..." : "", name, hms / 3600, hms / 60 % 60, hms % 60,
                 (unsigned long long)samples);
     }
+}
+
+int bstep__accel_range_parse(const char *text, double *out_mps2, char *why, size_t why_len)
+{
+    const double lo_g = 2.0, hi_g = 400.0; /* see report.h */
+    char *end = NULL;
+    double g;
+    if (strcmp(text, "none") == 0) {
+        *out_mps2 = (double)INFINITY;
+        return BSTEP_OK;
+    }
+    errno = 0;
+    g = strtod(text, &end);
+    if (end == text || *end != '\0' || errno != 0 || !isfinite(g)) {
+        snprintf(why, why_len, "'%.60s' is not a number", text);
+        return BSTEP_EINVAL;
+    }
+    if (g < lo_g || g > hi_g) {
+        snprintf(why, why_len, "%.60s is outside %g..%g", text, lo_g, hi_g);
+        return BSTEP_EINVAL;
+    }
+    *out_mps2 = g * (double)BSTEP_STANDARD_GRAVITY_MPS2;
+    return BSTEP_OK;
 }
 
 int bstep__analyze_file(const char *path, const bstep__analysis_options *opt, bstep__analysis *a,

@@ -120,6 +120,15 @@ typedef struct {
 } bstep__analysis;
 
 /**
+ * The foot sensor's accelerometer full scale as `--accel-range` and the upload's `accel-range=`
+ * take it (bstep__analysis_options.accel_range_mps2): "none" (the sensor does not clip: INFINITY)
+ * or a full scale in g, 2..400 (2 g: the smallest range of phone and IMU accelerometers; 400 g:
+ * impact sensors), returned in m/s^2. BSTEP_OK, or BSTEP_EINVAL with why ("'x' is not a number",
+ * "1 is outside 2..400").
+ */
+int bstep__accel_range_parse(const char *text, double *out_mps2, char *why, size_t why_len);
+
+/**
  * Analyse one recording. Returns a bstep_status; on failure err names file, line, column and field
  * (from the reader). The analysis must be released with bstep__analysis_free() in every case.
  */

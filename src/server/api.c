@@ -490,6 +490,12 @@ static void h_upload(bstep__req *r)
         bstep__req_error(r, 400, "front-axis: one of +x -x +y -y +z -z auto");
         return;
     }
+    if ((v = bstep__req_arg(r, "accel-range")) != NULL &&
+        bstep__accel_range_parse(v, &opt.accel_range_mps2, err, sizeof(err)) != BSTEP_OK) {
+        bstep__req_error(r, 400, "accel-range: %s (the accelerometer's full scale in g, or none)",
+                         err);
+        return;
+    }
     /* an activity file as analyze reads one: the walker's mass, age and sex, and how the walk was
      * done (a watch or a treadmill cannot tell) */
     memset(&aopt, 0, sizeof(aopt));

@@ -197,6 +197,23 @@ dist_none=$(range_dist --accel-range none); dist_64=$(range_dist --accel-range 6
 [ "$dist_none" != "$dist_default" ] && ok "--accel-range changes the clipped run" || bad "--accel-range has no effect ($dist_none)"
 expect_exit "--accel-range below 2 g" 2 "$BIN" analyze --no-store --accel-range 1 "$TMP/run16.csv"
 contains "--accel-range range named" "$TMP/err" "--accel-range: 1 is outside 2..400"
+# validate --accel-range: the same run scored against its truth (simulate wrote it next to the
+# recording): 'none' and 64 g score the same strides as each other, not as the default (16 g).
+mkdir -p "$TMP/range" && mv "$TMP/run16.csv" "$TMP/run16.truth.json" "$TMP/range/"
+strides() { grep 'stride length:' "$TMP/out"; }
+check "validate the clipped run" "$BIN" validate "$TMP/range"; v_default=$(strides)
+check "validate --accel-range 16" "$BIN" validate "$TMP/range" --accel-range 16; v_16=$(strides)
+check "validate --accel-range none" "$BIN" validate "$TMP/range" --accel-range none; v_none=$(strides)
+check "validate --accel-range 64" "$BIN" validate "$TMP/range" --accel-range 64; v_64=$(strides)
+[ -n "$v_default" ] && [ "$v_default" = "$v_16" ] && ok "validate: 16 g is the default ($v_16)" || bad "validate --accel-range 16 ($v_16) vs default ($v_default)"
+[ -n "$v_none" ] && [ "$v_none" = "$v_64" ] && ok "validate --accel-range none = 64 g ($v_none)" || bad "validate --accel-range none ($v_none) vs 64 ($v_64)"
+[ "$v_none" != "$v_default" ] && ok "validate --accel-range changes the clipped run's strides" || bad "validate --accel-range has no effect ($v_none)"
+expect_exit "validate --accel-range below 2 g" 2 "$BIN" validate "$TMP/range" --accel-range 1
+contains "validate --accel-range range named" "$TMP/err" "backstep validate: --accel-range: 1 is outside 2..400"
+expect_exit "validate --accel-range not a number" 2 "$BIN" validate "$TMP/range" --accel-range sixteen
+contains "validate --accel-range: not a number" "$TMP/err" "--accel-range: 'sixteen' is not a number"
+"$BIN" validate --help >"$TMP/h" 2>&1
+contains "validate --help documents --accel-range" "$TMP/h" "--accel-range G"
 check "analyze simulated session json" "$BIN" analyze --placement foot-right --format json "$TMP/simfoot/s.csv"
 cp "$TMP/out" "$TMP/simfoot.json"
 bw=$("$JQ" "$TMP/simfoot.json" get summary.steps_backward)

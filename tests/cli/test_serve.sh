@@ -186,6 +186,28 @@ if awk -v a="$bw" 'BEGIN { exit !(a + 0 > 100) }'; then ok "the uploaded log wal
 contains "the uploaded log's distance" "$TMP/up-ftms.json" '"distance_m":82'
 bad_dir=$(upload "$DAN" "$TMP/tread.ftms" "direction=sideways")
 [ "$bad_dir" = "HTTP 400" ] && ok "upload with a bad direction: 400" || bad "bad direction: $bad_dir"
+# accel-range=, as analyze --accel-range: a simulated 16 g foot sensor running at 5 m/s clips at
+# the landings; uploaded with accel-range=none (dan) the stored distance is the one analyze
+# --accel-range none gives, uploaded without (cy) the default's (16 g), and the two differ.
+"$BIN" simulate --placement foot-right --noise acc-range=156.9,gyro-range=2000 --rate 400 --seed 5 \
+  --scenario-text "stand 2s;walk forward 8 strides speed=1.2;run forward 20 strides speed=5;stand 2s" \
+  --out "$TMP/run16.csv" >/dev/null 2>&1 || bad "simulate a clipped run"
+rid_none=$(upload "$DAN" "$TMP/run16.csv" "placement=foot-right&accel-range=none&name=run16.csv")
+rid_16=$(upload "$CY" "$TMP/run16.csv" "placement=foot-right&name=run16.csv")
+"$PUSH" --url "$URL" --token "$DAN" --get "/api/sessions/$rid_none" >"$TMP/up-none.json" 2>&1
+"$PUSH" --url "$URL" --token "$CY" --get "/api/sessions/$rid_16" >"$TMP/up-16.json" 2>&1
+up_none=$("$JQ" "$TMP/up-none.json" get distance_m); up_16=$("$JQ" "$TMP/up-16.json" get distance_m)
+an_dist() { "$BIN" analyze --no-store --placement foot-right --format json "$@" "$TMP/run16.csv" 2>/dev/null |
+  "$JQ" - get summary.distance_m; }
+an_none=$(an_dist --accel-range none); an_16=$(an_dist)
+near() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; exit !(a != "" && b != "" && d < 0.006 && d > -0.006) }'; }
+near "$up_none" "$an_none" && ok "upload accel-range=none stores analyze --accel-range none's distance ($up_none m)" ||
+  bad "upload accel-range=none: $up_none m, analyze $an_none m"
+near "$up_16" "$an_16" && ok "upload without accel-range: the default's distance ($up_16 m)" ||
+  bad "upload default range: $up_16 m, analyze $an_16 m"
+near "$up_none" "$up_16" && bad "accel-range= has no effect ($up_16, $up_none)" || ok "accel-range= changes the clipped run ($up_16 -> $up_none m)"
+bad_range=$(upload "$DAN" "$TMP/run16.csv" "accel-range=1")
+[ "$bad_range" = "HTTP 400" ] && ok "upload with accel-range=1: 400" || bad "accel-range=1: $bad_range"
 kill -TERM $srv_pid; wait $srv_pid; srv_pid=
 contains "an upload with a plan: the slow-down cue of the level's top speed" "$TMP/up-cy.json" '"slow_down"'
 if grep -qF '"slow_down"' "$TMP/up-dan.json"; then bad "an upload without a plan has no top speed to slow down from"; else ok "an upload without a plan: no slow-down cue"; fi

@@ -151,6 +151,11 @@ try:
            "placement: auto, foot-left, foot-right, lower-back or pocket", body="x")
     expect("upload with a bad toe axis", "POST", "/api/sessions?toe-axis=up", 400,
            "toe-axis: one of +x -x +y -y +z -z auto", body="x")
+    expect("upload with an accelerometer range below 2 g", "POST", "/api/sessions?accel-range=1",
+           400, "accel-range: 1 is outside 2..400 (the accelerometer's full scale in g, or none)",
+           body="x")
+    expect("upload with an accelerometer range that is not a number", "POST",
+           "/api/sessions?accel-range=16g", 400, "accel-range: '16g' is not a number", body="x")
     expect("upload of an empty body", "POST", "/api/sessions?name=x.csv", 400,
            "the body must be a recording file", body="")
     expect("upload of something that is not a recording", "POST", "/api/sessions?name=x.csv",
