@@ -225,12 +225,38 @@ static int get_time_arg(bstep__req *r, const char *name, int64_t *out)
     return 0;
 }
 
+/* The list's short form of a session's assessment (assessment_json): each score's band, the ids
+ * of the things to work on, in order, and the number of faults. */
+static cJSON *assessment_summary_json(const bstep_assessment *as)
+{
+    cJSON *o = cJSON_CreateObject(), *bands, *work;
+    size_t i;
+    int k;
+    if (o == NULL)
+        return NULL;
+    bands = cJSON_AddObjectToObject(o, "bands");
+    for (k = 0; bands != NULL && k < BSTEP_SCORE_COUNT; k++) {
+        const char *name = bstep_score_name(as->score[k].id);
+        if (as->score[k].band == BSTEP_BAND_UNKNOWN)
+            cJSON_AddNullToObject(bands, name);
+        else
+            cJSON_AddStringToObject(bands, name, bstep_band_name(as->score[k].band));
+    }
+    work = cJSON_AddArrayToObject(o, "work_on");
+    for (i = 0; work != NULL && i < as->n_advice; i++)
+        cJSON_AddItemToArray(work, cJSON_CreateString(bstep_advice_name(as->advice[i].id)));
+    cJSON_AddNumberToObject(o, "faults", (double)as->n_faults);
+    return o;
+}
+
 static void h_sessions_list(bstep__req *r)
 {
     bstep_store_filter f;
     bstep_store_session *list = NULL;
+    bstep__plan_state ps;
     size_t n = 0, i;
     cJSON *root, *arr;
+    int have_plan;
     int64_t uid = subject_id(r);
     if (uid == 0)
         return;
@@ -247,10 +273,22 @@ static void h_sessions_list(bstep__req *r)
         db_error(r);
         return;
     }
+    /* one replay of the walker's plan for the whole page: each session's assessment is then
+     * computed from its stored figures in it (no analysis, no replay per session) */
+    have_plan = bstep__store_assess_replay(bstep__req_store(r), uid, &ps);
     root = cJSON_CreateObject();
     arr = cJSON_AddArrayToObject(root, "sessions");
-    for (i = 0; i < n; i++)
-        cJSON_AddItemToArray(arr, session_json(&list[i]));
+    for (i = 0; i < n; i++) {
+        cJSON *o = session_json(&list[i]);
+        bstep_assessment as;
+        if (bstep__store_session_assess_in(have_plan ? &ps : NULL, &list[i], &as) == BSTEP_OK)
+            cJSON_AddItemToObject(o, "assessment_summary", assessment_summary_json(&as));
+        else
+            cJSON_AddNullToObject(o, "assessment_summary");
+        cJSON_AddItemToArray(arr, o);
+    }
+    if (have_plan)
+        bstep__plan_state_free(&ps);
     bstep_store_free(list);
     reply(r, 200, root);
 }

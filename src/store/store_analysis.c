@@ -355,13 +355,18 @@ int64_t bstep__store_start_of(const bstep__analysis *a, const char *path, int64_
     return 0;
 }
 
-int bstep__store_session_assess(bstep_store *st, const bstep_store_session *s,
-                                bstep_assessment *out)
+int bstep__store_assess_replay(bstep_store *st, int64_t user_id, bstep__plan_state *ps)
+{
+    char err[256];
+    /* every session, whenever walked: the day limit is beyond any stored date */
+    return bstep__plan_replay(st, user_id, INT32_MAX / 2, ps, err, sizeof(err)) == BSTEP_OK;
+}
+
+int bstep__store_session_assess_in(const bstep__plan_state *ps, const bstep_store_session *s,
+                                   bstep_assessment *out)
 {
     bstep_summary_values v;
     bstep_assess_context ctx;
-    bstep__plan_state ps;
-    char err[256];
     const int foot =
         s->placement == BSTEP_PLACEMENT_FOOT_LEFT || s->placement == BSTEP_PLACEMENT_FOOT_RIGHT;
     memset(&v, 0, sizeof(v));
@@ -399,20 +404,31 @@ int bstep__store_session_assess(bstep_store *st, const bstep_store_session *s,
     v.backward_stride_length_cv_pct = s->backward_stride_length_cv_pct;
     v.speed_backward_mps = s->speed_backward_mps;
     ctx.speed_max_mps = ctx.planned_backward_s = (double)NAN;
-    if (bstep__plan_replay(st, s->user_id, INT32_MAX / 2, &ps, err, sizeof(err)) == BSTEP_OK) {
-        const bstep__plan_step *step = bstep__plan_step_of(&ps, s->id);
+    if (ps != NULL) {
+        const bstep__plan_step *step = bstep__plan_step_of(ps, s->id);
         const bstep_level *lv = step != NULL ? bstep_level_get(step->d.level_from) : NULL;
         if (lv != NULL) {
             /* the minutes of bstep_coach_get_today when the session was walked: the lower value
              * for the first session at the level, the upper one after; the gates count the
              * session itself. Without gates (a pause, a stumble) the lower value. */
-            const bstep_plan *pl = bstep_plan_get(ps.plan_id);
+            const bstep_plan *pl = bstep_plan_get(ps->plan_id);
             const int before =
                 step->d.gates_evaluated ? (int)step->d.gates[BSTEP_GATE_SESSIONS].value - 1 : 0;
             ctx.speed_max_mps = lv->speed_max_mps;
             ctx.planned_backward_s = 60.0 * (before > 0 ? pl->minutes_max : pl->minutes_min);
         }
-        bstep__plan_state_free(&ps);
     }
     return bstep_assess_session(&v, &ctx, NULL, out);
+}
+
+int bstep__store_session_assess(bstep_store *st, const bstep_store_session *s,
+                                bstep_assessment *out)
+{
+    bstep__plan_state ps;
+    int rc;
+    if (!bstep__store_assess_replay(st, s->user_id, &ps))
+        return bstep__store_session_assess_in(NULL, s, out);
+    rc = bstep__store_session_assess_in(&ps, s, out);
+    bstep__plan_state_free(&ps);
+    return rc;
 }

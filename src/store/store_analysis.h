@@ -7,6 +7,7 @@
 
 #include "report/activity_report.h"
 #include "report/report.h"
+#include "store/coach_store.h"
 #include "store/store.h"
 
 typedef struct {
@@ -75,6 +76,16 @@ void bstep__stored_parts_free(bstep__stored_parts *p);
  */
 int bstep__store_session_assess(bstep_store *st, const bstep_store_session *s,
                                 bstep_assessment *out);
+/**
+ * bstep__store_session_assess in two parts, for many sessions of one walker with one replay (the
+ * session list): bstep__store_assess_replay replays the user's active plan as the assessment
+ * reads it (1: *ps holds it, free with bstep__plan_state_free; 0: no active plan, or it could not
+ * be read: no plan context), and bstep__store_session_assess_in assesses one of that user's
+ * sessions in it (ps NULL: without a plan). No store access.
+ */
+int bstep__store_assess_replay(bstep_store *st, int64_t user_id, bstep__plan_state *ps);
+int bstep__store_session_assess_in(const bstep__plan_state *ps, const bstep_store_session *s,
+                                   bstep_assessment *out);
 
 int64_t bstep__store_start_of(const bstep__analysis *a, const char *path, int64_t given_us,
                               bstep_start_source *source);

@@ -328,6 +328,28 @@ if grep -qF '"walk_longer"' "$TMP/hal1-cli.json"; then bad "analyze, first sessi
 contains "second session at the level: walk longer (9 of 15 min)" "$TMP/hal2.json" '"id":"walk_longer"'
 contains "analyze says the same of the second session" "$TMP/hal2-cli.json" '"walk_longer"'
 contains "the second session's target is the upper 15 minutes" "$TMP/hal2.json" '"target":900'
+# The list (GET /api/sessions) gives each session's assessment_summary: the bands and the ids of
+# the things to work on of the session's own assessment (its plan context too: walk longer for
+# the second session only, from the one replay of the list).
+for k in 0 1; do
+  one=$TMP/hal$((2 - k)).json
+  for i in 0 1 2; do
+    a=$("$JQ" "$one" get "assessment.work_on.$i.id" 2>/dev/null)
+    b=$("$JQ" "$TMP/hal-s.json" get "sessions.$k.assessment_summary.work_on.$i" 2>/dev/null)
+    [ "$a" = "$b" ] && ok "list entry $k work_on $i is the session's ($b)" || bad "list entry $k work_on $i: '$b', the session's '$a'"
+  done
+  for sc in toe_first rhythm evenness symmetry posture look_backs; do
+    a=$("$JQ" "$one" get "assessment.scores.$sc.band")
+    b=$("$JQ" "$TMP/hal-s.json" get "sessions.$k.assessment_summary.bands.$sc")
+    [ -n "$b" ] && [ "$a" = "$b" ] && ok "list entry $k band $sc is the session's ($b)" || bad "list entry $k band $sc: '$b', the session's '$a'"
+  done
+  a=$("$JQ" "$one" get assessment.faults); b=$("$JQ" "$TMP/hal-s.json" get "sessions.$k.assessment_summary.faults")
+  [ -n "$b" ] && [ "$a" = "$b" ] && ok "list entry $k faults ($b)" || bad "list entry $k faults: '$b', the session's '$a'"
+done
+"$JQ" "$TMP/hal-s.json" get sessions.0.assessment_summary.work_on >"$TMP/hal-s0.txt"
+"$JQ" "$TMP/hal-s.json" get sessions.1.assessment_summary.work_on >"$TMP/hal-s1.txt"
+contains "the list: the second session is to walk longer" "$TMP/hal-s0.txt" '"walk_longer"'
+if grep -qF '"walk_longer"' "$TMP/hal-s1.txt"; then bad "the list: the first session (9 of 10 min) is to walk longer"; else ok "the list: the first session has no walk-longer"; fi
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
