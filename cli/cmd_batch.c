@@ -67,7 +67,8 @@ static void help(void)
            "  --help             this text\n\n"
            "Exit status: 0 every recording stored or already stored, 2 usage error, 3 at least\n"
            "one file failed (the others were stored), 4 database error, 130 interrupted\n"
-           "(Ctrl-C or SIGTERM: the files being analysed are finished and stored first).\n");
+           "(Ctrl-C or SIGTERM: the files being analysed are finished and stored first; a\n"
+           "second Ctrl-C or SIGTERM stops at once without storing them).\n");
 }
 
 typedef enum { R_PENDING = 0, R_STORED, R_SKIPPED, R_FAILED, R_DBFAIL } result_kind;
@@ -87,6 +88,8 @@ typedef struct {
     size_t stored, skipped, failed, dbfailed;
     int stopped;         /* the database cannot be used: no new file is started */
     char stop_msg[1100]; /* why */
+    int stop_sig;        /* the stop signal the main thread took (SIGINT, SIGTERM), else 0 */
+    int exited;          /* workers that returned */
     pthread_mutex_t mu;
     const char *db_url;
     int64_t user_id;
@@ -100,8 +103,12 @@ typedef struct {
  * it at once (sigpending), whichever thread the scheduler happens to run. A worker asks before it
  * takes the next file, so no file is started after the signal was sent, however late the main
  * thread gets to run (as under valgrind, which runs one thread at a time). Nothing depends on a
- * handler running in some thread first. After the workers the main thread takes it (sigtimedwait)
- * before the mask is restored. */
+ * handler running in some thread first. The main thread takes the first one (sigtimedwait) under
+ * the job lock and records it in the batch (stop_sig), in the same critical section: a worker
+ * asking under that lock (next_job) sees it either pending or recorded, never neither. Taken, it
+ * no longer hides a second one (a standard signal pending twice is pending once): the main thread
+ * waits for that while the workers finish, and stops the batch at once when it comes
+ * (force_quit). A signal left pending after the workers is taken before the mask is restored. */
 static volatile sig_atomic_t interrupted; /* the signal taken: SIGINT or SIGTERM, else 0 */
 
 /* Installed while the signals are blocked, so that one sent while SIGINT is ignored (a script's
@@ -129,11 +136,20 @@ static int stop_signal_pending(void)
     return sigismember(&p, SIGINT) == 1 ? SIGINT : sigismember(&p, SIGTERM) == 1 ? SIGTERM : 0;
 }
 
-/* Whether the batch was asked to stop. Nothing is recorded: the signal stays pending until the
- * workers are done, so every thread asking gets the same answer from then on. */
-static int stop_requested(void)
+/* Whether the batch was asked to stop, with b->mu held: a signal still pending or the one the
+ * main thread took (see above), so every thread asking gets the same answer from then on. */
+static int stop_requested_locked(const batch *b)
 {
-    return stop_signal_pending() != 0;
+    return b->stop_sig != 0 || stop_signal_pending() != 0;
+}
+
+static int stop_requested(batch *b)
+{
+    int r;
+    pthread_mutex_lock(&b->mu);
+    r = stop_requested_locked(b);
+    pthread_mutex_unlock(&b->mu);
+    return r;
 }
 
 static int has_suffix(const char *s, const char *suf)
@@ -379,7 +395,7 @@ static job *next_job(batch *b)
 {
     job *j;
     pthread_mutex_lock(&b->mu);
-    j = (b->next < b->n && !stop_requested() && !b->stopped) ? &b->jobs[b->next++] : NULL;
+    j = (b->next < b->n && !stop_requested_locked(b) && !b->stopped) ? &b->jobs[b->next++] : NULL;
     pthread_mutex_unlock(&b->mu);
     return j;
 }
@@ -398,6 +414,15 @@ static int reconnect_wait_s(void)
     return *end == '\0' && x >= 0 && x <= 3600 ? (int)x : 60;
 }
 
+/* Counted, so that the main thread waits for the workers (and for a second stop signal) until
+ * every one returned, rather than in pthread_join, where no signal is taken. */
+static void worker_exit(batch *b)
+{
+    pthread_mutex_lock(&b->mu);
+    b->exited++;
+    pthread_mutex_unlock(&b->mu);
+}
+
 static void *worker(void *arg)
 {
     batch *b = arg;
@@ -406,6 +431,7 @@ static void *worker(void *arg)
     job *j;
     if (bstep_store_open(&st, b->db_url, err, sizeof(err)) != BSTEP_OK) {
         stop_batch(b, err);
+        worker_exit(b);
         return NULL;
     }
     while ((j = next_job(b)) != NULL) {
@@ -416,15 +442,15 @@ static void *worker(void *arg)
          * statement (src/store/db_pg.c), so wait for the server and try the same file again. */
         while (k == R_DBFAIL && db_rc == BSTEP_EIO &&
                bstep_store_backend_of(st) == BSTEP_STORE_POSTGRESQL && waited < max_wait &&
-               !stop_requested()) {
+               !stop_requested(b)) {
             int s_i;
             if (wait > max_wait - waited)
                 wait = max_wait - waited;
-            for (s_i = 0; s_i < wait && !stop_requested(); s_i++) /* a signal ends the wait */
+            for (s_i = 0; s_i < wait && !stop_requested(b); s_i++) /* a signal ends the wait */
                 sleep(1);
             waited += s_i;
             wait *= 2;
-            if (stop_requested())
+            if (stop_requested(b))
                 break; /* the file stays not stored (R_DBFAIL): the next run stores it */
             k = run_job(b, st, j, &db_rc);
         }
@@ -440,6 +466,7 @@ static void *worker(void *arg)
         finish_job(b, j, k);
     }
     bstep_store_close(st);
+    worker_exit(b);
     return NULL;
 }
 
@@ -459,11 +486,11 @@ static const char *kind_word(result_kind k)
     }
 }
 
-/* Print what finished since the last call: lines (no bar) or failures above the bar. */
-static void report_progress(batch *b, int bar, time_t t0, size_t *line_no)
+/* Print what finished since the last call: lines (no bar) or failures above the bar. With b->mu
+ * held. */
+static void report_progress_locked(batch *b, int bar, time_t t0, size_t *line_no)
 {
     size_t i, done;
-    pthread_mutex_lock(&b->mu);
     for (i = 0; i < b->n; i++) {
         job *j = &b->jobs[i];
         if (j->kind == R_PENDING || j->reported)
@@ -491,9 +518,58 @@ static void report_progress(batch *b, int bar, time_t t0, size_t *line_no)
                 "##############################", width - fill, "..............................",
                 done, b->n, b->stored, b->skipped, b->failed + b->dbfailed, eta);
     }
+}
+
+static void report_progress(batch *b, int bar, time_t t0, size_t *line_no)
+{
+    pthread_mutex_lock(&b->mu);
+    report_progress_locked(b, bar, t0, line_no);
     pthread_mutex_unlock(&b->mu);
     fflush(stdout);
     fflush(stderr);
+}
+
+static const char *signal_name(int sig)
+{
+    return sig == SIGTERM ? "SIGTERM" : "SIGINT";
+}
+
+/* The failed files, after the summary line. With b->mu held. */
+static void print_failed_locked(const batch *b)
+{
+    size_t i;
+    for (i = 0; i < b->n; i++)
+        if (b->jobs[i].kind == R_FAILED || b->jobs[i].kind == R_DBFAIL)
+            printf("  failed: %s: %s\n", b->jobs[i].path, b->jobs[i].message);
+}
+
+/* A second stop signal: the batch ends now, with the lines a normal stop prints for what is done
+ * so far, and the files being analysed are not stored. Each is stored in one transaction
+ * (bstep_store_session_add), which the process ends without committing: SQLite ignores a
+ * transaction not committed in its write-ahead log, PostgreSQL rolls back the transaction of a
+ * connection that is gone. A file whose commit was completing at that moment may be stored (the
+ * next run skips it). The mutex is kept to the end so that the lines and counts agree; nothing is
+ * freed or closed (_exit, after the output is flushed). */
+static void force_quit(batch *b, int sig, int bar, time_t t0, size_t *line_no)
+{
+    size_t running;
+    pthread_mutex_lock(&b->mu);
+    report_progress_locked(b, bar, t0, line_no);
+    running = b->next - b->done;
+    fprintf(stderr,
+            "%sbackstep batch: second %s: stopping now without storing the %zu being "
+            "analysed\n",
+            bar ? "\r\033[K" : "", signal_name(sig), running);
+    printf("%zu recording%s: %zu stored, %zu already stored, %zu failed; interrupted with %zu not "
+           "started and %zu being analysed not stored: run the same command again to continue\n",
+           b->n, b->n == 1 ? "" : "s", b->stored, b->skipped, b->failed + b->dbfailed,
+           b->n - b->next, running);
+    if (b->stopped)
+        printf("  database: %s\n", b->stop_msg);
+    print_failed_locked(b);
+    fflush(stdout);
+    fflush(stderr);
+    _exit(130); /* 128 + SIGINT, as an interrupted batch */
 }
 
 /* The walker's plan decided again with what the batch stored: once, after the workers, so old
@@ -693,31 +769,46 @@ int bstep_cmd_batch(int argc, char **argv)
     for (;;) {
         struct timespec ts = {0, 100000000L};
         size_t done, next;
-        /* asked before the counters are read: once it is pending no worker takes a file, so
-         * next - done is what is still being analysed */
-        const int sig = told ? told : stop_signal_pending();
-        int stopped;
+        int exited, sig;
         pthread_mutex_lock(&b.mu);
+        /* the first stop signal taken and recorded under the lock the workers ask in (see
+         * stop_requested_locked), then the counters read: no worker takes a file after it, so
+         * next - done is what is still being analysed */
+        if (b.stop_sig == 0 && stop_signal_pending() != 0) {
+            const struct timespec zero = {0, 0};
+            const int got = sigtimedwait(&stop_set, NULL, &zero);
+            if (got > 0) /* else still pending (workers see it), taken on the next round */
+                b.stop_sig = got;
+        }
+        sig = b.stop_sig;
         done = b.done;
         next = b.next;
-        stopped = b.stopped;
+        exited = b.exited;
         pthread_mutex_unlock(&b.mu);
         report_progress(&b, bar, t0, &line_no);
         if (!told && sig != 0) {
             told = sig;
+            interrupted = sig;
             fprintf(stderr,
                     "%sbackstep batch: %s: no new file is started; finishing the %zu being "
                     "analysed\n",
-                    bar ? "\r\033[K" : "", sig == SIGTERM ? "SIGTERM" : "SIGINT", next - done);
+                    bar ? "\r\033[K" : "", signal_name(sig), next - done);
         }
-        if (done == b.n || ((told || stopped) && done == next))
+        if (exited == nth)
             break;
-        nanosleep(&ts, NULL);
+        if (told) { /* a second stop signal, while the workers finish, stops the batch now */
+            const int again = sigtimedwait(&stop_set, NULL, &ts);
+            if (again > 0)
+                force_quit(&b, again, bar, t0, &line_no);
+        } else {
+            nanosleep(&ts, NULL);
+        }
     }
     for (i = 0; i < (size_t)nth; i++)
         pthread_join(th[i], NULL);
     report_progress(&b, bar, t0, &line_no);
-    /* the signal that stopped the batch is taken here, then the mask and the handlers restored */
+    /* a signal that came after the workers is taken here, then the mask and the handlers
+     * restored (a second one then does not stop the batch: it is about to end) */
     {
         const struct timespec zero = {0, 0};
         int sig;
@@ -748,9 +839,7 @@ int bstep_cmd_batch(int argc, char **argv)
     printf("\n");
     if (b.stopped)
         printf("  database: %s\n", b.stop_msg);
-    for (i = 0; i < b.n; i++)
-        if (b.jobs[i].kind == R_FAILED || b.jobs[i].kind == R_DBFAIL)
-            printf("  failed: %s: %s\n", b.jobs[i].path, b.jobs[i].message);
+    print_failed_locked(&b); /* the workers are done: nothing else holds the lock */
     exit_code = b.dbfailed || b.stopped ? BSTEP_EXIT_DB
                 : interrupted           ? 130 /* 128 + SIGINT, the shell's convention */
                 : (b.failed || walk_rc) ? BSTEP_EXIT_INPUT

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # CLI tests of `backstep batch`: every recording under a folder analysed and stored; a bad file
 # reported and skipped; resumable after SIGKILL and after SIGINT (stored files skipped by
-# checksum, nothing stored twice, every file reported stored is in the database); one worker and
-# several workers give the same results.
+# checksum, nothing stored twice, every file reported stored is in the database); a second stop
+# signal ends it at once without the file being analysed; one worker and several workers give the
+# same results.
 # Usage: test_batch.sh BACKSTEP JSON_CHECK TMPDIR
 set -u
 BIN=$1
@@ -316,6 +317,105 @@ equals "SIGTERM: every file reported stored is stored" \
 "$BIN" batch --db "$DBI" --no-progress "$TMP/big" >/dev/null 2>&1
 equals "after SIGTERM the rerun completes" "$(stored "$DBI")" $nbig
 
+# A second stop signal stops at once. The first file of the batch is held up by a database that
+# another process is writing (a python helper holds BEGIN IMMEDIATE, with a 600 s busy timeout
+# for the batch), after sessions were stored before; the first signal says it finishes the one
+# file being analysed, the second ends the batch with 130 in seconds, without that file: its
+# transaction is never committed. No timing is assumed: the helper watches the recording with
+# inotify and takes the lock once the batch's worker has opened it (so the worker took that file
+# and its own database connection is open), then checks that it is not stored yet (a worker that
+# stored it first makes the attempt start again on a new database).
+mkdir -p "$TMP/force/pre" "$TMP/force/new"
+for i in 1 2; do
+  "$BIN" simulate --placement foot-right --direction backward --duration 20 --seed $((40 + i)) \
+    --out "$TMP/force/pre/p$i.csv" >/dev/null
+done
+for i in 1 2 3; do # long enough that the helper is at the lock well before the worker is
+  "$BIN" simulate --placement foot-right --direction backward --duration 300 --seed $((50 + i)) \
+    --out "$TMP/force/new/n$i.csv" >/dev/null
+done
+cat >"$TMP/force/lock.py" <<'PY'
+import ctypes, os, sqlite3, sys, time
+rec, db, status = sys.argv[1:4]
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.inotify_init1(0)
+if fd < 0 or libc.inotify_add_watch(fd, rec.encode(), 0x20) < 0:  # IN_OPEN
+    open(status, "w").write("error\n")
+    sys.exit(1)
+open(status, "w").write("watching\n")
+os.read(fd, 4096)  # a worker opened it: it took that file (the batch opens it for nothing else)
+c = sqlite3.connect(db, timeout=600, isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+n = c.execute("SELECT count(*) FROM sessions WHERE source_path = ?",
+              (os.path.realpath(rec),)).fetchone()[0]
+open(status, "a").write("late\n" if n else "locked\n")
+while True:
+    time.sleep(60)
+PY
+wait_for() { # FILE EXTENDED-REGEX: polls for up to 60 s
+  local n=0
+  until grep -qE -- "$2" "$1" 2>/dev/null || [ $n -ge 1200 ]; do sleep 0.05; n=$((n + 1)); done
+}
+force_db() { # DB QUERY: one value, read only
+  python3 -c 'import sqlite3, sys; print(sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True, timeout=30).execute(sys.argv[2]).fetchone()[0])' "$1" "$2"
+}
+# force_test FIRST SECOND: sets frc (exit status), fexited (1 when it ended within 20 s of the
+# second signal), flocked, fattempt, DBF.
+force_test() {
+  fattempt=0 flocked=0 frc=- fexited=0
+  while [ $flocked -eq 0 ] && [ $fattempt -lt 5 ]; do
+    fattempt=$((fattempt + 1))
+    DBF="$TMP/force-$1-$2-$fattempt.db"
+    "$BIN" batch --db "$DBF" --no-progress "$TMP/force/pre" >/dev/null 2>&1 || bad "force: the earlier sessions stored"
+    rm -f "$TMP/force.status" "$TMP/force.out" "$TMP/force.err"
+    python3 "$TMP/force/lock.py" "$TMP/force/new/n1.csv" "$DBF" "$TMP/force.status" &
+    lockpid=$!
+    wait_for "$TMP/force.status" 'watching|error'
+    BACKSTEP_DB_BUSY_MS=600000 "$BIN" batch --db "$DBF" --jobs 1 --no-progress "$TMP/force/new" \
+      >"$TMP/force.out" 2>"$TMP/force.err" &
+    pid=$!
+    wait_for "$TMP/force.status" 'locked|late|error'
+    if grep -q locked "$TMP/force.status"; then
+      flocked=1
+      kill -"$1" "$pid"
+      wait_for "$TMP/force.err" 'finishing the 1 being analysed'
+      kill -"$2" "$pid"
+      n=0 # ended: a zombie (state Z) or already reaped by the shell (no /proc entry)
+      while [ $n -lt 400 ] && [ -e "/proc/$pid" ] &&
+        [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
+        sleep 0.05
+        n=$((n + 1))
+      done
+      if [ $n -lt 400 ]; then fexited=1; else kill -KILL "$pid"; fi
+    fi
+    wait "$pid"
+    frc=$?
+    kill "$lockpid"
+    wait "$lockpid" 2>/dev/null
+  done
+}
+for first in INT TERM; do # any second stop signal: SIGINT after SIGINT and after SIGTERM
+  force_test "$first" INT
+  what="SIG$first then SIGINT"
+  equals "$what: the file was held up by the database (attempt $fattempt)" "$flocked" 1
+  equals "$what: the batch ends within 20 s (the database wait is 600 s)" "$fexited" 1
+  equals "$what: exit status" "$frc" 130
+  contains "$what: the first signal finishes the file" "$TMP/force.err" \
+    "backstep batch: SIG$first: no new file is started; finishing the 1 being analysed"
+  contains "$what: the second stops now" "$TMP/force.err" \
+    "backstep batch: second SIGINT: stopping now without storing the 1 being analysed"
+  contains "$what: the summary" "$TMP/force.out" \
+    "3 recordings: 0 stored, 0 already stored, 0 failed; interrupted with 2 not started and 1 being analysed not stored: run the same command again to continue"
+  equals "$what: the database is intact" "$(force_db "$DBF" 'PRAGMA integrity_check')" ok
+  equals "$what: the sessions stored before are there" "$(stored "$DBF")" 2
+  equals "$what: the file being analysed is not stored" \
+    "$(force_db "$DBF" "SELECT count(*) FROM sessions WHERE source_path LIKE '%/force/new/%'")" 0
+  "$BIN" batch --db "$DBF" --jobs 1 --no-progress "$TMP/force/new" >"$TMP/force2.out" 2>&1
+  equals "$what: the rerun succeeds" "$?" 0
+  contains "$what: the rerun stores the file" "$TMP/force2.out" "stored $TMP/force/new/n1.csv: session"
+  equals "$what: the rerun stores all three" "$(stored "$DBF")" 5
+done
+
 # Usage
 "$BIN" batch >/dev/null 2>&1
 equals "no folder is a usage error" "$?" 2
@@ -325,5 +425,6 @@ equals "a missing folder fails" "$?" 3
 for opt in --jobs --placement --toe-axis --user --db --progress --no-progress; do
   contains "batch help documents $opt" "$TMP/help" "$opt"
 done
+contains "batch help documents the second stop signal" "$TMP/help" "second Ctrl-C or SIGTERM stops at once"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
