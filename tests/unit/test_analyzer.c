@@ -166,33 +166,49 @@ static size_t turning_strides(bstep_imu_sample *s, size_t cap, double rate, int 
     return n;
 }
 
+/* Ten strides of a left foot at 200 Hz starting at 1.0 + 1.3 k s (turning_strides,
+ * hover_strides): the events of s[0..n) given whole, checked to be ten initial contacts and the
+ * same events as one sample at a time and in blocks of 37 (split input); for each contact its
+ * phase in its stride (s) and how long after it it was emitted (s). */
+static void foot_contacts_1_3s(const bstep_imu_sample *s, size_t n, double ph_s[10],
+                               double late_s[10])
+{
+    static bstep_event ev[MAX_EV], ev1[MAX_EV];
+    bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+    size_t ne, ne1, i, k = 0;
+    cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
+    cfg.sample_rate_hz = 200.0f;
+    ne = run_block(&cfg, s, n, n, ev);
+    BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 10);
+    for (i = 0; i < ne; i++) {
+        if (ev[i].type != BSTEP_EVENT_INITIAL_CONTACT)
+            continue;
+        ph_s[k] = (double)ev[i].t_us * 1e-6 - (1.0 + 1.3 * (double)k);
+        late_s[k] = (double)(ev[i].emitted_t_us - ev[i].t_us) * 1e-6;
+        k++;
+    }
+    ne1 = run_block(&cfg, s, n, 1, ev1);
+    BSTEP_ASSERT_EQ(ne1, ne);
+    BSTEP_ASSERT(events_equal(ev, ev1, ne));
+    ne1 = run_block(&cfg, s, n, 37, ev1);
+    BSTEP_ASSERT_EQ(ne1, ne);
+    BSTEP_ASSERT(events_equal(ev, ev1, ne));
+}
+
 /* The landing arrests the swing rotation: an impact while the foot still turns the swing's way,
  * 80 ms before it turns back, is not the contact; a heel strike 20 ms before the reversal (the
  * impact turns the foot) is. Split input gives the same events. */
 BSTEP_TEST(foot_contact_arrests_swing_rotation)
 {
     static bstep_imu_sample s[20000];
-    static bstep_event ev[MAX_EV], ev1[MAX_EV];
     const double land[3] = {0.54, 0.54, 0.48};
     const int graze[3] = {1, 0, 0};
-    int c;
+    int c, k;
     for (c = 0; c < 3; c++) {
-        bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
-        size_t n, ne, ne1, i, k = 0;
-        cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
-        cfg.sample_rate_hz = 200.0f;
-        n = turning_strides(s, 20000, 200.0, 10, land[c], graze[c]);
-        ne = run_block(&cfg, s, n, n, ev);
-        BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 10);
-        for (i = 0; i < ne; i++) {
-            if (ev[i].type != BSTEP_EVENT_INITIAL_CONTACT)
-                continue;
-            BSTEP_ASSERT_NEAR((double)ev[i].t_us * 1e-6, 1.0 + 1.3 * (double)k + land[c], 0.0051);
-            k++;
-        }
-        ne1 = run_block(&cfg, s, n, 1, ev1);
-        BSTEP_ASSERT_EQ(ne1, ne);
-        BSTEP_ASSERT(events_equal(ev, ev1, ne));
+        double ph[10], late[10];
+        foot_contacts_1_3s(s, turning_strides(s, 20000, 200.0, 10, land[c], graze[c]), ph, late);
+        for (k = 0; k < 10; k++)
+            BSTEP_ASSERT_NEAR(ph[k], land[c], 0.0051);
     }
 }
 
@@ -521,37 +537,20 @@ static size_t hover_strides(bstep_imu_sample *s, size_t cap, double rate, int st
 BSTEP_TEST(foot_hover_is_not_a_stance)
 {
     static bstep_imu_sample s[20000];
-    static bstep_event ev[MAX_EV], ev1[MAX_EV];
     const double hover[3] = {30.0, 0.0, 30.0};
     const int impact[3] = {1, 1, 0};
-    int c;
+    int c, k;
     for (c = 0; c < 3; c++) {
-        bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
-        size_t n, ne, ne1, i, k = 0;
-        cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
-        cfg.sample_rate_hz = 200.0f;
-        n = hover_strides(s, 20000, 200.0, 10, hover[c], impact[c]);
-        ne = run_block(&cfg, s, n, n, ev);
-        BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 10);
-        for (i = 0; i < ne; i++) {
-            double ph;
-            if (ev[i].type != BSTEP_EVENT_INITIAL_CONTACT)
-                continue;
-            ph = (double)ev[i].t_us * 1e-6 - (1.0 + 1.3 * (double)k);
+        double ph[10], late[10];
+        foot_contacts_1_3s(s, hover_strides(s, 20000, 200.0, 10, hover[c], impact[c]), ph, late);
+        for (k = 0; k < 10; k++) {
             if (c == 0)
-                BSTEP_ASSERT_NEAR(ph, 0.56, 0.0051); /* the landing impact */
+                BSTEP_ASSERT_NEAR(ph[k], 0.56, 0.0051); /* the landing impact */
             else
-                BSTEP_ASSERT(ph > 0.33 && ph < 0.48); /* the stance start */
+                BSTEP_ASSERT(ph[k] > 0.33 && ph[k] < 0.48); /* the stance start */
             if (k >= 2) /* events within 300 ms of the contact once walking */
-                BSTEP_ASSERT_LE((double)(ev[i].emitted_t_us - ev[i].t_us) * 1e-6, 0.3);
-            k++;
+                BSTEP_ASSERT_LE(late[k], 0.3);
         }
-        ne1 = run_block(&cfg, s, n, 1, ev1);
-        BSTEP_ASSERT_EQ(ne1, ne);
-        BSTEP_ASSERT(events_equal(ev, ev1, ne));
-        ne1 = run_block(&cfg, s, n, 37, ev1);
-        BSTEP_ASSERT_EQ(ne1, ne);
-        BSTEP_ASSERT(events_equal(ev, ev1, ne));
     }
 }
 
