@@ -656,6 +656,37 @@ BSTEP_TEST(held_contacts_direction_has_confidence)
     BSTEP_ASSERT(bouts == 4 && first_ok == 4);
 }
 
+/* A trunk sample at t (s) reading v (m/s^2) above gravity on the vertical axis, nothing else. */
+static void vertical_sample(bstep_imu_sample *s, double t, double v)
+{
+    memset(s, 0, sizeof(*s));
+    s->t_us = (bstep_time_us)llround(t * 1e6);
+    s->accel_mps2[2] = 9.80665f + (float)v;
+}
+
+/* The contacts between 8 and 52 s (of a walk from 3 to 57 s: its steady part) that a default
+ * analyzer finds in s[0..n) fed in blocks of `block` samples; 0 if it cannot start. */
+static size_t walk_contacts_8_52(const bstep_imu_sample *s, size_t n, size_t block, double *ic_s,
+                                 size_t cap)
+{
+    static bstep_event ev[1024];
+    bstep_analyzer_settings ac = bstep_analyzer_default_settings;
+    size_t i, ne = 0, m = 0;
+    if (bstep_analyzer_init(&g_an, &ac) != BSTEP_OK)
+        return 0;
+    for (i = 0; i < n; i += block) {
+        const size_t nb = n - i < block ? n - i : block;
+        ne += bstep_analyzer_update_block(&g_an, s + i, nb, ev + ne, 1024 - ne);
+    }
+    ne += bstep_analyzer_finish(&g_an, ev + ne, 1024 - ne);
+    for (i = 0; i < ne; i++) {
+        const double t = (double)ev[i].t_us * 1e-6;
+        if (ev[i].type == BSTEP_EVENT_INITIAL_CONTACT && t > 8.0 && t < 52.0 && m < cap)
+            ic_s[m++] = t;
+    }
+    return m;
+}
+
 /* The rise of a step is timed from the last time the filtered vertical acceleration went below
  * zero (trunk.c trunk_detect, f2cbdde), not from the lowest point since the detector armed. A
  * slow walk (1.2 s steps: a 0.8 m/s^2 oscillation whose upward zero crossings are the contacts)
@@ -668,10 +699,8 @@ BSTEP_TEST(held_contacts_direction_has_confidence)
 static size_t slow_walk_contacts(int jolt, double *ic_s, size_t cap)
 {
     static bstep_imu_sample s[6000];
-    static bstep_event ev[1024];
-    bstep_analyzer_settings ac = bstep_analyzer_default_settings;
     const double step_s = 1.2, pi = 3.141592653589793;
-    size_t n, i, ne, m = 0;
+    size_t n;
     for (n = 0; n < 6000; n++) { /* 60 s, walking from 3 to 57 s */
         const double t = (double)n / 100.0;
         double v = 0.0;
@@ -683,20 +712,9 @@ static size_t slow_walk_contacts(int jolt, double *ic_s, size_t cap)
                 v += 1.5 * exp(-0.5 * x * x);
             }
         }
-        memset(&s[n], 0, sizeof(s[n]));
-        s[n].t_us = (bstep_time_us)llround(t * 1e6);
-        s[n].accel_mps2[2] = 9.80665f + (float)v;
+        vertical_sample(&s[n], t, v);
     }
-    if (bstep_analyzer_init(&g_an, &ac) != BSTEP_OK)
-        return 0;
-    ne = bstep_analyzer_update_block(&g_an, s, n, ev, 1024);
-    ne += bstep_analyzer_finish(&g_an, ev + ne, 1024 - ne);
-    for (i = 0; i < ne; i++) {
-        const double t = (double)ev[i].t_us * 1e-6;
-        if (ev[i].type == BSTEP_EVENT_INITIAL_CONTACT && t > 8.0 && t < 52.0 && m < cap)
-            ic_s[m++] = t;
-    }
-    return m;
+    return walk_contacts_8_52(s, n, n, ic_s, cap);
 }
 
 BSTEP_TEST(step_rise_timed_from_last_zero_crossing)
@@ -724,10 +742,8 @@ BSTEP_TEST(step_rise_timed_from_last_zero_crossing)
 static size_t stalled_walk_contacts(double *ic_s, size_t cap)
 {
     static bstep_imu_sample s[6000];
-    static bstep_event ev[1024];
-    bstep_analyzer_settings ac = bstep_analyzer_default_settings;
     const double step_s = 1.2;
-    size_t n, i, ne, m = 0;
+    size_t n;
     for (n = 0; n < 6000; n++) { /* 60 s, walking from 3 to 57 s; contacts at k * step_s */
         const double t = (double)n / 100.0, u = t - step_s * floor(t / step_s + 0.5);
         double v = 0.0;
@@ -743,20 +759,9 @@ static size_t stalled_walk_contacts(double *ic_s, size_t cap)
             else
                 v = -1.5;
         }
-        memset(&s[n], 0, sizeof(s[n]));
-        s[n].t_us = (bstep_time_us)llround(t * 1e6);
-        s[n].accel_mps2[2] = 9.80665f + (float)v;
+        vertical_sample(&s[n], t, v);
     }
-    if (bstep_analyzer_init(&g_an, &ac) != BSTEP_OK)
-        return 0;
-    ne = bstep_analyzer_update_block(&g_an, s, n, ev, 1024);
-    ne += bstep_analyzer_finish(&g_an, ev + ne, 1024 - ne);
-    for (i = 0; i < ne; i++) {
-        const double t = (double)ev[i].t_us * 1e-6;
-        if (ev[i].type == BSTEP_EVENT_INITIAL_CONTACT && t > 8.0 && t < 52.0 && m < cap)
-            ic_s[m++] = t;
-    }
-    return m;
+    return walk_contacts_8_52(s, n, n, ic_s, cap);
 }
 
 BSTEP_TEST(stalled_rise_timed_on_the_larger_rise)
@@ -786,10 +791,8 @@ BSTEP_TEST(stalled_rise_timed_on_the_larger_rise)
 static size_t hump_walk_contacts(double hump_mps2, size_t block, double *ic_s, size_t cap)
 {
     static bstep_imu_sample s[6000];
-    static bstep_event ev[1024];
-    bstep_analyzer_settings ac = bstep_analyzer_default_settings;
     const double step_s = 1.0, pi = 3.141592653589793;
-    size_t n, i, ne = 0, m = 0;
+    size_t n;
     for (n = 0; n < 6000; n++) { /* 60 s, walking from 3 to 57 s; contacts at k * step_s */
         const double t = (double)n / 100.0, u = t - step_s * floor(t / step_s);
         const long k = (long)floor(t / step_s);
@@ -806,23 +809,9 @@ static size_t hump_walk_contacts(double hump_mps2, size_t block, double *ic_s, s
             if (k % 2 == 0 && u >= 0.40 && u < 0.60)
                 v += hump_mps2 * 0.5 * (1.0 - cos(2.0 * pi * (u - 0.40) / 0.20));
         }
-        memset(&s[n], 0, sizeof(s[n]));
-        s[n].t_us = (bstep_time_us)llround(t * 1e6);
-        s[n].accel_mps2[2] = 9.80665f + (float)v;
+        vertical_sample(&s[n], t, v);
     }
-    if (bstep_analyzer_init(&g_an, &ac) != BSTEP_OK)
-        return 0;
-    for (i = 0; i < n; i += block) {
-        const size_t nb = n - i < block ? n - i : block;
-        ne += bstep_analyzer_update_block(&g_an, s + i, nb, ev + ne, 1024 - ne);
-    }
-    ne += bstep_analyzer_finish(&g_an, ev + ne, 1024 - ne);
-    for (i = 0; i < ne; i++) {
-        const double t = (double)ev[i].t_us * 1e-6;
-        if (ev[i].type == BSTEP_EVENT_INITIAL_CONTACT && t > 8.0 && t < 52.0 && m < cap)
-            ic_s[m++] = t;
-    }
-    return m;
+    return walk_contacts_8_52(s, n, block, ic_s, cap);
 }
 
 BSTEP_TEST(stance_hump_is_not_a_step)
