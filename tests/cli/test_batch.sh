@@ -285,37 +285,30 @@ stop_test() {
   done
   after=$(sessions_in "$DBI")
 }
-stop_test INT 1
-equals "SIGINT reached a running batch (attempt $attempt)" "$hit" 1
-equals "SIGINT exit status" "$rc" 130
-contains "SIGINT says how to continue" "$TMP/int.out" "run the same command again"
-contains "SIGINT: no new file, said when it comes" "$TMP/int.err" "backstep batch: SIGINT: no new file is started"
-# one worker: the file it was on is finished, no other is started
-if [ "$after" -ge "$at_stop" ] && [ "$after" -le $((at_stop + 1)) ]; then
-  ok "SIGINT: the running file finished, no new one started ($at_stop stored when it came, $after after)"
-else
-  bad "SIGINT: $at_stop stored when it came, $after after (one worker: at most one more)"
-fi
-equals "SIGINT: every file reported stored is stored" \
-  "$(grep -c '^\[[0-9]*/[0-9]*\] stored' "$TMP/int.out")" "$after"
-equals "SIGINT: the files not started are counted" \
-  "$(grep -c "interrupted with $((nbig - after)) not started" "$TMP/int.out")" 1
-"$BIN" batch --db "$DBI" --no-progress "$TMP/big" >/dev/null 2>&1
-equals "after SIGINT the rerun completes" "$(stored "$DBI")" $nbig
-# SIGTERM with two workers: the two files being analysed are finished, no third is started.
-stop_test TERM 2
-equals "SIGTERM reached a running batch (attempt $attempt)" "$hit" 1
-equals "SIGTERM exit status (as SIGINT)" "$rc" 130
-contains "SIGTERM: named" "$TMP/int.err" "backstep batch: SIGTERM: no new file is started"
-if [ "$after" -ge "$at_stop" ] && [ "$after" -le $((at_stop + 2)) ]; then
-  ok "SIGTERM: two workers, at most the two running files finished ($at_stop stored when it came, $after after)"
-else
-  bad "SIGTERM: $at_stop stored when it came, $after after (two workers: at most two more)"
-fi
-equals "SIGTERM: every file reported stored is stored" \
-  "$(grep -c '^\[[0-9]*/[0-9]*\] stored' "$TMP/int.out")" "$after"
-"$BIN" batch --db "$DBI" --no-progress "$TMP/big" >/dev/null 2>&1
-equals "after SIGTERM the rerun completes" "$(stored "$DBI")" $nbig
+# stop_checks SIGNAL JOBS: stop_test, then what the stop must give: exit 130 and the messages, the
+# files being analysed (at most JOBS) finished and no other started, every file reported stored
+# stored, the files not started counted, and a rerun that completes the set.
+stop_checks() {
+  local sig=SIG$1
+  stop_test "$1" "$2"
+  equals "$sig reached a running batch (attempt $attempt)" "$hit" 1
+  equals "$sig exit status" "$rc" 130
+  contains "$sig says how to continue" "$TMP/int.out" "run the same command again"
+  contains "$sig: no new file, said when it comes" "$TMP/int.err" "backstep batch: $sig: no new file is started"
+  if [ "$after" -ge "$at_stop" ] && [ "$after" -le $((at_stop + $2)) ]; then
+    ok "$sig: $2 worker(s), at most the running files finished, no new one started ($at_stop stored when it came, $after after)"
+  else
+    bad "$sig: $at_stop stored when it came, $after after ($2 worker(s): at most $2 more)"
+  fi
+  equals "$sig: every file reported stored is stored" \
+    "$(grep -c '^\[[0-9]*/[0-9]*\] stored' "$TMP/int.out")" "$after"
+  equals "$sig: the files not started are counted" \
+    "$(grep -c "interrupted with $((nbig - after)) not started" "$TMP/int.out")" 1
+  "$BIN" batch --db "$DBI" --no-progress "$TMP/big" >/dev/null 2>&1
+  equals "after $sig the rerun completes" "$(stored "$DBI")" $nbig
+}
+stop_checks INT 1  # one worker: the file it was on is finished, no other is started
+stop_checks TERM 2 # two workers: the two files being analysed are finished, no third is started
 
 # A second stop signal stops at once. The first file of the batch is held up by a database that
 # another process is writing (a python helper holds BEGIN IMMEDIATE, with a 600 s busy timeout
