@@ -10,7 +10,8 @@
  *   NormZuptDetector; the SHOE detector of Skog et al. 2010 combines the two terms), or both means
  *   under 3/4 of those thresholds over the newest 50 ms (fast confirmation: lower latency), and
  *   after a walking stance the foot back within 13 deg of its flat attitude (not the hover before a
- *   backward toe contact, not a mid-swing rotation reversal) unless it stays still for 0.25 s.
+ *   backward toe contact, not a mid-swing rotation reversal) unless it stays still for 0.25 s
+ *   or it landed on its heel and then rolled toes-down (a heel strike is on the ground).
  * - Final contact: the peak of the first rotation lobe of the swing. The foot rolls about the
  *   part still on the ground (the toes walking forward, the heel walking backward); the roll
  *   speeds up until that part leaves the ground.
@@ -777,6 +778,38 @@ static int not_flat(const bstep_analyzer *a)
     return 1;
 }
 
+/* A heel strike is on the ground, not hovering: the stride ended in a landing impact (not a soft
+ * landing) before the stillness, in the contact search window of end_stride, with the toe axis at
+ * its onset above the heel-first bound of the strike classes (strike_flat_deg toes-up of the flat
+ * foot), and the foot has since turned toes-down by more than that bound (the forefoot lowering
+ * onto the floor about the heel that struck it). Then a tilted rest needs no 0.25 s wait. The
+ * hovers that wait rejects fail it: the toes-down hover before a backward toe contact has no heel
+ * impact (sangenis: the largest jerk in the window is a swing jerk 1.1-1.4 times the soft-landing
+ * bound, at -3 to +3 deg), the toes-up hover before a slow heel strike turns toes-up after it
+ * (+15 -> +29 deg), and a toe-first landing that pauses pitched before the heel lowers is in the
+ * toe class. Not before the toe axis is known (the mid-swing reversal of a first step). More
+ * than the bound, not any turn: a foot still on its heel, toes up, confirmed there would have its
+ * strike angle measured against that attitude (sangenis forward heel-first 274 -> 262 of 372).
+ * voisard: the 8 contacts whose event came 0.40-0.51 s late now 0.13-0.26 s; left F1 0.980 ->
+ * 0.981; sangenis and the simulator unchanged (algorithms.md 2.3). */
+static int heel_landing(const bstep_analyzer *a, bstep_time_us now_us)
+{
+    const foot_t *f = &a->eng.foot;
+    const bstep_time_us start_us = f->still_run_from_us;
+    bstep_time_us lo = start_us - (bstep_time_us)(a->cfg.ic_search_before_s * 1e6f);
+    float impact_jerk, toe[3], up_now[3], e_impact;
+    if (!f->toe_known || !f->have_iq || !toe_flat(f, f->flat_up, f->toe_s, toe))
+        return 0;
+    if (lo < f->fc_t_us + (start_us - f->fc_t_us) / 2)
+        lo = f->fc_t_us + (start_us - f->fc_t_us) / 2;
+    if (soft_landing(f, lo, now_us, &impact_jerk))
+        return 0;
+    e_impact = toe_elevation(toe, up_at(f, find_ic(a, lo, now_us)));
+    up_of(f->iq, up_now);
+    return e_impact > a->cfg.strike_flat_deg &&
+           toe_elevation(toe, up_now) < e_impact - a->cfg.strike_flat_deg;
+}
+
 /* The rate of a bin about horizontal axes (its part off the up direction): lifting a foot pitches
  * or rolls it (push-off, heel rise, toes lifting, an edge rising), while a foot turned on the
  * floor (a pivot in a turn) rotates about the vertical alone. */
@@ -961,9 +994,11 @@ static void bin_done(bstep_analyzer *a, const float w[3])
         f->still_run_from_us = oldest->t_us;
     }
     /* A foot reaching for the ground hovers for a moment at most; stillness that lasts is a
-     * stance however the foot is tilted (on the toes, on a slope). */
+     * stance however the foot is tilted (on the toes, on a slope), and so is one after a heel
+     * strike whose forefoot has come down (heel_landing). */
     if (still && !f->in_stance &&
-        !(f->have_swing && not_flat(a) && b->t_us - f->still_run_us < STILL_OVERRIDE_US)) {
+        !(f->have_swing && not_flat(a) && b->t_us - f->still_run_us < STILL_OVERRIDE_US &&
+          !heel_landing(a, b->t_us))) {
         /* a tilted foot's stance began where its stillness did, not after the 0.25 s wait */
         start_stance(a, f->have_swing && not_flat(a) ? f->still_run_from_us : oldest->t_us,
                      b->t_us);

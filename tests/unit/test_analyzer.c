@@ -493,6 +493,110 @@ BSTEP_TEST(tilted_stance_starts_where_stillness_began)
     }
 }
 
+/* Strides between rests whose pitch (elevation of the toe axis, toes up +) alternates between
+ * rest_deg[1] and rest_deg[0], 1.6 s apart at 100 Hz: from the rest before, a 0.5 s swing of
+ * 1.0 m (a 40 deg lift, smooth) to a landing at land_off_deg[k % 2] from that rest, a landing
+ * impact (+25 m/s^2), then in 0.1 s the foot turns smoothly onto its new rest (the forefoot
+ * coming down after a heel strike, the heel after a toe strike), still after that. The
+ * accelerometer reads gravity in the pitched frame (pitch -elevation about y, toe axis +x).
+ * Every rest is 15 deg off the one before, so no stance is flat: each waits for lasting
+ * stillness unless its landing was a heel strike whose forefoot came down.
+ * Landing k at 1.0 + 1.6 k + 0.5 s. */
+static size_t pitched_landings(bstep_imu_sample *s, size_t cap, int strides,
+                               const double land_off_deg[2], const double rest_deg[2])
+{
+    const double rate = 100.0, T = 1.6, t0 = 1.0, sw = 0.5, st = 0.1, pi = 3.141592653589793;
+    const double D = pi / 180.0, lift = 40.0 * D;
+    size_t n;
+    for (n = 0; n < cap; n++) {
+        const double t = (double)n / rate;
+        double ph, e, w = 0.0, ax = 0.0;
+        int k;
+        if (t > t0 + T * strides + 1.0)
+            break;
+        k = still_sample(&s[n], t, t0, T, &ph);
+        if (t < t0)
+            k = -1;
+        if (k >= strides)
+            k = strides;
+        e = rest_deg[(k + 2) % 2] * D; /* the rest after landing k (before stride 0: rest[1]) */
+        if (k >= 0 && k < strides && ph < sw + st) {
+            const double e0 = rest_deg[(k + 1) % 2] * D, land = e0 + land_off_deg[k % 2] * D;
+            const double e1 = rest_deg[k % 2] * D;
+            if (ph < sw) {
+                const double u = ph / sw, sm = u - sin(2.0 * pi * u) / (2.0 * pi);
+                e = e0 + (land - e0) * sm + 0.5 * lift * (1.0 - cos(2.0 * pi * u));
+                w = ((land - e0) * (1.0 - cos(2.0 * pi * u)) +
+                     0.5 * lift * 2.0 * pi * sin(2.0 * pi * u)) /
+                    sw;
+                ax = 1.0 / (sw * sw) * 2.0 * pi * sin(2.0 * pi * u);
+            } else {
+                const double u = (ph - sw) / st, sm = u - sin(2.0 * pi * u) / (2.0 * pi);
+                e = land + (e1 - land) * sm;
+                w = (e1 - land) * (1.0 - cos(2.0 * pi * u)) / st;
+            }
+        }
+        /* elevation e is a pitch th = -e about y: the rate of th is -de/dt */
+        s[n].gyro_dps[1] = (float)(-w / D);
+        s[n].accel_mps2[0] = (float)(cos(-e) * ax - sin(-e) * (double)G);
+        s[n].accel_mps2[2] = (float)(sin(-e) * ax + cos(-e) * (double)G);
+        if (k >= 0 && k < strides && fabs(ph - sw) < 0.5 / rate)
+            s[n].accel_mps2[2] += 25.0f;
+    }
+    return n;
+}
+
+/* A heel strike (25 deg toes-up of the rest before) whose forefoot then comes down onto a rest
+ * 15 deg off that one (a ramp, a kerb, a foot set down pitched at the end of a walk) is a stance
+ * without the 0.25 s wait for a tilted foot: its step event comes within 0.2 s of the contact.
+ * A toe strike (20 deg toes-down of the rest before) whose heel then comes down onto a rest
+ * 15 deg off still waits (the hover before a backward toe contact, and the backward toe-first
+ * landing that pauses pitched, look like it): its event comes after the wait; so does a heel
+ * strike whose foot stays on the heel, toes up (case 2, odd strides: landing 15 deg toes-up and
+ * resting there; its even strides are heel strikes whose forefoot comes down). All contacts are
+ * at the landing impact. Split input (whole, blocks of 37, one sample at a time) gives the same
+ * events. */
+BSTEP_TEST(heel_strike_rests_tilted_without_wait)
+{
+    static bstep_imu_sample s[20000];
+    static bstep_event ev[MAX_EV], ev1[MAX_EV];
+    const double rest[3][2] = {{0.0, 15.0}, {0.0, -15.0}, {0.0, 15.0}};
+    const double land[3][2] = {{25.0, 25.0}, {-20.0, -20.0}, {25.0, 15.0}};
+    const int wait[3][2] = {{0, 0}, {1, 1}, {0, 1}};
+    int c;
+    for (c = 0; c < 3; c++) {
+        bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
+        size_t n, ne, ne1, i, k = 0;
+        cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
+        cfg.sample_rate_hz = 100.0f;
+        cfg.toe_axis = BSTEP_AXIS_POS_X;
+        n = pitched_landings(s, 20000, 10, land[c], rest[c]);
+        ne = run_block(&cfg, s, n, n, ev);
+        BSTEP_ASSERT_EQ(count_type(ev, ne, BSTEP_EVENT_INITIAL_CONTACT), 10);
+        for (i = 0; i < ne; i++) {
+            double late;
+            if (ev[i].type != BSTEP_EVENT_INITIAL_CONTACT)
+                continue;
+            late = (double)(ev[i].emitted_t_us - ev[i].t_us) * 1e-6;
+            printf("case %d: ic %.3f s, emitted %.3f s later, strike %.1f deg\n", c,
+                   (double)ev[i].t_us * 1e-6, late, (double)ev[i].strike_angle_deg);
+            BSTEP_ASSERT_NEAR((double)ev[i].t_us * 1e-6, 1.0 + 1.6 * (double)k + 0.5, 0.0201);
+            /* the first contact is held until the walk is confirmed (issue 9: bout start) */
+            if (k > 0 && wait[c][k % 2])
+                BSTEP_ASSERT(late >= 0.25); /* 0.30-0.38 s: the stillness, then 0.25 s */
+            else if (k > 0)
+                BSTEP_ASSERT_LE(late, 0.2); /* 0.12-0.13 s (0.37 s with the wait) */
+            k++;
+        }
+        ne1 = run_block(&cfg, s, n, 1, ev1);
+        BSTEP_ASSERT_EQ(ne1, ne);
+        BSTEP_ASSERT(events_equal(ev, ev1, ne));
+        ne1 = run_block(&cfg, s, n, 37, ev1);
+        BSTEP_ASSERT_EQ(ne1, ne);
+        BSTEP_ASSERT(events_equal(ev, ev1, ne));
+    }
+}
+
 /* Strides whose terminal swing slows into a hover: a push-off lobe (gyro_y -400 deg/s, 0.12 s), the
  * swing turning back (0.30 s), then 0.14 s at -hover_dps, slow enough for the stance thresholds
  * (a foot held just above the floor, its toes still dropping), the three integrating to zero so
@@ -848,6 +952,7 @@ BSTEP_TEST_LIST(BSTEP_TEST_ENTRY(foot_contacts_at_impacts),
                 BSTEP_TEST_ENTRY(stance_after_twitch_restarts_integration),
                 BSTEP_TEST_ENTRY(foot_replacement_is_not_a_step),
                 BSTEP_TEST_ENTRY(tilted_stance_starts_where_stillness_began),
+                BSTEP_TEST_ENTRY(heel_strike_rests_tilted_without_wait),
                 BSTEP_TEST_ENTRY(foot_hover_is_not_a_stance),
                 BSTEP_TEST_ENTRY(split_input_identical),
                 BSTEP_TEST_ENTRY(split_input_identical_simulated_foot),
