@@ -169,32 +169,90 @@ chmod 0755 "$TMP/rodir"
 equals "read-only folder: nothing changed" "$(stored "$TMP/rodir/h.db")" 3
 
 # ---- the database file deleted while a batch runs -------------------------------------------------------
+# No timing is assumed. A python helper (lock.py) watches the second recording with inotify; once
+# the batch's one worker has opened it (the first file is stored by then: it takes the next file
+# only after storing the last) it takes the write lock (BEGIN IMMEDIATE) and checks that this file
+# is not stored yet. The worker's store of that file waits for the lock (BACKSTEP_DB_BUSY_MS=600000);
+# the file is deleted or replaced while the helper holds it, and only then does the helper roll
+# back: the worker's next store comes after the change, with all files but the first to store. (Before, the change came
+# after the first '] stored' line, and on a loaded machine the batch could store all 16 before the
+# rm: exit 0.) A helper late to the lock (the worker stored that file first) makes the attempt
+# start again on a fresh database.
 mkdir -p "$TMP/many"
 if [ "${BSTEP_TEST_UNDER_VALGRIND:-0}" = 1 ]; then nmany=6; dmany=30; else nmany=16; dmany=300; fi
 for i in $(seq 1 $nmany); do sim "$TMP/many/m$(printf %02d "$i").csv" $dmany $((20 + i)); done
-DB=$TMP/deleted.db
-"$BIN" batch --db "$DB" --jobs 1 --no-progress "$TMP/many" >"$TMP/del.out" 2>&1 &
-pid=$!
-n=0
-until grep -q '] stored' "$TMP/del.out" 2>/dev/null || [ $n -gt 600 ]; do sleep 0.05; n=$((n + 1)); done
-rm -f "$DB" "$DB-wal" "$DB-shm"
-wait $pid
-equals "database deleted mid-batch: exit 4" "$?" 4
-contains "deleted: the next file says why" "$TMP/del.out" "the database file was moved or deleted while in use: nothing more can be stored in it"
-contains "deleted: the batch stops and says how to continue" "$TMP/del.out" "because the database cannot be used: run the same command again to continue"
+cat >"$TMP/lock.py" <<'PY'
+import ctypes, os, signal, sqlite3, sys
+rec, db, user, status = sys.argv[1:5]
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # kept pending until sigwait
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.inotify_init1(0)
+if fd < 0 or libc.inotify_add_watch(fd, rec.encode(), 0x20) < 0:  # IN_OPEN
+    open(status, "w").write("error\n")
+    sys.exit(1)
+open(status, "w").write("watching\n")
+os.read(fd, 4096)  # a worker opened it: it took that file (the batch opens it for nothing else)
+c = sqlite3.connect(db, timeout=600, isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+n = c.execute("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id"
+              " WHERE u.name = ? AND s.source_path = ?", (user, os.path.realpath(rec))).fetchone()[0]
+open(status, "a").write("late\n" if n else "locked\n")
+signal.sigwait({signal.SIGTERM})  # the test changed the file: release the lock
+c.execute("ROLLBACK")
+os._exit(0)  # without closing: no checkpoint, nothing done to the files by name
+PY
+wait_for() { # FILE EXTENDED-REGEX: polls for up to 120 s (valgrind)
+  local n=0
+  until grep -qE -- "$2" "$1" 2>/dev/null || [ $n -ge 2400 ]; do sleep 0.05; n=$((n + 1)); done
+}
+# held_batch OUT USER CHANGE: the batch of $TMP/many into $DB held at its second file while the
+# command CHANGE runs; sets brc (exit status), held (1 once the change came while it waited),
+# hattempt. PREPARE (a function, if set) runs before each attempt.
+held_batch() {
+  hattempt=0 held=0 brc=-
+  while [ $held -eq 0 ] && [ $hattempt -lt 5 ]; do
+    hattempt=$((hattempt + 1))
+    ${PREPARE:-true}
+    rm -f "$TMP/lock.status"
+    python3 "$TMP/lock.py" "$TMP/many/m02.csv" "$DB" "$2" "$TMP/lock.status" &
+    lockpid=$!
+    wait_for "$TMP/lock.status" 'watching|error'
+    BACKSTEP_DB_BUSY_MS=600000 "$BIN" batch --db "$DB" --user "$2" --jobs 1 --no-progress \
+      "$TMP/many" >"$1" 2>&1 &
+    pid=$!
+    wait_for "$TMP/lock.status" 'locked|late|error'
+    if grep -q locked "$TMP/lock.status"; then
+      held=1
+      $3
+    fi
+    kill -TERM $lockpid
+    wait $lockpid 2>/dev/null
+    wait $pid
+    brc=$?
+  done
+}
+DB=$TMP/deleted-1.db
+PREPARE=next_deleted_db
+next_deleted_db() { DB=$TMP/deleted-$hattempt.db; }
+delete_db() { rm -f "$DB" "$DB-wal" "$DB-shm"; }
+held_batch "$TMP/del.out" faults delete_db
+equals "deleted: the batch waited at its second file when the file was deleted (attempt $hattempt)" "$held" 1
+equals "database deleted mid-batch: exit 4" "$brc" 4
+contains "deleted: the next file says why" "$TMP/del.out" "DB ERR $TMP/many/m02.csv: not stored: $DB: the database file was moved or deleted while in use: nothing more can be stored in it"
+contains "deleted: the batch stops and says how to continue" "$TMP/del.out" "stopped with $((nmany - 2)) not started because the database cannot be used: run the same command again to continue"
 if [ -e "$DB" ]; then bad "deleted: no new file is made behind the user's back"; else ok "deleted: no new file is made behind the user's back"; fi
 "$BIN" batch --db "$DB" --jobs 1 --no-progress "$TMP/many" >"$TMP/out" 2>&1
 equals "deleted: the rerun (a new database) stores every file" "$(stored "$DB")" $nmany
 # replaced by another file (a backup put back) while in use: the same
-cp "$DB" "$TMP/backup.db"
-"$BIN" batch --db "$DB" --user replaced --jobs 1 --no-progress "$TMP/many" >"$TMP/rep.out" 2>&1 &
-pid=$!
-n=0
-until grep -q '] stored' "$TMP/rep.out" 2>/dev/null || [ $n -gt 600 ]; do sleep 0.05; n=$((n + 1)); done
-mv "$TMP/backup.db" "$DB"
-wait $pid
-equals "database replaced mid-batch: exit 4" "$?" 4
-contains "replaced: says why" "$TMP/rep.out" "the database file was moved or deleted while in use"
+cp "$DB" "$TMP/pristine.db"
+PREPARE=fresh_copies
+fresh_copies() { rm -f "$DB-wal" "$DB-shm"; cp "$TMP/pristine.db" "$DB"; cp "$TMP/pristine.db" "$TMP/backup.db"; }
+replace_db() { mv "$TMP/backup.db" "$DB"; }
+held_batch "$TMP/rep.out" replaced replace_db
+equals "replaced: the batch waited at its second file when the file was replaced (attempt $hattempt)" "$held" 1
+equals "database replaced mid-batch: exit 4" "$brc" 4
+contains "replaced: says why" "$TMP/rep.out" "DB ERR $TMP/many/m02.csv: not stored: $DB: the database file was moved or deleted while in use"
+unset PREPARE
 
 # ---- PostgreSQL: a private server that the test restarts, stops, makes read-only -------------------------
 PGDIR=$TMP/pg
