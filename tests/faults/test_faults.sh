@@ -262,24 +262,43 @@ set -a; . "$PGDIR/env"; set +a
 createdb faults && createdb dropped && createdb ro || bad "createdb"
 URL="postgresql:///faults?host=$PGHOST"
 
+# The cases below that change the server mid-batch hold the batch in flight without timing:
+# another client holds a SHARE lock on the sessions table (it conflicts only with writes: the
+# batch still reads, and skips by checksum), granted before the batch starts, so every worker's
+# first INSERT waits on it, with every file still to store; the server is changed once
+# pg_stat_activity shows that many INSERTs waiting. Before, the change came after the first
+# '] stored' line, and on a loaded machine the batch could store every file first.
+# lock_sessions DB: starts that client (lockpid) and returns once pg_locks shows the lock granted.
+lock_sessions() {
+  local n=0 granted=0
+  psql -q -X -c "BEGIN; LOCK TABLE sessions IN SHARE MODE; SELECT pg_sleep(600)" "$1" >/dev/null 2>&1 &
+  lockpid=$!
+  until [ "$granted" = 1 ] || [ $n -gt 2400 ]; do # up to 120 s (valgrind)
+    granted=$(psql -q -X -At -c "SELECT count(*) FROM pg_locks WHERE relation = 'sessions'::regclass AND mode = 'ShareLock' AND granted" "$1" 2>/dev/null)
+    [ "$granted" = 1 ] || sleep 0.05
+    n=$((n + 1))
+  done
+}
+# inserts_waiting DB N: waits (up to 120 s, valgrind) until N INSERTs into sessions of DB wait on a
+# lock; prints how many do.
+inserts_waiting() {
+  local n=0 waiting=0
+  until [ "$waiting" = "$2" ] || [ $n -gt 2400 ]; do
+    sleep 0.05
+    n=$((n + 1))
+    waiting=$(psql -q -X -At -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$1' AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO sessions%'" postgres 2>/dev/null)
+  done
+  echo "$waiting"
+}
+
 # the server restarted mid-batch (fast shutdown: every connection is cut, 2 s down): the workers
-# wait for it, try the file in flight again, and the batch completes. No timing is assumed: another
-# client holds a SHARE lock on the sessions table (the schema made first by `history`), so both
-# workers' first INSERT waits on it, in flight; the server is restarted once pg_stat_activity shows
-# both waiting (before, the restart came after the first file was stored, and on a loaded machine
-# the batch could finish before the server went down).
+# wait for it, try the file in flight again, and the batch completes. Both workers' first INSERT
+# waits on the locked table (the schema made first by `history`) when the server is restarted.
 "$BIN" history --db "$URL" >/dev/null 2>&1 || bad "restarted: the schema is made"
-psql -q -X -c "BEGIN; LOCK TABLE sessions IN SHARE MODE; SELECT pg_sleep(600)" faults >/dev/null 2>&1 &
-lockpid=$!
+lock_sessions faults
 "$BIN" batch --db "$URL" --jobs 2 --no-progress "$TMP/many" >"$TMP/pg.out" 2>&1 &
 pid=$!
-n=0 waiting=0
-until [ "$waiting" = 2 ] || [ $n -gt 2400 ]; do # up to 120 s (valgrind)
-  sleep 0.05
-  n=$((n + 1))
-  waiting=$(psql -q -X -At -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'faults' AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO sessions%'" postgres 2>/dev/null)
-done
-equals "restarted: both workers wait on the locked table, in flight" "$waiting" 2
+equals "restarted: both workers wait on the locked table, in flight" "$(inserts_waiting faults 2)" 2
 "$SRC/scripts/pg-test-server" restart "$PGDIR" 2 >/dev/null || bad "restart the server"
 wait $pid
 equals "server restarted mid-batch: the batch completes (exit 0)" "$?" 0
@@ -304,17 +323,20 @@ done
 equals "after the kills the rerun succeeds" "$?" 0
 equals "after the kills: all stored once" "$(stored "$URLK")" $nmany
 
-# the database dropped mid-batch (DROP DATABASE ... WITH (FORCE) cuts the connections)
+# the database dropped mid-batch (DROP DATABASE ... WITH (FORCE) cuts the connections), while the
+# worker's first INSERT waits on the locked table (the schema is there from the kills above)
+lock_sessions dropped
 BACKSTEP_DB_RETRY_S=2 "$BIN" batch --db "$URLK" --user dropped --jobs 1 --no-progress "$TMP/many" \
   >"$TMP/drop.out" 2>&1 &
 pid=$!
-n=0
-until grep -q '] stored' "$TMP/drop.out" 2>/dev/null || [ $n -gt 600 ]; do sleep 0.05; n=$((n + 1)); done
+equals "dropped: the worker waits on the locked table, in flight" "$(inserts_waiting dropped 1)" 1
 psql -q -c "DROP DATABASE dropped WITH (FORCE)" postgres >/dev/null 2>&1 || bad "drop database"
+wait $lockpid 2>/dev/null # its connection was cut by the drop
 wait $pid
 equals "database dropped mid-batch: exit 4" "$?" 4
 contains "dropped: says the database is gone" "$TMP/drop.out" 'database "dropped" does not exist'
-contains "dropped: stops and says how to continue" "$TMP/drop.out" "run the same command again to continue"
+contains "dropped: stops, the files after the one in flight not started, and says how to continue" "$TMP/drop.out" \
+  "stopped with $((nmany - 1)) not started because the database cannot be used: run the same command again to continue"
 "$BIN" history --db "$URLK" >"$TMP/out" 2>"$TMP/err"
 equals "dropped: opening it again fails with exit 4" "$?" 4
 contains "dropped: and says why" "$TMP/err" "cannot connect"
@@ -330,18 +352,21 @@ equals "read-only PostgreSQL: the session is listed" "$("$JQ" "$TMP/out" len ses
 equals "read-only PostgreSQL: storing fails with exit 4" "$?" 4
 contains "read-only PostgreSQL: says why" "$TMP/err" "short2.csv: not stored: postgresql:///ro?host=$PGHOST: ERROR:  cannot execute INSERT in a read-only transaction"
 
-# the server gone for good mid-batch: the workers wait BACKSTEP_DB_RETRY_S, then the batch stops
+# the server gone for good mid-batch: the workers wait BACKSTEP_DB_RETRY_S, then the batch stops.
+# The server is stopped while the worker's first INSERT waits on the locked table.
+lock_sessions faults
 BACKSTEP_DB_RETRY_S=2 "$BIN" batch --db "$URL" --user gone --jobs 1 --no-progress "$TMP/many" \
   >"$TMP/gone.out" 2>&1 &
 pid=$!
-n=0
-until grep -q '] stored' "$TMP/gone.out" 2>/dev/null || [ $n -gt 600 ]; do sleep 0.05; n=$((n + 1)); done
+equals "gone: the worker waits on the locked table, in flight" "$(inserts_waiting faults 1)" 1
 "$SRC/scripts/pg-test-server" stop "$PGDIR" >/dev/null
 trap - EXIT
+wait $lockpid 2>/dev/null # its connection was cut by the stop
 wait $pid
 equals "server gone mid-batch: exit 4" "$?" 4
 contains "gone: says the connection was lost" "$TMP/gone.out" "the connection was lost and cannot be opened again"
-contains "gone: stops and says how to continue" "$TMP/gone.out" "run the same command again to continue"
+contains "gone: stops, the files after the one in flight not started, and says how to continue" "$TMP/gone.out" \
+  "stopped with $((nmany - 1)) not started because the database cannot be used: run the same command again to continue"
 "$BIN" history --db "$URL" >"$TMP/out" 2>"$TMP/err"
 equals "no server: history exit 4" "$?" 4
 contains "no server: says it cannot connect" "$TMP/err" "cannot connect"
