@@ -248,38 +248,69 @@ equals "resumed: all $nbig stored once" "$(stored "$DBK")" $nbig
 equals "resumed: the stored ones were skipped" "$(grep -c '] skip' "$TMP/resume.out")" "$before"
 
 # SIGINT: the running files are finished, then it stops with 130 and says how to continue.
-# The signal must reach a batch that is still working with its signals blocked: after the first
-# file is stored (they are blocked, and a handler installed, before the workers start; a background
-# job of a script starts with SIGINT ignored, so a signal before that would be lost, as under
-# valgrind's slow start) and before the last file is stored (after the workers the batch has
-# nothing left to interrupt, and the ignored SIGINT it inherited is back). The whole set takes
-# about 0.5 s natively, so on a loaded machine the shell's polling could send the signal after the
-# batch had finished (exit 0: the flake). So the batch is frozen (SIGSTOP) once a file is stored,
-# the database says whether a file would still be started, and only then is the signal sent and
-# the batch continued; a batch that had already got too far is run again on a new database (the
-# condition is checked, not assumed from timing).
-sessions_in() { # read only: WAL readers do not wait for a writer, even a frozen one
+# The signal must reach a batch that is still working with its signals blocked: after the workers
+# started (the signals are blocked, and a handler installed, before; a background job of a script
+# starts with SIGINT ignored, so a signal before that would be lost, as under valgrind's slow
+# start) and while a file is still to be started (after the workers the batch has nothing left to
+# interrupt, and the ignored SIGINT it inherited is back). No timing is assumed: a python helper
+# (lock.py) watches the third recording with inotify and, once a worker has opened it (so the
+# workers run), takes the database's write lock (BEGIN IMMEDIATE) and counts the sessions stored.
+# The batch runs with BACKSTEP_DB_BUSY_MS=600000: while the helper holds the lock no worker stores
+# a file, so none takes another, and at most JOBS files are being analysed. The signal is sent
+# then, if a file is still to be started (else the attempt starts again on a new database: the
+# condition is checked, not assumed), and only after it is the lock released. (Before, the batch
+# was frozen with SIGSTOP once the shell saw a first '] stored' line; the whole set takes about
+# 0.4 s, and on a loaded machine every attempt could come after the batch had stored too many.)
+cat >"$TMP/lock.py" <<'PY'
+import ctypes, os, sqlite3, sys, time
+rec, db, status = sys.argv[1:4]
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.inotify_init1(0)
+if fd < 0 or libc.inotify_add_watch(fd, rec.encode(), 0x20) < 0:  # IN_OPEN
+    open(status, "w").write("error\n")
+    sys.exit(1)
+open(status, "w").write("watching\n")
+os.read(fd, 4096)  # a worker opened it: it took that file (the batch opens it for nothing else)
+c = sqlite3.connect(db, timeout=600, isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+n = c.execute("SELECT count(*) FROM sessions WHERE source_path = ?",
+              (os.path.realpath(rec),)).fetchone()[0]
+total = c.execute("SELECT count(*) FROM sessions").fetchone()[0]
+open(status, "a").write("late\n" if n else "locked %d\n" % total)  # the sessions stored
+while True:
+    time.sleep(60)
+PY
+wait_for() { # FILE EXTENDED-REGEX: polls for up to 60 s
+  local n=0
+  until grep -qE -- "$2" "$1" 2>/dev/null || [ $n -ge 1200 ]; do sleep 0.05; n=$((n + 1)); done
+}
+sessions_in() { # read only: WAL readers do not wait for a writer
   python3 -c 'import sqlite3, sys; print(sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True, timeout=30).execute("SELECT count(*) FROM sessions").fetchone()[0])' "$1"
 }
+third=$(printf '%s\n' "$TMP"/big/*.csv | LC_ALL=C sort | sed -n 3p) # in the order the batch takes them
 # The batch blocks the two signals in all its threads while the workers run and each worker asks
-# whether one is pending before it takes a file (cmd_batch.c), so a signal sent while the batch is
-# frozen is seen by the first worker to finish after SIGCONT, whichever thread runs first: with N
-# workers at most N more files are stored (the ones being analysed), exactly, with no timing race.
+# whether one is pending before it takes a file (cmd_batch.c), so a signal sent while the helper
+# holds the lock is seen by the first worker to finish after the lock is released, whichever thread
+# runs first: with N workers at most N more files are stored (the ones being analysed), exactly,
+# with no timing race.
 # stop_test SIGNAL JOBS: sets rc, at_stop, after, DBI, attempt, hit.
 stop_test() {
   attempt=0 hit=0
   while [ $hit -eq 0 ] && [ $attempt -lt 5 ]; do
     attempt=$((attempt + 1))
     DBI="$TMP/int-$1-$attempt.db"
-    rm -f "$TMP/int.out" "$TMP/int.err" # the previous attempt's lines are not this one's
-    "$BIN" batch --db "$DBI" --jobs "$2" --no-progress "$TMP/big" >"$TMP/int.out" 2>"$TMP/int.err" &
+    rm -f "$TMP/int.out" "$TMP/int.err" "$TMP/int.status" # the previous attempt's are not this one's
+    python3 "$TMP/lock.py" "$third" "$DBI" "$TMP/int.status" &
+    lockpid=$!
+    wait_for "$TMP/int.status" 'watching|error'
+    BACKSTEP_DB_BUSY_MS=600000 "$BIN" batch --db "$DBI" --jobs "$2" --no-progress "$TMP/big" \
+      >"$TMP/int.out" 2>"$TMP/int.err" &
     pid=$!
-    n=0
-    until grep -q '] stored' "$TMP/int.out" 2>/dev/null || [ $n -gt 1200 ]; do sleep 0.05; n=$((n + 1)); done
-    kill -STOP "$pid"
-    at_stop=$(sessions_in "$DBI")
-    if [ "$at_stop" -le $((nbig - $2 - 1)) ]; then hit=1; kill -"$1" "$pid"; fi
-    kill -CONT "$pid"
+    wait_for "$TMP/int.status" 'locked|late|error'
+    at_stop=$(sed -n 's/^locked //p' "$TMP/int.status")
+    if [ -n "$at_stop" ] && [ "$at_stop" -le $((nbig - $2 - 1)) ]; then hit=1; kill -"$1" "$pid"; fi
+    kill "$lockpid" # the lock is released (the helper ends)
+    wait "$lockpid" 2>/dev/null
     wait "$pid"
     rc=$?
   done
@@ -327,28 +358,6 @@ for i in 1 2 3; do # long enough that the helper is at the lock well before the 
   "$BIN" simulate --placement foot-right --direction backward --duration 300 --seed $((50 + i)) \
     --out "$TMP/force/new/n$i.csv" >/dev/null
 done
-cat >"$TMP/force/lock.py" <<'PY'
-import ctypes, os, sqlite3, sys, time
-rec, db, status = sys.argv[1:4]
-libc = ctypes.CDLL(None, use_errno=True)
-fd = libc.inotify_init1(0)
-if fd < 0 or libc.inotify_add_watch(fd, rec.encode(), 0x20) < 0:  # IN_OPEN
-    open(status, "w").write("error\n")
-    sys.exit(1)
-open(status, "w").write("watching\n")
-os.read(fd, 4096)  # a worker opened it: it took that file (the batch opens it for nothing else)
-c = sqlite3.connect(db, timeout=600, isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-n = c.execute("SELECT count(*) FROM sessions WHERE source_path = ?",
-              (os.path.realpath(rec),)).fetchone()[0]
-open(status, "a").write("late\n" if n else "locked\n")
-while True:
-    time.sleep(60)
-PY
-wait_for() { # FILE EXTENDED-REGEX: polls for up to 60 s
-  local n=0
-  until grep -qE -- "$2" "$1" 2>/dev/null || [ $n -ge 1200 ]; do sleep 0.05; n=$((n + 1)); done
-}
 force_db() { # DB QUERY: one value, read only
   python3 -c 'import sqlite3, sys; print(sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True, timeout=30).execute(sys.argv[2]).fetchone()[0])' "$1" "$2"
 }
@@ -361,7 +370,7 @@ force_test() {
     DBF="$TMP/force-$1-$2-$fattempt.db"
     "$BIN" batch --db "$DBF" --no-progress "$TMP/force/pre" >/dev/null 2>&1 || bad "force: the earlier sessions stored"
     rm -f "$TMP/force.status" "$TMP/force.out" "$TMP/force.err"
-    python3 "$TMP/force/lock.py" "$TMP/force/new/n1.csv" "$DBF" "$TMP/force.status" &
+    python3 "$TMP/lock.py" "$TMP/force/new/n1.csv" "$DBF" "$TMP/force.status" &
     lockpid=$!
     wait_for "$TMP/force.status" 'watching|error'
     BACKSTEP_DB_BUSY_MS=600000 "$BIN" batch --db "$DBF" --jobs 1 --no-progress "$TMP/force/new" \
