@@ -215,52 +215,10 @@ else
   bad "one worker and four workers agree"; diff "$TMP/s1" "$TMP/s4" | head
 fi
 
-# Interrupted by SIGKILL at several moments, then resumed: everything reported stored is there,
-# the database is intact, and the resumed run completes the set without duplicates.
-mkdir -p "$TMP/big"
-# under valgrind (BSTEP_TEST_UNDER_VALGRIND) fewer and shorter recordings: the same checks
-if [ "${BSTEP_TEST_UNDER_VALGRIND:-0}" = 1 ]; then nbig=8 dbig=40; else nbig=24 dbig=120; fi
-for i in $(seq 1 $nbig); do
-  "$BIN" simulate --placement foot-right --direction backward --duration $dbig --seed $((100 + i)) \
-    --out "$TMP/big/b$i.csv" >/dev/null
-done
-DBK="$TMP/kill.db"
-partial=0
-for delay in 0.05 0.15 0.3 0.45 0.6; do
-  "$BIN" batch --db "$DBK" --jobs 2 --no-progress "$TMP/big" >"$TMP/kill.out" 2>&1 &
-  pid=$!
-  sleep "$delay"
-  kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-  missing=0
-  while read -r path; do
-    "$BIN" history --db "$DBK" --format json | grep -qF "\"$path\"" || missing=$((missing + 1))
-  done < <(sed -n 's/^\[[0-9]*\/[0-9]*\] stored \(.*\): session .*/\1/p' "$TMP/kill.out")
-  equals "after SIGKILL at ${delay} s every reported session is stored" "$missing" 0
-  grep -q "recordings:" "$TMP/kill.out" || partial=$((partial + 1))
-done
-if [ "$partial" -ge 1 ]; then ok "$partial of the kills hit a running batch"; else bad "no kill hit a running batch"; fi
-if "$BIN" history --db "$DBK" >/dev/null 2>&1; then ok "the killed database opens"; else bad "the killed database opens"; fi
-before=$(stored "$DBK")
-"$BIN" batch --db "$DBK" --no-progress "$TMP/big" >"$TMP/resume.out" 2>&1
-equals "the resumed batch succeeds" "$?" 0
-equals "resumed: all $nbig stored once" "$(stored "$DBK")" $nbig
-equals "resumed: the stored ones were skipped" "$(grep -c '] skip' "$TMP/resume.out")" "$before"
-
-# SIGINT: the running files are finished, then it stops with 130 and says how to continue.
-# The signal must reach a batch that is still working with its signals blocked: after the workers
-# started (the signals are blocked, and a handler installed, before; a background job of a script
-# starts with SIGINT ignored, so a signal before that would be lost, as under valgrind's slow
-# start) and while a file is still to be started (after the workers the batch has nothing left to
-# interrupt, and the ignored SIGINT it inherited is back). No timing is assumed: a python helper
-# (lock.py) watches the third recording with inotify and, once a worker has opened it (so the
-# workers run), takes the database's write lock (BEGIN IMMEDIATE) and counts the sessions stored.
-# The batch runs with BACKSTEP_DB_BUSY_MS=600000: while the helper holds the lock no worker stores
-# a file, so none takes another, and at most JOBS files are being analysed. The signal is sent
-# then, if a file is still to be started (else the attempt starts again on a new database: the
-# condition is checked, not assumed), and only after it is the lock released. (Before, the batch
-# was frozen with SIGSTOP once the shell saw a first '] stored' line; the whole set takes about
-# 0.4 s, and on a loaded machine every attempt could come after the batch had stored too many.)
+# A batch held at a known point without timing: this helper watches a recording with inotify and,
+# once a worker of the batch has opened it, takes the database's write lock (BEGIN IMMEDIATE) and
+# writes 'locked N' (N sessions stored), or 'late' when that recording is stored already. A batch
+# run with BACKSTEP_DB_BUSY_MS=600000 then stores nothing until the helper ends (kill).
 cat >"$TMP/lock.py" <<'PY'
 import ctypes, os, sqlite3, sys, time
 rec, db, status = sys.argv[1:4]
@@ -284,10 +242,85 @@ wait_for() { # FILE EXTENDED-REGEX: polls for up to 60 s
   local n=0
   until grep -qE -- "$2" "$1" 2>/dev/null || [ $n -ge 1200 ]; do sleep 0.05; n=$((n + 1)); done
 }
+# Interrupted by SIGKILL at several moments, then resumed: everything reported stored is there,
+# the database is intact, and the resumed run completes the set without duplicates.
+mkdir -p "$TMP/big"
+# under valgrind (BSTEP_TEST_UNDER_VALGRIND) fewer and shorter recordings: the same checks
+if [ "${BSTEP_TEST_UNDER_VALGRIND:-0}" = 1 ]; then nbig=8 dbig=40; else nbig=24 dbig=120; fi
+for i in $(seq 1 $nbig); do
+  "$BIN" simulate --placement foot-right --direction backward --duration $dbig --seed $((100 + i)) \
+    --out "$TMP/big/b$i.csv" >/dev/null
+done
+DBK="$TMP/kill.db"
+reported_missing() { # the files $TMP/kill.out reports stored that are not in $DBK
+  local missing=0 path
+  while read -r path; do
+    "$BIN" history --db "$DBK" --format json | grep -qF "\"$path\"" || missing=$((missing + 1))
+  done < <(sed -n 's/^\[[0-9]*\/[0-9]*\] stored \(.*\): session .*/\1/p' "$TMP/kill.out")
+  echo "$missing"
+}
+third=$(printf '%s\n' "$TMP"/big/*.csv | LC_ALL=C sort | sed -n 3p) # in the order the batch takes them
+# The first kill provably hits a running batch: it comes while the helper holds the lock, taken
+# once a worker opened the third recording and that file is not stored yet (the workers wait to
+# store, so the batch cannot finish; a helper late to the lock makes the attempt start again on a
+# new database). Before, only the timed kills below were there, and 'a kill hit a running batch'
+# needed the batch (about 0.4 s) to be still running at one of them.
+hattempt=0 held=0
+while [ $held -eq 0 ] && [ $hattempt -lt 5 ]; do
+  hattempt=$((hattempt + 1))
+  rm -f "$DBK" "$DBK-wal" "$DBK-shm" "$TMP/kill.status"
+  python3 "$TMP/lock.py" "$third" "$DBK" "$TMP/kill.status" &
+  lockpid=$!
+  wait_for "$TMP/kill.status" 'watching|error'
+  BACKSTEP_DB_BUSY_MS=600000 "$BIN" batch --db "$DBK" --jobs 2 --no-progress "$TMP/big" >"$TMP/kill.out" 2>&1 &
+  pid=$!
+  wait_for "$TMP/kill.status" 'locked|late|error'
+  grep -q locked "$TMP/kill.status" && held=1
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  kill "$lockpid"
+  wait "$lockpid" 2>/dev/null
+done
+equals "a SIGKILL hit a running batch, held at the database (attempt $hattempt)" "$held" 1
+equals "after that SIGKILL every reported session is stored" "$(reported_missing)" 0
+# The timed kills hit whatever moment they hit: analysing, committing, or after the batch finished
+# (later runs have fewer files left). A kill that comes after everything finished is fine: the
+# checks hold all the same, so how many of them hit a running batch is only reported.
+partial=0
+for delay in 0.05 0.15 0.3 0.45 0.6; do
+  "$BIN" batch --db "$DBK" --jobs 2 --no-progress "$TMP/big" >"$TMP/kill.out" 2>&1 &
+  pid=$!
+  sleep "$delay"
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  equals "after SIGKILL at ${delay} s every reported session is stored" "$(reported_missing)" 0
+  grep -q "recordings:" "$TMP/kill.out" || partial=$((partial + 1))
+done
+echo "note $partial of the 5 timed kills hit a running batch"
+if "$BIN" history --db "$DBK" >/dev/null 2>&1; then ok "the killed database opens"; else bad "the killed database opens"; fi
+before=$(stored "$DBK")
+"$BIN" batch --db "$DBK" --no-progress "$TMP/big" >"$TMP/resume.out" 2>&1
+equals "the resumed batch succeeds" "$?" 0
+equals "resumed: all $nbig stored once" "$(stored "$DBK")" $nbig
+equals "resumed: the stored ones were skipped" "$(grep -c '] skip' "$TMP/resume.out")" "$before"
+
+# SIGINT: the running files are finished, then it stops with 130 and says how to continue.
+# The signal must reach a batch that is still working with its signals blocked: after the workers
+# started (the signals are blocked, and a handler installed, before; a background job of a script
+# starts with SIGINT ignored, so a signal before that would be lost, as under valgrind's slow
+# start) and while a file is still to be started (after the workers the batch has nothing left to
+# interrupt, and the ignored SIGINT it inherited is back). No timing is assumed: a python helper
+# (lock.py) watches the third recording with inotify and, once a worker has opened it (so the
+# workers run), takes the database's write lock (BEGIN IMMEDIATE) and counts the sessions stored.
+# The batch runs with BACKSTEP_DB_BUSY_MS=600000: while the helper holds the lock no worker stores
+# a file, so none takes another, and at most JOBS files are being analysed. The signal is sent
+# then, if a file is still to be started (else the attempt starts again on a new database: the
+# condition is checked, not assumed), and only after it is the lock released. (Before, the batch
+# was frozen with SIGSTOP once the shell saw a first '] stored' line; the whole set takes about
+# 0.4 s, and on a loaded machine every attempt could come after the batch had stored too many.)
 sessions_in() { # read only: WAL readers do not wait for a writer
   python3 -c 'import sqlite3, sys; print(sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True, timeout=30).execute("SELECT count(*) FROM sessions").fetchone()[0])' "$1"
 }
-third=$(printf '%s\n' "$TMP"/big/*.csv | LC_ALL=C sort | sed -n 3p) # in the order the batch takes them
 # The batch blocks the two signals in all its threads while the workers run and each worker asks
 # whether one is pending before it takes a file (cmd_batch.c), so a signal sent while the helper
 # holds the lock is seen by the first worker to finish after the lock is released, whichever thread
