@@ -575,8 +575,9 @@ static void force_quit(batch *b, int sig, int bar, time_t t0, size_t *line_no)
 /* The walker's plan decided again with what the batch stored: once, after the workers, so old
  * recordings stored in any order are applied in the order they were walked (session_save.h). Also
  * after a batch that stored nothing new: a batch killed before this point is completed by the
- * next run. */
-static void decide_plan(const batch *b)
+ * next run, and so is one whose plan could not be decided (the database failed or went away):
+ * then 1 is returned, and the batch ends with the database's exit status, not success. */
+static int decide_plan(const batch *b)
 {
     bstep_store *st = NULL;
     bstep_store_plan plan;
@@ -584,7 +585,7 @@ static void decide_plan(const batch *b)
     int rc;
     if (bstep_store_open(&st, b->db_url, err, sizeof(err)) != BSTEP_OK) {
         fprintf(stderr, "backstep batch: plan: %s\n", err);
-        return;
+        return 1;
     }
     rc = bstep__plan_update(st, b->user_id, 0, NULL, NULL, err, sizeof(err));
     if (rc == BSTEP_OK && bstep_store_plan_active(st, b->user_id, &plan) == BSTEP_OK)
@@ -593,6 +594,7 @@ static void decide_plan(const batch *b)
     else if (rc != BSTEP_OK && rc != BSTEP_ENOTFOUND)
         fprintf(stderr, "backstep batch: plan: %s\n", err);
     bstep_store_close(st);
+    return rc != BSTEP_OK && rc != BSTEP_ENOTFOUND;
 }
 
 int bstep_cmd_batch(int argc, char **argv)
@@ -605,7 +607,7 @@ int bstep_cmd_batch(int argc, char **argv)
     const char *user_arg = NULL;
     size_t ndirs = 0, i, line_no = 0;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-    int bar = isatty(2), mass_given = 0, walk_rc = 0, exit_code;
+    int bar = isatty(2), mass_given = 0, walk_rc = 0, exit_code, plan_failed = 0;
     pthread_t th[MAX_JOBS];
     int nth = 0;
     bstep_store *st = NULL;
@@ -822,7 +824,7 @@ int bstep_cmd_batch(int argc, char **argv)
     if (bar)
         fputc('\n', stderr);
     if (!b.stopped)
-        decide_plan(&b);
+        plan_failed = decide_plan(&b);
     printf("%zu recording%s: %zu stored, %zu already stored, %zu failed", b.n, b.n == 1 ? "" : "s",
            b.stored, b.skipped, b.failed + b.dbfailed);
     if (interrupted)
@@ -840,7 +842,10 @@ int bstep_cmd_batch(int argc, char **argv)
     if (b.stopped)
         printf("  database: %s\n", b.stop_msg);
     print_failed_locked(&b); /* the workers are done: nothing else holds the lock */
-    exit_code = b.dbfailed || b.stopped ? BSTEP_EXIT_DB
+    if (plan_failed)
+        printf("  plan: not decided because of the database (the recordings are stored): run the "
+               "same command again to decide it\n");
+    exit_code = b.dbfailed || b.stopped || plan_failed ? BSTEP_EXIT_DB
                 : interrupted           ? 130 /* 128 + SIGINT, the shell's convention */
                 : (b.failed || walk_rc) ? BSTEP_EXIT_INPUT
                                         : BSTEP_EXIT_OK;

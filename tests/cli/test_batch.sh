@@ -194,6 +194,25 @@ c = sqlite3.connect(sys.argv[1])
 print(c.execute("SELECT count(*) FROM plan_progress WHERE session_id IS NOT NULL").fetchone()[0])
 PY
 equals "a second batch decides nothing twice" "$(cat "$TMP/progress2.txt")" 3
+# The plan cannot be decided (the database refuses the plan's write after the recordings were
+# stored; a trigger makes that fault exact): the batch says so, exits 4 and the rerun decides it.
+mkdir -p "$TMP/plan2"
+"$BIN" simulate --placement foot-right --direction backward --duration 20 --seed 34 \
+  --out "$TMP/plan2/r4.csv" >/dev/null
+touch -d "2026-01-07 10:00:20" "$TMP/plan2/r4.csv"
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("CREATE TRIGGER t_fault BEFORE INSERT ON plan_progress BEGIN SELECT RAISE(ABORT, \"injected fault\"); END"); c.commit()' "$DBP"
+"$BIN" batch --db "$DBP" --no-progress "$TMP/plan2" >"$TMP/plan2.out" 2>"$TMP/plan2.err"
+equals "plan not decided: exit 4 (database error)" "$?" 4
+contains "plan not decided: says why" "$TMP/plan2.err" "backstep batch: plan:"
+contains "plan not decided: says the recordings are stored and how to go on" "$TMP/plan2.out" \
+  "plan: not decided because of the database (the recordings are stored): run the same command again to decide it"
+contains "plan not decided: the recording is stored" "$TMP/plan2.out" "stored $TMP/plan2/r4.csv: session"
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("DROP TRIGGER t_fault"); c.commit()' "$DBP"
+"$BIN" batch --db "$DBP" --no-progress "$TMP/plan2" >"$TMP/plan3.out" 2>&1
+equals "plan not decided: the rerun exits 0" "$?" 0
+contains "plan not decided: the rerun decides it" "$TMP/plan3.out" "plan: decided again with every stored session in the order walked"
+equals "plan not decided: the rerun decided the fourth session" \
+  "$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM plan_progress WHERE session_id IS NOT NULL").fetchone()[0])' "$DBP")" 4
 
 # One worker and four workers: the same sessions (steps per file).
 DB1="$TMP/j1.db"
