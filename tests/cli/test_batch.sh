@@ -257,9 +257,9 @@ open(status, "a").write("late\n" if n else "locked %d\n" % total)  # the session
 while True:
     time.sleep(60)
 PY
-wait_for() { # FILE EXTENDED-REGEX: polls for up to 60 s
+wait_for() { # FILE EXTENDED-REGEX: polls for up to 120 s (valgrind), as tests/faults
   local n=0
-  until grep -qE -- "$2" "$1" 2>/dev/null || [ $n -ge 1200 ]; do sleep 0.05; n=$((n + 1)); done
+  until grep -qE -- "$2" "$1" 2>/dev/null || [ $n -ge 2400 ]; do sleep 0.05; n=$((n + 1)); done
 }
 # Interrupted by SIGKILL at several moments, then resumed: everything reported stored is there,
 # the database is intact, and the resumed run completes the set without duplicates.
