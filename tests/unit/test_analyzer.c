@@ -92,6 +92,21 @@ static int events_equal(const bstep_event *a, const bstep_event *b, size_t n)
     return 1;
 }
 
+/* The events of the same input fed one sample at a time and in blocks of 37 equal `ev` (its ne
+ * events, fed whole): split input changes nothing. */
+static void assert_split_same(const bstep_analyzer_settings *cfg, const bstep_imu_sample *s,
+                              size_t n, const bstep_event *ev, size_t ne)
+{
+    static bstep_event ev1[MAX_EV];
+    static const size_t blocks[] = {1, 37};
+    size_t b;
+    for (b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
+        const size_t ne1 = run_block(cfg, s, n, blocks[b], ev1);
+        BSTEP_ASSERT_EQ(ne1, ne);
+        BSTEP_ASSERT(events_equal(ev, ev1, ne));
+    }
+}
+
 static size_t count_type(const bstep_event *ev, size_t n, bstep_event_type t)
 {
     size_t i, c = 0;
@@ -173,9 +188,9 @@ static size_t turning_strides(bstep_imu_sample *s, size_t cap, double rate, int 
 static void foot_contacts_1_3s(const bstep_imu_sample *s, size_t n, double ph_s[10],
                                double late_s[10])
 {
-    static bstep_event ev[MAX_EV], ev1[MAX_EV];
+    static bstep_event ev[MAX_EV];
     bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
-    size_t ne, ne1, i, k = 0;
+    size_t ne, i, k = 0;
     cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
     cfg.sample_rate_hz = 200.0f;
     ne = run_block(&cfg, s, n, n, ev);
@@ -187,12 +202,7 @@ static void foot_contacts_1_3s(const bstep_imu_sample *s, size_t n, double ph_s[
         late_s[k] = (double)(ev[i].emitted_t_us - ev[i].t_us) * 1e-6;
         k++;
     }
-    ne1 = run_block(&cfg, s, n, 1, ev1);
-    BSTEP_ASSERT_EQ(ne1, ne);
-    BSTEP_ASSERT(events_equal(ev, ev1, ne));
-    ne1 = run_block(&cfg, s, n, 37, ev1);
-    BSTEP_ASSERT_EQ(ne1, ne);
-    BSTEP_ASSERT(events_equal(ev, ev1, ne));
+    assert_split_same(&cfg, s, n, ev, ne);
 }
 
 /* The landing arrests the swing rotation: an impact while the foot still turns the swing's way,
@@ -267,9 +277,9 @@ static size_t interrupted_stance_strides(bstep_imu_sample *s, size_t cap, double
 BSTEP_TEST(interrupted_stance_keeps_its_rest)
 {
     static bstep_imu_sample s[20000];
-    static bstep_event ev[MAX_EV], ev1[MAX_EV];
+    static bstep_event ev[MAX_EV];
     bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
-    size_t n, ne, ne1, i, k = 0;
+    size_t n, ne, i, k = 0;
     cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
     cfg.sample_rate_hz = 200.0f;
     cfg.toe_axis = BSTEP_AXIS_POS_X;
@@ -282,9 +292,7 @@ BSTEP_TEST(interrupted_stance_keeps_its_rest)
         BSTEP_ASSERT_NEAR((double)ev[i].t_us * 1e-6, 1.0 + 1.6 * (double)k + 0.50, 0.0101);
         k++;
     }
-    ne1 = run_block(&cfg, s, n, 1, ev1);
-    BSTEP_ASSERT_EQ(ne1, ne);
-    BSTEP_ASSERT(events_equal(ev, ev1, ne));
+    assert_split_same(&cfg, s, n, ev, ne);
 }
 
 /* After a twitch that is not a stride, a stance with a still window of its own (not reaching back
@@ -374,9 +382,9 @@ static size_t shuffle_walk(bstep_imu_sample *s, size_t cap, double rate, int str
 BSTEP_TEST(foot_replacement_is_not_a_step)
 {
     static bstep_imu_sample s[20000];
-    static bstep_event ev[MAX_EV], ev1[MAX_EV];
+    static bstep_event ev[MAX_EV];
     bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
-    size_t n, ne, ne1, i, k = 0;
+    size_t n, ne, i, k = 0;
     cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
     cfg.sample_rate_hz = 200.0f;
     cfg.toe_axis = BSTEP_AXIS_POS_X;
@@ -395,9 +403,7 @@ BSTEP_TEST(foot_replacement_is_not_a_step)
             BSTEP_ASSERT_NEAR(ev[i].stride_time_s, 1.6, 0.011);
         k++;
     }
-    ne1 = run_block(&cfg, s, n, 1, ev1);
-    BSTEP_ASSERT_EQ(ne1, ne);
-    BSTEP_ASSERT(events_equal(ev, ev1, ne));
+    assert_split_same(&cfg, s, n, ev, ne);
     /* stepping in place: 0.05 m strides every 1.0 s */
     n = shuffle_walk(s, 20000, 200.0, 10, 1.0, 0.0, 0.05);
     ne = run_block(&cfg, s, n, n, ev);
@@ -466,11 +472,11 @@ static size_t tilted_stances(bstep_imu_sample *s, size_t cap, int strides, int d
 BSTEP_TEST(tilted_stance_starts_where_stillness_began)
 {
     static bstep_imu_sample s[20000];
-    static bstep_event ev[MAX_EV], ev1[MAX_EV];
+    static bstep_event ev[MAX_EV];
     int drop;
     for (drop = 0; drop < 2; drop++) {
         bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
-        size_t n, ne, ne1, i, k = 0;
+        size_t n, ne, i, k = 0;
         cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
         cfg.sample_rate_hz = 100.0f;
         cfg.toe_axis = BSTEP_AXIS_POS_X;
@@ -487,9 +493,7 @@ BSTEP_TEST(tilted_stance_starts_where_stillness_began)
             BSTEP_ASSERT_NEAR((double)ev[i].t_us * 1e-6, 1.0 + 1.6 * (double)k + 0.5, 0.0201);
             k++;
         }
-        ne1 = run_block(&cfg, s, n, 1, ev1);
-        BSTEP_ASSERT_EQ(ne1, ne);
-        BSTEP_ASSERT(events_equal(ev, ev1, ne));
+        assert_split_same(&cfg, s, n, ev, ne);
     }
 }
 
@@ -559,14 +563,14 @@ static size_t pitched_landings(bstep_imu_sample *s, size_t cap, int strides,
 BSTEP_TEST(heel_strike_rests_tilted_without_wait)
 {
     static bstep_imu_sample s[20000];
-    static bstep_event ev[MAX_EV], ev1[MAX_EV];
+    static bstep_event ev[MAX_EV];
     const double rest[3][2] = {{0.0, 15.0}, {0.0, -15.0}, {0.0, 15.0}};
     const double land[3][2] = {{25.0, 25.0}, {-20.0, -20.0}, {25.0, 15.0}};
     const int wait[3][2] = {{0, 0}, {1, 1}, {0, 1}};
     int c;
     for (c = 0; c < 3; c++) {
         bstep_analyzer_settings cfg = bstep_analyzer_default_settings;
-        size_t n, ne, ne1, i, k = 0;
+        size_t n, ne, i, k = 0;
         cfg.placement = BSTEP_PLACEMENT_FOOT_LEFT;
         cfg.sample_rate_hz = 100.0f;
         cfg.toe_axis = BSTEP_AXIS_POS_X;
@@ -588,12 +592,7 @@ BSTEP_TEST(heel_strike_rests_tilted_without_wait)
                 BSTEP_ASSERT_LE(late, 0.2); /* 0.12-0.13 s (0.37 s with the wait) */
             k++;
         }
-        ne1 = run_block(&cfg, s, n, 1, ev1);
-        BSTEP_ASSERT_EQ(ne1, ne);
-        BSTEP_ASSERT(events_equal(ev, ev1, ne));
-        ne1 = run_block(&cfg, s, n, 37, ev1);
-        BSTEP_ASSERT_EQ(ne1, ne);
-        BSTEP_ASSERT(events_equal(ev, ev1, ne));
+        assert_split_same(&cfg, s, n, ev, ne);
     }
 }
 
