@@ -234,29 +234,12 @@ else
   bad "one worker and four workers agree"; diff "$TMP/s1" "$TMP/s4" | head
 fi
 
-# A batch held at a known point without timing: this helper watches a recording with inotify and,
-# once a worker of the batch has opened it, takes the database's write lock (BEGIN IMMEDIATE) and
-# writes 'locked N' (N sessions stored), or 'late' when that recording is stored already. A batch
-# run with BACKSTEP_DB_BUSY_MS=600000 then stores nothing until the helper ends (kill).
-cat >"$TMP/lock.py" <<'PY'
-import ctypes, os, sqlite3, sys, time
-rec, db, status = sys.argv[1:4]
-libc = ctypes.CDLL(None, use_errno=True)
-fd = libc.inotify_init1(0)
-if fd < 0 or libc.inotify_add_watch(fd, rec.encode(), 0x20) < 0:  # IN_OPEN
-    open(status, "w").write("error\n")
-    sys.exit(1)
-open(status, "w").write("watching\n")
-os.read(fd, 4096)  # a worker opened it: it took that file (the batch opens it for nothing else)
-c = sqlite3.connect(db, timeout=600, isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-n = c.execute("SELECT count(*) FROM sessions WHERE source_path = ?",
-              (os.path.realpath(rec),)).fetchone()[0]
-total = c.execute("SELECT count(*) FROM sessions").fetchone()[0]
-open(status, "a").write("late\n" if n else "locked %d\n" % total)  # the sessions stored
-while True:
-    time.sleep(60)
-PY
+# A batch held at a known point without timing: db_lock.py (its docstring; tests/faults uses it
+# too) watches a recording with inotify and, once a worker of the batch has opened it, takes the
+# database's write lock (BEGIN IMMEDIATE) and writes 'locked N' (N sessions stored), or 'late' when
+# that recording is stored already. A batch run with BACKSTEP_DB_BUSY_MS=600000 then stores
+# nothing until the helper ends (kill).
+LOCK_PY=$(dirname "$0")/db_lock.py
 wait_for() { # FILE EXTENDED-REGEX: polls for up to 120 s (valgrind), as tests/faults
   local n=0
   until grep -qE -- "$2" "$1" 2>/dev/null || [ $n -ge 2400 ]; do sleep 0.05; n=$((n + 1)); done
@@ -288,7 +271,7 @@ hattempt=0 held=0
 while [ $held -eq 0 ] && [ $hattempt -lt 5 ]; do
   hattempt=$((hattempt + 1))
   rm -f "$DBK" "$DBK-wal" "$DBK-shm" "$TMP/kill.status"
-  python3 "$TMP/lock.py" "$third" "$DBK" "$TMP/kill.status" &
+  python3 "$LOCK_PY" "$third" "$DBK" "$TMP/kill.status" &
   lockpid=$!
   wait_for "$TMP/kill.status" 'watching|error'
   BACKSTEP_DB_BUSY_MS=600000 "$BIN" batch --db "$DBK" --jobs 2 --no-progress "$TMP/big" >"$TMP/kill.out" 2>&1 &
@@ -329,7 +312,7 @@ equals "resumed: the stored ones were skipped" "$(grep -c '] skip' "$TMP/resume.
 # starts with SIGINT ignored, so a signal before that would be lost, as under valgrind's slow
 # start) and while a file is still to be started (after the workers the batch has nothing left to
 # interrupt, and the ignored SIGINT it inherited is back). No timing is assumed: a python helper
-# (lock.py) watches the third recording with inotify and, once a worker has opened it (so the
+# (db_lock.py) watches the third recording with inotify and, once a worker has opened it (so the
 # workers run), takes the database's write lock (BEGIN IMMEDIATE) and counts the sessions stored.
 # The batch runs with BACKSTEP_DB_BUSY_MS=600000: while the helper holds the lock no worker stores
 # a file, so none takes another, and at most JOBS files are being analysed. The signal is sent
@@ -352,7 +335,7 @@ stop_test() {
     attempt=$((attempt + 1))
     DBI="$TMP/int-$1-$attempt.db"
     rm -f "$TMP/int.out" "$TMP/int.err" "$TMP/int.status" # the previous attempt's are not this one's
-    python3 "$TMP/lock.py" "$third" "$DBI" "$TMP/int.status" &
+    python3 "$LOCK_PY" "$third" "$DBI" "$TMP/int.status" &
     lockpid=$!
     wait_for "$TMP/int.status" 'watching|error'
     BACKSTEP_DB_BUSY_MS=600000 "$BIN" batch --db "$DBI" --jobs "$2" --no-progress "$TMP/big" \
@@ -422,7 +405,7 @@ force_test() {
     DBF="$TMP/force-$1-$2-$fattempt.db"
     "$BIN" batch --db "$DBF" --no-progress "$TMP/force/pre" >/dev/null 2>&1 || bad "force: the earlier sessions stored"
     rm -f "$TMP/force.status" "$TMP/force.out" "$TMP/force.err"
-    python3 "$TMP/lock.py" "$TMP/force/new/n1.csv" "$DBF" "$TMP/force.status" &
+    python3 "$LOCK_PY" "$TMP/force/new/n1.csv" "$DBF" "$TMP/force.status" &
     lockpid=$!
     wait_for "$TMP/force.status" 'watching|error'
     BACKSTEP_DB_BUSY_MS=600000 "$BIN" batch --db "$DBF" --jobs 1 --no-progress "$TMP/force/new" \

@@ -169,38 +169,19 @@ chmod 0755 "$TMP/rodir"
 equals "read-only folder: nothing changed" "$(stored "$TMP/rodir/h.db")" 3
 
 # ---- the database file deleted while a batch runs -------------------------------------------------------
-# No timing is assumed. A python helper (lock.py) watches the second recording with inotify; once
-# the batch's one worker has opened it (the first file is stored by then: it takes the next file
-# only after storing the last) it takes the write lock (BEGIN IMMEDIATE) and checks that this file
-# is not stored yet. The worker's store of that file waits for the lock (BACKSTEP_DB_BUSY_MS=600000);
-# the file is deleted or replaced while the helper holds it, and only then does the helper roll
-# back: the worker's next store comes after the change, with all files but the first to store. (Before, the change came
-# after the first '] stored' line, and on a loaded machine the batch could store all 16 before the
-# rm: exit 0.) A helper late to the lock (the worker stored that file first) makes the attempt
-# start again on a fresh database.
+# No timing is assumed. A python helper (tests/cli/db_lock.py) watches the second recording with
+# inotify; once the batch's one worker has opened it (the first file is stored by then: it takes
+# the next file only after storing the last) it takes the write lock (BEGIN IMMEDIATE) and checks
+# that this file is not stored yet. The worker's store of that file waits for the lock
+# (BACKSTEP_DB_BUSY_MS=600000); the file is deleted or replaced while the helper holds it, and only
+# then is the helper killed (it dies holding the lock, touching nothing): the worker's next store
+# comes after the change, with all files but the first to store. (Before, the change came after
+# the first '] stored' line, and on a loaded machine the batch could store all 16 before the rm:
+# exit 0.) A helper late to the lock (the worker stored that file first) makes the attempt start
+# again on a fresh database.
 mkdir -p "$TMP/many"
 if [ "${BSTEP_TEST_UNDER_VALGRIND:-0}" = 1 ]; then nmany=6; dmany=30; else nmany=16; dmany=300; fi
 for i in $(seq 1 $nmany); do sim "$TMP/many/m$(printf %02d "$i").csv" $dmany $((20 + i)); done
-cat >"$TMP/lock.py" <<'PY'
-import ctypes, os, signal, sqlite3, sys
-rec, db, user, status = sys.argv[1:5]
-signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # kept pending until sigwait
-libc = ctypes.CDLL(None, use_errno=True)
-fd = libc.inotify_init1(0)
-if fd < 0 or libc.inotify_add_watch(fd, rec.encode(), 0x20) < 0:  # IN_OPEN
-    open(status, "w").write("error\n")
-    sys.exit(1)
-open(status, "w").write("watching\n")
-os.read(fd, 4096)  # a worker opened it: it took that file (the batch opens it for nothing else)
-c = sqlite3.connect(db, timeout=600, isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-n = c.execute("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id"
-              " WHERE u.name = ? AND s.source_path = ?", (user, os.path.realpath(rec))).fetchone()[0]
-open(status, "a").write("late\n" if n else "locked\n")
-signal.sigwait({signal.SIGTERM})  # the test changed the file: release the lock
-c.execute("ROLLBACK")
-os._exit(0)  # without closing: no checkpoint, nothing done to the files by name
-PY
 wait_for() { # FILE EXTENDED-REGEX: polls for up to 120 s (valgrind)
   local n=0
   until grep -qE -- "$2" "$1" 2>/dev/null || [ $n -ge 2400 ]; do sleep 0.05; n=$((n + 1)); done
@@ -214,7 +195,7 @@ held_batch() {
     hattempt=$((hattempt + 1))
     ${PREPARE:-true}
     rm -f "$TMP/lock.status"
-    python3 "$TMP/lock.py" "$TMP/many/m02.csv" "$DB" "$2" "$TMP/lock.status" &
+    python3 "$SRC/tests/cli/db_lock.py" "$TMP/many/m02.csv" "$DB" "$TMP/lock.status" "$2" &
     lockpid=$!
     wait_for "$TMP/lock.status" 'watching|error'
     BACKSTEP_DB_BUSY_MS=600000 "$BIN" batch --db "$DB" --user "$2" --jobs 1 --no-progress \
